@@ -1,0 +1,133 @@
+#include "common/json_io.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "common/error.hpp"
+#include "common/nearest.hpp"
+
+namespace llmsim {
+namespace {
+
+std::string line_col(const std::string& text, size_t byte_offset) {
+    size_t line = 1;
+    size_t col = 1;
+    for (size_t i = 0; i < byte_offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            col = 1;
+        } else {
+            ++col;
+        }
+    }
+    return std::to_string(line) + ":" + std::to_string(col);
+}
+
+std::string type_name(const Json& j) { return j.type_name(); }
+
+}  // namespace
+
+Json parse_json_text(const std::string& text, const std::string& name) {
+    try {
+        return Json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        // e.byte is 1-based position just past the offending character.
+        const size_t at = e.byte > 0 ? e.byte - 1 : 0;
+        std::string what = e.what();
+        // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
+        if (auto p = what.find(": "); p != std::string::npos) what = what.substr(p + 2);
+        throw InputError(name + ":" + line_col(text, at), "invalid JSON: " + what);
+    }
+}
+
+Json load_json_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, "cannot open file for reading");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return parse_json_text(ss.str(), path);
+}
+
+JsonObjectReader::JsonObjectReader(const Json& object, std::string where) : object_(object), where_(std::move(where)) {
+    if (!object_.is_object()) throw InputError(where_, "expected a JSON object, got " + type_name(object_));
+}
+
+std::string JsonObjectReader::where(const std::string& key) const {
+    const bool has_pointer = where_.find('#') != std::string::npos;
+    return where_ + (has_pointer ? "/" : "#/") + key;
+}
+
+bool JsonObjectReader::has(const std::string& key) {
+    known_.insert(key);
+    return object_.contains(key) && !object_.at(key).is_null();
+}
+
+const Json* JsonObjectReader::find(const std::string& key) {
+    known_.insert(key);
+    auto it = object_.find(key);
+    if (it == object_.end() || it->is_null()) return nullptr;
+    return &*it;
+}
+
+const Json& JsonObjectReader::get(const std::string& key) {
+    const Json* j = find(key);
+    if (j == nullptr) throw InputError(where(key), "missing required key '" + key + "'");
+    return *j;
+}
+
+std::string JsonObjectReader::get_string(const std::string& key) {
+    const Json& j = get(key);
+    if (!j.is_string()) throw InputError(where(key), "expected a string, got " + type_name(j));
+    return j.get<std::string>();
+}
+
+std::optional<std::string> JsonObjectReader::opt_string(const std::string& key) {
+    if (!has(key)) return std::nullopt;
+    return get_string(key);
+}
+
+double JsonObjectReader::get_number(const std::string& key) {
+    const Json& j = get(key);
+    if (!j.is_number()) throw InputError(where(key), "expected a number, got " + type_name(j) + " " + j.dump());
+    return j.get<double>();
+}
+
+std::optional<double> JsonObjectReader::opt_number(const std::string& key) {
+    if (!has(key)) return std::nullopt;
+    return get_number(key);
+}
+
+int64_t JsonObjectReader::get_int(const std::string& key) {
+    const Json& j = get(key);
+    if (j.is_number_integer()) return j.get<int64_t>();
+    if (j.is_number_float()) {
+        const double d = j.get<double>();
+        if (d == static_cast<double>(static_cast<int64_t>(d))) return static_cast<int64_t>(d);
+    }
+    throw InputError(where(key), "expected an integer, got " + j.dump());
+}
+
+std::optional<int64_t> JsonObjectReader::opt_int(const std::string& key) {
+    if (!has(key)) return std::nullopt;
+    return get_int(key);
+}
+
+std::optional<bool> JsonObjectReader::opt_bool(const std::string& key) {
+    if (!has(key)) return std::nullopt;
+    const Json& j = get(key);
+    if (!j.is_boolean()) throw InputError(where(key), "expected true or false, got " + j.dump());
+    return j.get<bool>();
+}
+
+void JsonObjectReader::allow(const std::vector<std::string>& keys) { known_.insert(keys.begin(), keys.end()); }
+
+void JsonObjectReader::finish() const {
+    for (const auto& [key, value] : object_.items()) {
+        if (known_.count(key) == 0) {
+            std::vector<std::string> valid(known_.begin(), known_.end());
+            throw InputError(where(key), unknown_name_message("key", key, valid));
+        }
+    }
+}
+
+}  // namespace llmsim
