@@ -16,6 +16,7 @@ int main_entry(int argc, char** argv) {
     add_cost_command(app);
     add_list_command(app);
     add_trace_command(app);
+    add_calibrate_command(app);
     try {
         app.parse(argc, argv);
         return 0;

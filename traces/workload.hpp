@@ -16,11 +16,14 @@ struct RequestSpec {
 };
 
 struct Workload {
-    std::vector<RequestSpec> requests;   // sorted by arrival when has_timestamps
-    std::vector<uint64_t> hash_ids;      // pooled prefix-block hashes (Mooncake), empty otherwise
-    int32_t hash_block_tokens = 0;       // tokens per hash block (512 for Mooncake FAST'25), 0 if none
+    std::vector<RequestSpec> requests;  // sorted by arrival when has_timestamps
+    std::vector<uint64_t> hash_ids;     // pooled prefix-block hashes (Mooncake), empty otherwise
+    int32_t hash_block_tokens = 0;      // tokens per hash block (512 for Mooncake FAST'25), 0 if none
     bool has_timestamps = false;
-    std::string source;                  // human-readable origin ("azure:path/to/file.csv", "synthetic:poisson")
+    std::string source;  // human-readable origin ("azure:path/to/file.csv", "synthetic:poisson")
+    // Things the reader or generator adjusted that a user should hear about (clamped output lengths, skipped
+    // failed rows, re-sorted timestamps); `llmsim run` prints them as warnings. Empty when nothing was changed.
+    std::vector<std::string> notes;
 };
 
 }  // namespace llmsim::traces

@@ -10,5 +10,6 @@ void add_run_command(CLI::App& root);
 void add_cost_command(CLI::App& root);
 void add_list_command(CLI::App& root);
 void add_trace_command(CLI::App& root);
+void add_calibrate_command(CLI::App& root);
 
 }  // namespace llmsim::tools

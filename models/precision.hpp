@@ -1,0 +1,23 @@
+#pragma once
+// Numeric formats of one deployment: weights, GEMM math, KV cache, activations.
+#include "common/kernel.hpp"
+
+namespace llmsim::models {
+
+struct Precision {
+    DType weights = DType::fp16;
+    DType compute = DType::fp16;      // math type of GEMMs (selects the device peak)
+    DType kv_cache = DType::fp16;
+    DType activations = DType::fp16;  // tensors between kernels
+
+    // `--dtype fp8` means FP8 weights, FP8 GEMMs and an FP8 KV cache (TensorRT-LLM's FP8 recipe); int8/int4 are
+    // weight-only formats with fp16 math.
+    static Precision from_dtype(DType d);
+    [[nodiscard]] double weight_bytes() const { return dtype_bytes(weights); }
+    [[nodiscard]] double kv_bytes() const { return dtype_bytes(kv_cache); }
+    [[nodiscard]] double act_bytes() const { return dtype_bytes(activations); }
+    // Bytes of a GEMM input activation: quantised to the math type when it is narrower.
+    [[nodiscard]] double gemm_input_bytes() const;
+};
+
+}  // namespace llmsim::models

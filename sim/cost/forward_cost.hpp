@@ -1,0 +1,90 @@
+#pragma once
+// Cost of one forward pass of a model replica on a device: the models/ op list priced by the hardware cost model,
+// plus host framework overhead. `breakdown` explains a pass op by op (llmsim cost); `pass` is the simulator's fast
+// path: token-count-dependent parts are memoised, attention is priced from the batch aggregates in O(1).
+#include <cstdint>
+#include <vector>
+
+#include "hardware/cost_model.hpp"
+#include "models/batch_shape.hpp"
+#include "models/layer_ops.hpp"
+#include "models/model_spec.hpp"
+#include "models/parallel.hpp"
+#include "models/precision.hpp"
+#include "sim/cost/framework_overhead.hpp"
+
+namespace llmsim::sim {
+
+struct Deployment {
+    models::ModelSpec model;
+    models::InferenceParallel parallel;
+    models::Precision precision;
+    models::ShardShape shard;  // derived by make_deployment
+
+    [[nodiscard]] int32_t gpus() const { return parallel.gpus(); }
+};
+
+// Validates the split (TP divides heads, ...) and that the device supports the math dtype.
+Deployment make_deployment(const models::ModelSpec& model, const models::InferenceParallel& par,
+                           const models::Precision& prec, const hardware::DeviceSpec& device);
+
+struct OpTiming {
+    models::Op op;
+    hardware::OpCost cost;
+};
+
+struct ForwardBreakdown {
+    std::vector<OpTiming> ops;          // per-layer ops listed once; see op.scope
+    double layer_time_ns = 0;           // one layer (sum of per-layer ops)
+    std::vector<double> stage_time_ns;  // each pipeline stage's busy time
+    double pp_transfer_ns = 0;          // activation transfer at one stage boundary
+    double forward_time_ns = 0;         // one batch through all stages
+    double framework_overhead_ns = 0;
+    double total_time_ns = 0;           // forward + framework overhead
+};
+
+// Cost of one pass split the way a pipeline needs it.
+struct PassCost {
+    double per_layer_ns = 0;
+    double first_stage_extra_ns = 0;   // embedding
+    double last_stage_extra_ns = 0;    // final norm + LM head
+    double boundary_ns = 0;            // send/recv between consecutive stages
+    double overhead_ns = 0;            // host framework overhead (once per iteration)
+    double attention_ns = 0;           // attention part of per_layer_ns (for reports)
+};
+
+class ForwardCost {
+public:
+    ForwardCost(Deployment deployment, hardware::CostModel hardware, FrameworkOverhead overhead);
+
+    [[nodiscard]] ForwardBreakdown breakdown(const models::BatchShape& batch) const;
+    [[nodiscard]] PassCost pass(const models::BatchShape& batch);
+    [[nodiscard]] double stage_ns(const PassCost& p, int32_t stage) const;
+    // A whole pass on a pipeline of 1 stage (or all stages back to back) plus overhead.
+    [[nodiscard]] double iteration_ns(const models::BatchShape& batch);
+
+    [[nodiscard]] const Deployment& deployment() const { return deployment_; }
+    [[nodiscard]] const hardware::CostModel& hardware() const { return hardware_; }
+    [[nodiscard]] const FrameworkOverhead& overhead() const { return overhead_; }
+
+private:
+    struct TokenCosts {
+        double per_layer_ns = -1;  // everything per layer except attention
+        double first_extra_ns = 0;
+        double boundary_ns = 0;
+    };
+    [[nodiscard]] hardware::OpCost price(const models::Op& op) const;
+    const TokenCosts& token_costs(int64_t tokens);
+    double lm_head_ns(int32_t seqs);
+    double attention_ns(const models::BatchShape& batch) const;
+
+    Deployment deployment_;
+    hardware::CostModel hardware_;
+    FrameworkOverhead overhead_;
+    bool inter_node_tp_ = false;
+    bool inter_node_pp_ = false;
+    std::vector<TokenCosts> by_tokens_;     // memo indexed by token count
+    std::vector<double> lm_head_by_seqs_;   // memo indexed by sampled sequences (-1 = unknown)
+};
+
+}  // namespace llmsim::sim

@@ -1,0 +1,38 @@
+#pragma once
+// One iteration's work on a replica: which requests run and how many new tokens each brings.
+#include <cstdint>
+#include <vector>
+
+#include "models/batch_shape.hpp"
+#include "sim/serving/request_state.hpp"
+
+namespace llmsim::sim {
+
+struct BatchEntry {
+    RequestState* request = nullptr;
+    int32_t new_tokens = 0;   // prefill chunk length, or 1 for a decode
+    bool prefill = false;
+    bool samples = false;     // this step produces an output token
+};
+
+class Batch {
+public:
+    explicit Batch(int32_t attention_window = 0) { shape_.attention_window = attention_window; }
+
+    void clear();
+    // A prefill chunk of `tokens` tokens (the request's KV must already cover kv_tokens() + tokens).
+    void add_prefill(RequestState& r, int32_t tokens);
+    void add_decode(RequestState& r);
+
+    [[nodiscard]] const std::vector<BatchEntry>& entries() const { return entries_; }
+    [[nodiscard]] const models::BatchShape& shape() const { return shape_; }
+    [[nodiscard]] bool empty() const { return entries_.empty(); }
+    [[nodiscard]] int32_t size() const { return static_cast<int32_t>(entries_.size()); }
+    [[nodiscard]] int64_t tokens() const { return shape_.total_tokens(); }
+
+private:
+    std::vector<BatchEntry> entries_;
+    models::BatchShape shape_;
+};
+
+}  // namespace llmsim::sim

@@ -1,0 +1,121 @@
+// llmsim calibrate: measurements (harness CSVs and imported third-party profiles) -> calibrated hardware profile.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "common/atomic_file.hpp"
+#include "common/error.hpp"
+#include "hardware/calibration/calibrate.hpp"
+#include "hardware/catalogue.hpp"
+#include "tools/calibration/importers.hpp"
+#include "tools/commands/commands.hpp"
+
+namespace llmsim::tools {
+namespace {
+
+struct CalibrateArgs {
+    std::vector<std::string> measurements;
+    std::string import_vidur;
+    std::string vidur_device;
+    std::string vidur_network;
+    std::vector<std::string> import_attention;
+    std::string import_fractions;
+    std::string fractions_device;
+    std::string base;
+    std::string transfer_from;
+    std::string out;
+    std::string report;
+    std::string export_measurements;
+    std::string predictions;
+    double holdout_fraction = 0.0;
+    std::vector<std::string> holdout_tags;
+    std::string source;
+    std::string record_command = "llmsim calibrate";
+    bool quiet = false;
+};
+
+void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
+    if (a.holdout_fraction < 0 || a.holdout_fraction >= 1) {
+        throw UsageError("--holdout-fraction", "must be in [0, 1), got " + std::to_string(a.holdout_fraction));
+    }
+    const hardware::DeviceSpec base = hardware::resolve_device(a.base, "--base");
+    std::vector<hardware::Measurement> rows;
+    for (const auto& f : a.measurements) {
+        auto r = hardware::read_measurements_csv(f);
+        rows.insert(rows.end(), r.begin(), r.end());
+    }
+    if (!a.import_vidur.empty()) {
+        if (a.vidur_device.empty()) throw UsageError("--vidur-device", "required with --import-vidur (e.g. a100, h100)");
+        auto r = import_vidur_dir(a.import_vidur, a.vidur_device, a.vidur_network);
+        rows.insert(rows.end(), r.begin(), r.end());
+    }
+    for (const auto& f : a.import_attention) {
+        auto r = import_attention_samples(f, a.vidur_device.empty() ? base.id : a.vidur_device, "llama-2-7b");
+        rows.insert(rows.end(), r.begin(), r.end());
+    }
+    if (!a.import_fractions.empty()) {
+        auto r = import_achievable_fractions(a.import_fractions, a.fractions_device.empty() ? base.id : a.fractions_device);
+        rows.insert(rows.end(), r.begin(), r.end());
+    }
+    if (rows.empty() && a.transfer_from.empty()) {
+        throw UsageError("--measurements", "no measurements given (use --measurements, --import-vidur, "
+                                           "--import-attention, --import-fractions or --transfer-from)");
+    }
+    if (!a.export_measurements.empty()) write_file_atomic(a.export_measurements, hardware::measurements_to_csv(rows));
+    hardware::CalibrationOptions opt;
+    opt.holdout_fraction = a.holdout_fraction;
+    opt.holdout_tags = a.holdout_tags;
+    if (!a.transfer_from.empty()) opt.transfer_from = hardware::resolve_device(a.transfer_from, "--transfer-from");
+    opt.source = a.source;
+    opt.command = command_line;
+    const auto result = hardware::calibrate(base, rows, opt);
+    const std::string md = hardware::calibration_report_markdown(result);
+    if (!a.quiet) std::cout << md;
+    if (!a.report.empty()) write_file_atomic(a.report, md);
+    if (!a.predictions.empty()) {
+        std::string csv = "op_class,op_name,tag,dtype,m,n,k,batch,tokens,context,group_size,gpus_per_node,flops,bytes,"
+                          "measured_ns,predicted_ns,error\n";
+        for (const auto& r : rows) {
+            const double p = hardware::predict_measurement_ns(result.device, r);
+            csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.1f},{:.1f},{:.4f}\n",
+                               op_class_name(r.op_class), r.op_name, r.tag, dtype_name(r.dtype), r.m, r.n, r.k,
+                               r.batch, r.tokens, r.context, r.group_size, r.gpus_per_node, r.flops, r.bytes,
+                               r.time_ns_median, p, (p - r.time_ns_median) / r.time_ns_median);
+        }
+        write_file_atomic(a.predictions, csv);
+    }
+    if (!a.out.empty()) write_file_atomic(a.out, hardware::device_to_json(result.device).dump(2) + "\n");
+}
+
+}  // namespace
+
+void add_calibrate_command(CLI::App& root) {
+    auto args = std::make_shared<CalibrateArgs>();
+    CLI::App* cmd = root.add_subcommand("calibrate", "fit a hardware profile (efficiency curves, overheads, "
+                                                     "collectives) to kernel measurements");
+    cmd->add_option("--measurements", args->measurements, "measurement CSV (llmsim bench kernels schema); repeatable");
+    cmd->add_option("--import-vidur", args->import_vidur, "directory of vidur profiles (compute/<dev>/<model>/mlp.csv, network/<node>/*.csv)");
+    cmd->add_option("--vidur-device", args->vidur_device, "device folder under compute/ (e.g. a100, h100)");
+    cmd->add_option("--vidur-network", args->vidur_network, "node folder under network/ (e.g. a100_dgx, a100_pairwise_nvlink)");
+    cmd->add_option("--import-attention", args->import_attention, "attention samples CSV (Llama-2-7B TP1); repeatable");
+    cmd->add_option("--import-fractions", args->import_fractions, "published achievable-fractions CSV (gpu,test,size,value,unit)");
+    cmd->add_option("--fractions-device", args->fractions_device, "device id of the rows to use from --import-fractions (default: --base id)");
+    cmd->add_option("--base", args->base, "base device (preset id or profile JSON) supplying datasheet peaks")->required();
+    cmd->add_option("--transfer-from", args->transfer_from, "calibrated profile whose curves fill classes without enough measurements");
+    cmd->add_option("--out", args->out, "write the calibrated profile JSON here");
+    cmd->add_option("--report", args->report, "write the fit report (markdown) here");
+    cmd->add_option("--export-measurements", args->export_measurements, "write all imported rows as one measurement CSV");
+    cmd->add_option("--predictions", args->predictions, "write every row with its predicted time and error (CSV)");
+    cmd->add_option("--holdout-fraction", args->holdout_fraction, "fraction of rows held out of the fit and reported separately");
+    cmd->add_option("--holdout-tag", args->holdout_tags, "hold out rows with this tag (e.g. a model folder); repeatable");
+    cmd->add_option("--source", args->source, "provenance text recorded in the profile");
+    cmd->add_option("--record-command", args->record_command, "command text recorded in the profile's provenance");
+    cmd->add_flag("--quiet", args->quiet, "do not print the report");
+    cmd->callback([args, &root]() {
+        (void)root;
+        run_calibrate(*args, args->record_command);
+    });
+}
+
+}  // namespace llmsim::tools

@@ -1,0 +1,48 @@
+#pragma once
+// Synthetic (prompt, output) lengths for --lengths: fixed:IN:OUT | trace:PATH | builtin:NAME.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sim/engine/rng.hpp"
+
+namespace llmsim::traces {
+
+struct BuiltinWorkload;
+
+enum class LengthKind { fixed, trace, builtin };
+
+struct LengthSpec {
+    LengthKind kind = LengthKind::builtin;
+    int32_t prompt_tokens = 0;  // fixed
+    int32_t output_tokens = 0;  // fixed
+    std::string target;         // trace path or builtin name
+};
+
+// Parses --lengths; UsageError("--lengths", ...) naming the accepted forms otherwise. Builtin names are checked
+// here (unknown name -> valid list + nearest match); trace paths are read by LengthSampler.
+LengthSpec parse_lengths(std::string_view text);
+std::string to_string(const LengthSpec& spec);
+
+class LengthSampler {
+  public:
+    // trace:PATH reads the trace now (any format, auto-detected; timestamps ignored).
+    explicit LengthSampler(const LengthSpec& spec);
+    // One (prompt, output) pair, both >= 1. trace: uniform with replacement over the trace's rows.
+    std::pair<int32_t, int32_t> sample(sim::Rng& rng) const;
+    [[nodiscard]] const LengthSpec& spec() const { return spec_; }
+    // The built-in workload behind a builtin:NAME spec, nullptr otherwise.
+    [[nodiscard]] const BuiltinWorkload* builtin() const { return builtin_; }
+    // Notes from reading a trace:PATH source (clamped outputs etc.).
+    [[nodiscard]] const std::vector<std::string>& notes() const { return notes_; }
+
+  private:
+    LengthSpec spec_;
+    const BuiltinWorkload* builtin_ = nullptr;
+    std::vector<std::pair<int32_t, int32_t>> pairs_;
+    std::vector<std::string> notes_;
+};
+
+}  // namespace llmsim::traces
