@@ -17,6 +17,8 @@ int main_entry(int argc, char** argv) {
     add_list_command(app);
     add_trace_command(app);
     add_calibrate_command(app);
+    add_train_command(app);
+    add_bench_command(app);
     try {
         app.parse(argc, argv);
         return 0;

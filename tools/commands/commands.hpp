@@ -11,5 +11,7 @@ void add_cost_command(CLI::App& root);
 void add_list_command(CLI::App& root);
 void add_trace_command(CLI::App& root);
 void add_calibrate_command(CLI::App& root);
+void add_train_command(CLI::App& root);
+void add_bench_command(CLI::App& root);
 
 }  // namespace llmsim::tools
