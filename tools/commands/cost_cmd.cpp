@@ -1,9 +1,146 @@
-#include <CLI/CLI.hpp>
+// llmsim cost: explain the cost of one forward pass op by op (FLOPs, bytes, bound, time).
+#include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <iostream>
+
+#include "common/error.hpp"
+#include "common/units.hpp"
+#include "hardware/catalogue.hpp"
+#include "models/presets.hpp"
+#include "sim/cost/forward_cost.hpp"
 #include "tools/commands/commands.hpp"
 
 namespace llmsim::tools {
+namespace {
 
-void add_cost_command(CLI::App& root) { root.add_subcommand("cost", "not yet implemented"); }
+struct CostArgs {
+    std::string model = "llama-2-7b";
+    std::string hardware = "a100-sxm-80gb";
+    std::string dtype = "fp16";
+    std::string kv_dtype;
+    int32_t tp = 1;
+    int32_t pp = 1;
+    int32_t ep = 1;
+    int64_t prefill_tokens = 0;
+    int64_t context_tokens = -1;
+    int64_t decode_batch = 0;
+    std::string framework_overhead = "none";
+    bool json = false;
+};
+
+std::string_view scope_name(models::OpScope s) {
+    switch (s) {
+        case models::OpScope::per_layer: return "per_layer";
+        case models::OpScope::first_stage: return "once_first_stage";
+        case models::OpScope::last_stage: return "once_last_stage";
+        case models::OpScope::stage_boundary: return "per_stage_boundary";
+    }
+    return "?";
+}
+
+void run_cost(const CostArgs& a, bool context_given) {
+    const models::ModelSpec model = models::resolve_model(a.model, "--model");
+    const hardware::DeviceSpec device = hardware::resolve_device(a.hardware, "--hardware");
+    models::Precision prec = models::Precision::from_dtype(parse_dtype(a.dtype, "--dtype"));
+    if (!a.kv_dtype.empty()) prec.kv_cache = parse_dtype(a.kv_dtype, "--kv-dtype");
+    models::InferenceParallel par{a.tp, a.pp, a.ep};
+    sim::Deployment dep = sim::make_deployment(model, par, prec, device);
+    const sim::FrameworkOverhead overhead =
+        sim::parse_framework_overhead(a.framework_overhead, "--framework-overhead");
+
+    models::BatchShape batch;
+    batch.attention_window = model.sliding_window;
+    const int64_t context = context_given ? a.context_tokens : 0;
+    if (context_given && a.context_tokens < 0) {
+        throw UsageError("--context-tokens", "must be >= 0, got " + std::to_string(a.context_tokens));
+    }
+    if (a.prefill_tokens > 0 && a.decode_batch > 0) {
+        throw UsageError("--prefill-tokens", "give either --prefill-tokens or --decode-batch, not both");
+    }
+    if (a.prefill_tokens > 0) {
+        batch.add_prefill_chunk(context, a.prefill_tokens, true);
+    } else if (a.decode_batch > 0) {
+        if (!context_given) throw UsageError("--context-tokens", "required with --decode-batch (tokens already cached per sequence)");
+        for (int64_t i = 0; i < a.decode_batch; ++i) batch.add_decode(context);
+    } else {
+        throw UsageError("--prefill-tokens", "give --prefill-tokens N [--context-tokens N] or --decode-batch N --context-tokens N (N >= 1)");
+    }
+    const sim::ForwardCost cost(dep, hardware::CostModel(device), overhead);
+    const sim::ForwardBreakdown b = cost.breakdown(batch);
+
+    if (a.json) {
+        OrderedJson j;
+        OrderedJson ops = OrderedJson::array();
+        for (const auto& o : b.ops) {
+            OrderedJson e;
+            e["name"] = std::string(o.op.name);
+            e["flops"] = o.op.flops;
+            e["bytes"] = o.op.bytes;
+            e["bound"] = std::string(hardware::bound_name(o.cost.bound));
+            e["time_ms"] = o.cost.time_ns * 1e-6;
+            e["op_class"] = std::string(op_class_name(o.op.op_class));
+            e["scope"] = std::string(scope_name(o.op.scope));
+            e["kernels"] = o.op.kernels;
+            if (o.op.op_class == OpClass::gemm) e["shape"] = {{"m", o.op.m}, {"n", o.op.n}, {"k", o.op.k}};
+            e["compute_ms"] = o.cost.compute_ns * 1e-6;
+            e["memory_ms"] = o.cost.memory_ns * 1e-6;
+            e["comm_ms"] = o.cost.comm_ns * 1e-6;
+            e["overhead_ms"] = o.cost.overhead_ns * 1e-6;
+            ops.push_back(e);
+        }
+        j["ops"] = ops;
+        j["layer_time_ms"] = b.layer_time_ns * 1e-6;
+        j["layers"] = model.num_layers;
+        j["stage_time_ms"] = OrderedJson::array();
+        for (double s : b.stage_time_ns) j["stage_time_ms"].push_back(s * 1e-6);
+        j["forward_time_ms"] = b.forward_time_ns * 1e-6;
+        j["framework_overhead_ms"] = b.framework_overhead_ns * 1e-6;
+        j["total_time_ms"] = b.total_time_ns * 1e-6;
+        j["model"] = model.id;
+        j["hardware"] = device.id;
+        j["tp"] = a.tp;
+        j["pp"] = a.pp;
+        j["dtype"] = a.dtype;
+        std::cout << j.dump() << "\n";
+        return;
+    }
+    std::cout << fmt::format("llmsim cost: {} on {} (tp={} pp={} {}), {}\n\n", model.id, device.id, a.tp, a.pp, a.dtype,
+                             a.prefill_tokens > 0 ? fmt::format("prefill {} tokens over {} cached", a.prefill_tokens, context)
+                                                  : fmt::format("decode batch {} at context {}", a.decode_batch, context));
+    std::cout << fmt::format("  {:<16} {:>12} {:>12} {:>9} {:>10}  {}\n", "op", "GFLOP", "MB", "bound", "time us",
+                             "scope");
+    for (const auto& o : b.ops) {
+        std::cout << fmt::format("  {:<16} {:>12.3f} {:>12.3f} {:>9} {:>10.2f}  {}\n", o.op.name, o.op.flops * 1e-9,
+                                 o.op.bytes * 1e-6, hardware::bound_name(o.cost.bound), o.cost.time_ns * 1e-3,
+                                 scope_name(o.op.scope));
+    }
+    std::cout << fmt::format("\n  one layer       {:.3f} ms  x {} layers\n", b.layer_time_ns * 1e-6, model.num_layers);
+    std::cout << fmt::format("  forward pass    {:.3f} ms\n", b.forward_time_ns * 1e-6);
+    std::cout << fmt::format("  framework       {:.3f} ms ({})\n", b.framework_overhead_ns * 1e-6, overhead.name);
+    std::cout << fmt::format("  total           {:.3f} ms\n", b.total_time_ns * 1e-6);
+}
+
+}  // namespace
+
+void add_cost_command(CLI::App& root) {
+    auto a = std::make_shared<CostArgs>();
+    CLI::App* cmd = root.add_subcommand("cost", "cost of one forward pass, op by op (FLOPs, bytes, bound, time)");
+    cmd->add_option("--model", a->model, "model preset id or Hugging Face config.json path");
+    cmd->add_option("--hardware", a->hardware, "hardware preset id/alias or profile JSON path");
+    cmd->add_option("--dtype", a->dtype, "fp16 | bf16 | fp8 | int8 | int4");
+    cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype (default: follows --dtype)");
+    cmd->add_option("--tp", a->tp, "tensor parallel degree");
+    cmd->add_option("--pp", a->pp, "pipeline stages");
+    cmd->add_option("--ep", a->ep, "expert parallel degree");
+    cmd->add_option("--prefill-tokens", a->prefill_tokens, "new prompt tokens in the pass");
+    auto* ctx = cmd->add_option("--context-tokens", a->context_tokens, "tokens already cached per sequence");
+    cmd->add_option("--decode-batch", a->decode_batch, "sequences decoding one token each");
+    cmd->add_option("--framework-overhead", a->framework_overhead,
+                    "add host overhead: none (default) | vllm-v0 | cpp | FIXED_US[:PER_SEQ_US]");
+    cmd->add_flag("--json", a->json, "print one JSON object");
+    cmd->callback([a, ctx]() { run_cost(*a, ctx->count() > 0); });
+}
 
 }  // namespace llmsim::tools

@@ -1,9 +1,73 @@
-#include <CLI/CLI.hpp>
+// llmsim list: ids with one-line descriptions.
+#include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "common/error.hpp"
+#include "common/nearest.hpp"
+#include "common/units.hpp"
+#include "hardware/catalogue.hpp"
+#include "models/presets.hpp"
+#include "policies/router/router.hpp"
+#include "policies/scheduler/scheduler.hpp"
+#include "sim/cost/framework_overhead.hpp"
 #include "tools/commands/commands.hpp"
+#include "traces/builtin_workloads.hpp"
+#include "traces/trace_format.hpp"
 
 namespace llmsim::tools {
+namespace {
 
-void add_list_command(CLI::App& root) { root.add_subcommand("list", "not yet implemented"); }
+void print_row(const std::string& id, const std::string& description) {
+    std::cout << fmt::format("{:<24} {}\n", id, description);
+}
+
+void list(const std::string& what) {
+    if (what == "models") {
+        for (const auto& p : models::model_presets()) {
+            print_row(p.id, fmt::format("{} ({:.2f}B params, {} layers, hidden {}, {} heads / {} KV)", p.description,
+                                        static_cast<double>(p.spec.param_count()) * 1e-9, p.spec.num_layers,
+                                        p.spec.hidden_size, p.spec.num_heads, p.spec.num_kv_heads));
+        }
+    } else if (what == "hardware") {
+        for (const auto& d : hardware::device_presets()) {
+            std::string aliases;
+            for (const auto& a : d.aliases) aliases += (aliases.empty() ? " (alias " : ", ") + a;
+            if (!aliases.empty()) aliases += ")";
+            const double peak = d.peak_flops_per_s.count(DType::bf16) ? d.peak_flops_per_s.at(DType::bf16)
+                                                                       : d.peak_flops_per_s.begin()->second;
+            print_row(d.id, fmt::format("{}{}: {}, {} at {}, {}{}", d.name, aliases, units::format_flops_per_s(peak),
+                                        units::format_bytes(d.memory_bytes),
+                                        units::format_bytes_per_s(d.memory_bandwidth_bytes_per_s),
+                                        d.calibration ? "calibrated: " : "uncalibrated",
+                                        d.calibration ? d.calibration->source : ""));
+        }
+    } else if (what == "schedulers") {
+        for (const auto& s : policies::scheduler_registry()) print_row(s.name, s.description);
+    } else if (what == "routers") {
+        for (const auto& r : policies::router_registry()) print_row(r.name, r.description);
+    } else if (what == "traces") {
+        std::cout << "trace formats (--trace-format):\n";
+        for (const auto& f : traces::list_trace_formats()) print_row("  " + f.name, f.description);
+        std::cout << "built-in workloads (--lengths builtin:NAME):\n";
+        for (const auto& w : traces::list_builtin_workloads()) print_row("  " + w.name, w.description);
+    } else if (what == "overheads") {
+        for (const auto& o : sim::framework_overhead_presets()) print_row(o.name, o.description);
+    } else {
+        throw UsageError("llmsim list", unknown_name_message("list", what,
+                                                             {"models", "hardware", "schedulers", "routers", "traces",
+                                                              "overheads"}));
+    }
+}
+
+}  // namespace
+
+void add_list_command(CLI::App& root) {
+    auto what = std::make_shared<std::string>();
+    CLI::App* cmd = root.add_subcommand("list", "list models | hardware | schedulers | routers | traces | overheads");
+    cmd->add_option("what", *what, "models | hardware | schedulers | routers | traces | overheads")->required();
+    cmd->callback([what]() { list(*what); });
+}
 
 }  // namespace llmsim::tools

@@ -1,0 +1,87 @@
+#include "sim/serving/cluster.hpp"
+
+#include "common/error.hpp"
+
+namespace llmsim::sim {
+namespace {
+
+class Cluster final : public EventHandler, public RequestSink {
+public:
+    Cluster(const ClusterConfig& config, ForwardCost& cost, const traces::Workload& workload, BatchObserver* observer)
+        : config_(config), workload_(workload), router_(policies::make_router(config.router)) {
+        if (config.replicas < 1) throw UsageError("--replicas", "must be >= 1, got " + std::to_string(config.replicas));
+        const auto& specs = workload.requests;
+        requests_.resize(specs.size());
+        for (size_t i = 0; i < specs.size(); ++i) {
+            RequestState& r = requests_[i];
+            r.id = static_cast<uint32_t>(i);
+            r.prompt_tokens = specs[i].prompt_tokens;
+            r.output_tokens = std::max(1, specs[i].output_tokens);
+            r.prefill_target = r.prompt_tokens;
+            r.arrival_ns = specs[i].arrival_ns;
+            LLMSIM_ASSERT(r.arrival_ns >= 0, "workload request without an arrival time");
+            LLMSIM_ASSERT(i == 0 || r.arrival_ns >= specs[i - 1].arrival_ns, "workload arrivals must be sorted");
+        }
+        for (int32_t i = 0; i < config.replicas; ++i) {
+            replicas_.push_back(std::make_unique<Replica>(i, engine_, cost,
+                                                          policies::make_scheduler(config.scheduler, config.limits),
+                                                          config.kv_blocks_per_replica, config.block_tokens, *this,
+                                                          observer));
+        }
+        loads_.resize(static_cast<size_t>(config.replicas));
+    }
+
+    ServingRun run() {
+        if (!requests_.empty()) engine_.schedule_at(SimTime::from_ns(requests_[0].arrival_ns), *this, 0, 0);
+        engine_.run();
+        ServingRun out;
+        out.events = engine_.events_processed();
+        for (const auto& r : replicas_) out.replicas.push_back(r->stats());
+        for (const auto& r : requests_) {
+            LLMSIM_ASSERT(r.phase == RequestPhase::finished || r.phase == RequestPhase::rejected,
+                          "simulation ended with request " + std::to_string(r.id) + " unfinished");
+        }
+        out.requests = std::move(requests_);
+        return out;
+    }
+
+    void on_event(uint32_t /*kind*/, uint64_t payload) override {
+        const auto i = static_cast<size_t>(payload);
+        RequestState& r = requests_[i];
+        if (i + 1 < requests_.size()) {
+            engine_.schedule_at(SimTime::from_ns(requests_[i + 1].arrival_ns), *this, 0, payload + 1);
+        }
+        // A request that can never fit (too long for the model, or for an empty KV pool) is rejected up front,
+        // as serving engines do, rather than blocking the queue forever.
+        const auto& kv = replicas_.front()->kv_pool();
+        if (r.total_tokens() > config_.limits.max_model_len || kv.blocks_for(r.total_tokens()) > kv.capacity()) {
+            r.phase = RequestPhase::rejected;
+            return;
+        }
+        for (size_t k = 0; k < replicas_.size(); ++k) loads_[k] = replicas_[k]->load();
+        const int32_t pick = router_->route(loads_);
+        LLMSIM_ASSERT(pick >= 0 && pick < static_cast<int32_t>(replicas_.size()), "router picked no replica");
+        replicas_[static_cast<size_t>(pick)]->add(r);
+    }
+
+    void on_finished(RequestState& /*r*/) override {}
+
+private:
+    ClusterConfig config_;
+    const traces::Workload& workload_;
+    Engine engine_;
+    std::unique_ptr<policies::Router> router_;
+    std::vector<std::unique_ptr<Replica>> replicas_;
+    std::vector<policies::ReplicaLoad> loads_;
+    std::vector<RequestState> requests_;
+};
+
+}  // namespace
+
+ServingRun run_cluster(const ClusterConfig& config, ForwardCost& cost, const traces::Workload& workload,
+                       BatchObserver* observer) {
+    Cluster cluster(config, cost, workload, observer);
+    return cluster.run();
+}
+
+}  // namespace llmsim::sim

@@ -1,0 +1,22 @@
+#pragma once
+// The `llmsim run` summary: the contract's JSON object and the human-readable table.
+#include <string>
+
+#include "common/json_io.hpp"
+#include "sim/serving/cluster.hpp"
+#include "sim/serving/metrics.hpp"
+#include "tools/serving_setup.hpp"
+
+namespace llmsim::tools {
+
+struct ServingReport {
+    sim::ServingSummary summary;
+    const ServingSetup* setup = nullptr;
+    const sim::ServingRun* run = nullptr;
+    std::string workload_source;
+};
+
+OrderedJson serving_summary_json(const ServingReport& r);
+std::string serving_summary_table(const ServingReport& r);
+
+}  // namespace llmsim::tools

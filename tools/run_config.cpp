@@ -1,0 +1,232 @@
+#include "tools/run_config.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <limits>
+
+#include "common/error.hpp"
+#include "common/nearest.hpp"
+#include "common/strings.hpp"
+
+namespace llmsim::tools {
+namespace {
+
+std::string canonical(std::string key) {
+    for (char& c : key) {
+        if (c == '_') c = '-';
+    }
+    return key;
+}
+
+const SettingInfo* find_setting(const std::string& key) {
+    for (const auto& s : run_settings()) {
+        if (s.key == key) return &s;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+const std::vector<SettingInfo>& run_settings() {
+    static const std::vector<SettingInfo> settings = {
+        {"model", SettingKind::text, "model preset id or path to a Hugging Face config.json"},
+        {"hardware", SettingKind::text, "hardware preset id/alias or path to a profile JSON"},
+        {"dtype", SettingKind::text, "fp16 | bf16 | fp8 (weights, GEMMs and KV cache) | int8 | int4 (weight-only)"},
+        {"kv-dtype", SettingKind::text, "KV-cache dtype (default: follows --dtype)"},
+        {"tp", SettingKind::integer, "tensor parallel degree per replica"},
+        {"pp", SettingKind::integer, "pipeline stages per replica"},
+        {"ep", SettingKind::integer, "expert parallel degree (MoE models)"},
+        {"replicas", SettingKind::integer, "number of replicas"},
+        {"router", SettingKind::text, "round-robin | least-outstanding | least-tokens"},
+        {"scheduler", SettingKind::text, "vllm | sarathi | orca | static"},
+        {"max-batch", SettingKind::integer, "max sequences per iteration (vLLM max_num_seqs)"},
+        {"max-batch-tokens", SettingKind::integer, "max tokens per iteration (vLLM max_num_batched_tokens)"},
+        {"chunk-size", SettingKind::integer, "Sarathi token budget per iteration"},
+        {"max-model-len", SettingKind::integer, "max prompt+output tokens per request (default: model context)"},
+        {"gpu-memory-utilization", SettingKind::number, "fraction of device memory for weights, activations and KV"},
+        {"block-size", SettingKind::integer, "KV-cache block size in tokens"},
+        {"framework-overhead", SettingKind::text,
+         "host overhead per iteration: none | vllm-v0 | cpp | FIXED_US[:PER_SEQ_US] (default by scheduler)"},
+        {"trace", SettingKind::text, "workload trace file (arrivals replayed when it has timestamps)"},
+        {"trace-format", SettingKind::text, "auto | vidur | azure | mooncake | splitwise | sharegpt-stats | burstgpt | llmservingsim"},
+        {"num-requests", SettingKind::integer, "number of requests (synthetic default 1000)"},
+        {"qps", SettingKind::qps, "arrival rate in requests/s, or inf (all at t=0)"},
+        {"arrival", SettingKind::text, "poisson | gamma:CV | uniform"},
+        {"lengths", SettingKind::text, "fixed:IN:OUT | trace:PATH | builtin:NAME (default builtin:azure-conv-2023)"},
+        {"slo-ttft-ms", SettingKind::number, "TTFT target for SLO attainment"},
+        {"slo-tpot-ms", SettingKind::number, "TPOT target for SLO attainment"},
+        {"seed", SettingKind::integer, "random seed"},
+        {"out", SettingKind::text, "output directory (summary.json, requests.csv, config.resolved.json)"},
+        {"chrome-trace", SettingKind::flag, "also write trace.json (Chrome/Perfetto timeline of batches) to --out"},
+        {"json", SettingKind::flag, "print exactly one JSON object on stdout"},
+    };
+    return settings;
+}
+
+void RunConfig::add_flags(CLI::App& cmd) {
+    cmd.add_option("--config", config_path_, "JSON file with the same keys as the flags (flags override it)");
+    for (const auto& s : run_settings()) {
+        if (s.kind == SettingKind::flag) {
+            cmd.add_flag_function(
+                "--" + s.key, [this, key = s.key](int64_t count) { flag_bools_[key] = count > 0; }, s.help);
+        } else {
+            cmd.add_option_function<std::string>(
+                "--" + s.key, [this, key = s.key](const std::string& v) { flag_text_[key] = v; }, s.help);
+        }
+    }
+}
+
+void RunConfig::set_from_text(const std::string& key, const std::string& text, const std::string& where) {
+    const SettingInfo* s = find_setting(key);
+    LLMSIM_ASSERT(s != nullptr, "unknown setting " + key);
+    switch (s->kind) {
+        case SettingKind::text: values_[key] = text; break;
+        case SettingKind::integer: {
+            const auto v = parse_int(text);
+            if (!v) throw UsageError(where, "bad integer '" + text + "' (expected a whole number)");
+            values_[key] = *v;
+            break;
+        }
+        case SettingKind::number: {
+            const auto v = parse_double(text);
+            if (!v) throw UsageError(where, "bad number '" + text + "' (expected a decimal number)");
+            values_[key] = *v;
+            break;
+        }
+        case SettingKind::qps: {
+            const std::string t = to_lower(trim(text));
+            if (t == "inf" || t == "infinity") {
+                values_[key] = "inf";
+                break;
+            }
+            const auto v = parse_double(text);
+            if (!v || *v <= 0) throw UsageError(where, "bad rate '" + text + "' (expected a number > 0 or inf)");
+            values_[key] = *v;
+            break;
+        }
+        case SettingKind::flag: {
+            const std::string t = to_lower(text);
+            if (t != "true" && t != "false") throw UsageError(where, "expected true or false, got '" + text + "'");
+            values_[key] = t == "true";
+            break;
+        }
+    }
+    where_[key] = where;
+    user_set_[key] = true;
+}
+
+void RunConfig::resolve() {
+    values_ = {{"model", "llama-2-7b"},
+               {"hardware", "a100-sxm-80gb"},
+               {"dtype", "fp16"},
+               {"tp", 1},
+               {"pp", 1},
+               {"ep", 1},
+               {"replicas", 1},
+               {"router", "round-robin"},
+               {"scheduler", "sarathi"},
+               {"max-batch", 256},
+               {"max-batch-tokens", 8192},
+               {"chunk-size", 512},
+               {"gpu-memory-utilization", 0.9},
+               {"block-size", 16},
+               {"trace-format", "auto"},
+               {"seed", 0},
+               {"chrome-trace", false},
+               {"json", false}};
+    for (const auto& [k, v] : values_) where_[k] = "default";
+    if (!config_path_.empty()) {
+        const Json cfg = load_json_file(config_path_);
+        if (!cfg.is_object()) throw InputError(config_path_, "expected a JSON object of settings");
+        std::vector<std::string> valid;
+        for (const auto& s : run_settings()) valid.push_back(s.key);
+        for (const auto& [raw_key, value] : cfg.items()) {
+            const std::string key = canonical(raw_key);
+            const std::string w = config_path_ + "#/" + raw_key;
+            const SettingInfo* s = find_setting(key);
+            if (s == nullptr) throw InputError(w, unknown_name_message("setting", raw_key, valid));
+            if (value.is_null()) continue;
+            if (value.is_string()) {
+                set_from_text(key, value.get<std::string>(), w);
+            } else if (value.is_boolean()) {
+                if (s->kind != SettingKind::flag) throw InputError(w, "expected a value, got " + value.dump());
+                values_[key] = value.get<bool>();
+                where_[key] = w;
+                user_set_[key] = true;
+            } else if (value.is_number()) {
+                if (s->kind == SettingKind::text || s->kind == SettingKind::flag) {
+                    throw InputError(w, "expected a string, got " + value.dump());
+                }
+                set_from_text(key, value.is_number_integer() ? std::to_string(value.get<int64_t>())
+                                                             : format_double(value.get<double>(), 17),
+                              w);
+            } else {
+                throw InputError(w, "expected a string, number or boolean, got " + value.dump());
+            }
+        }
+    }
+    for (const auto& [key, text] : flag_text_) set_from_text(key, text, "--" + key);
+    for (const auto& [key, on] : flag_bools_) {
+        values_[key] = on;
+        where_[key] = "--" + key;
+        user_set_[key] = true;
+    }
+}
+
+bool RunConfig::has(const std::string& key) const { return values_.count(key) > 0 && !values_.at(key).is_null(); }
+
+std::string RunConfig::text(const std::string& key) const {
+    LLMSIM_ASSERT(has(key), "setting " + key + " has no value");
+    const Json& v = values_.at(key);
+    return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+int64_t RunConfig::integer(const std::string& key) const {
+    LLMSIM_ASSERT(has(key), "setting " + key + " has no value");
+    return values_.at(key).get<int64_t>();
+}
+
+double RunConfig::number(const std::string& key) const {
+    LLMSIM_ASSERT(has(key), "setting " + key + " has no value");
+    const Json& v = values_.at(key);
+    if (v.is_string() && v.get<std::string>() == "inf") return std::numeric_limits<double>::infinity();
+    return v.get<double>();
+}
+
+bool RunConfig::flag(const std::string& key) const { return has(key) && values_.at(key).get<bool>(); }
+
+std::optional<std::string> RunConfig::opt_text(const std::string& key) const {
+    if (!has(key)) return std::nullopt;
+    return text(key);
+}
+std::optional<int64_t> RunConfig::opt_integer(const std::string& key) const {
+    if (!has(key)) return std::nullopt;
+    return integer(key);
+}
+std::optional<double> RunConfig::opt_number(const std::string& key) const {
+    if (!has(key)) return std::nullopt;
+    return number(key);
+}
+
+void RunConfig::set_default(const std::string& key, const Json& value) {
+    if (user_set(key)) return;
+    values_[key] = value;
+    where_[key] = "default";
+}
+
+OrderedJson RunConfig::resolved_json() const {
+    OrderedJson out;
+    for (const auto& s : run_settings()) {
+        if (s.key == "json") continue;
+        auto it = values_.find(s.key);
+        out[s.key] = it == values_.end() ? OrderedJson() : OrderedJson(it->second);
+    }
+    return out;
+}
+
+std::string RunConfig::where(const std::string& key) const {
+    auto it = where_.find(key);
+    return it == where_.end() || it->second == "default" ? "--" + key : it->second;
+}
+
+}  // namespace llmsim::tools

@@ -1,0 +1,61 @@
+#pragma once
+// Settings of `llmsim run`: one table of keys shared by the flags and the --config JSON file (same names; '-' or
+// '_'). Resolution order: built-in defaults < config file < flags. The resolved settings are written next to the
+// outputs (config.resolved.json), so any run can be repeated exactly.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/json_io.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace llmsim::tools {
+
+enum class SettingKind { text, integer, number, qps, flag };
+
+struct SettingInfo {
+    std::string key;  // canonical name, as the flag without dashes: "max-batch"
+    SettingKind kind;
+    std::string help;
+};
+
+const std::vector<SettingInfo>& run_settings();
+
+class RunConfig {
+public:
+    // Registers every setting as a flag on `cmd` (values kept as text until resolve()).
+    void add_flags(CLI::App& cmd);
+    // Merges defaults, the config file (if --config was given) and the flags given; validates types.
+    void resolve();
+
+    [[nodiscard]] bool has(const std::string& key) const;
+    [[nodiscard]] std::string text(const std::string& key) const;
+    [[nodiscard]] int64_t integer(const std::string& key) const;
+    [[nodiscard]] double number(const std::string& key) const;
+    [[nodiscard]] bool flag(const std::string& key) const;
+    [[nodiscard]] std::optional<std::string> opt_text(const std::string& key) const;
+    [[nodiscard]] std::optional<int64_t> opt_integer(const std::string& key) const;
+    [[nodiscard]] std::optional<double> opt_number(const std::string& key) const;
+    // Sets a derived default (e.g. the framework overhead implied by the scheduler) unless the user set it.
+    void set_default(const std::string& key, const Json& value);
+    [[nodiscard]] bool user_set(const std::string& key) const { return user_set_.count(key) > 0; }
+    [[nodiscard]] OrderedJson resolved_json() const;
+    // Where a key's value came from, for messages: "--tp" or "cfg.json#/tp".
+    [[nodiscard]] std::string where(const std::string& key) const;
+
+private:
+    void set_from_text(const std::string& key, const std::string& text, const std::string& where);
+    std::map<std::string, std::string> flag_text_;  // raw flag values
+    std::map<std::string, bool> flag_bools_;
+    std::string config_path_;
+    std::map<std::string, Json> values_;
+    std::map<std::string, std::string> where_;
+    std::map<std::string, bool> user_set_;
+};
+
+}  // namespace llmsim::tools
