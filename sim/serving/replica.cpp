@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/error.hpp"
+#include "sim/serving/request_progress.hpp"
 
 namespace llmsim::sim {
 
@@ -48,13 +49,7 @@ ReplicaStats Replica::stats() const {
 }
 
 void Replica::preempt(RequestState& r) {
-    LLMSIM_ASSERT(!r.in_flight, "preempting a request that is executing");
-    kv_.release(r.kv_blocks);
-    r.kv_blocks = 0;
-    r.prefill_target = r.prompt_tokens + r.generated;
-    r.prefilled = 0;
-    r.preemptions += 1;
-    r.phase = RequestPhase::waiting;
+    preempt_for_recompute(r, kv_);
     stats_.preemptions += 1;
 }
 
@@ -83,10 +78,7 @@ void Replica::try_dispatch() {
     scheduler_->schedule(batch, *this);
     if (batch.empty()) return;
 
-    for (const BatchEntry& e : batch.entries()) {
-        e.request->in_flight = true;
-        if (e.request->first_scheduled_ns < 0) e.request->first_scheduled_ns = now;
-    }
+    mark_dispatched(batch, now);
     const PassCost pass = cost_.pass(batch.shape());
     // Host work (scheduling, input preparation, sampling) is serial with the device in the engines we model.
     int64_t t = now + seconds_to_ns(pass.overhead_ns * 1e-9);
@@ -114,23 +106,11 @@ void Replica::complete(size_t slot) {
     const int64_t now = engine_.now().ns();
     Slot& s = slots_[slot];
     LLMSIM_ASSERT(s.busy, "completion of an idle pipeline slot");
-    for (const BatchEntry& e : s.batch.entries()) {
-        RequestState& r = *e.request;
-        r.in_flight = false;
-        outstanding_tokens_ -= e.new_tokens;
-        if (e.prefill) r.prefilled += e.new_tokens;
-        if (!e.samples) continue;
-        r.generated += 1;
-        if (r.first_token_ns < 0) r.first_token_ns = now;
-        if (r.generated >= r.output_tokens) {
-            r.phase = RequestPhase::finished;
-            r.finish_ns = now;
-            kv_.release(r.kv_blocks);
-            r.kv_blocks = 0;
-            --outstanding_requests_;
-            sink_.on_finished(r);
-        }
-    }
+    outstanding_tokens_ -= s.batch.tokens();
+    apply_batch_progress(s.batch, now, kv_, [this](RequestState& r) {
+        --outstanding_requests_;
+        sink_.on_finished(r);
+    });
     s.busy = false;
     --in_flight_;
     if (in_flight_ == 0) stats_.active_ns += static_cast<double>(now - active_since_ns_);
