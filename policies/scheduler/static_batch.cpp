@@ -1,7 +1,8 @@
-// FasterTransformer-style static batching: when the replica is idle, take up to --max-batch waiting requests,
-// prefill them together in one pass, then decode the batch until every member has finished; only then form the
-// next batch. KV for prompt + output is reserved up front. This is what static-batch benchmarks
-// (TensorRT-LLM's gptSessionBenchmark) measure.
+// FasterTransformer-style static batching: when the previous batch has finished, take up to --max-batch waiting
+// requests (KV for prompt + output reserved up front), run their prefills (in passes of at most
+// --max-batch-tokens, as TensorRT-LLM bounds a pass by max_num_tokens), then decode the whole batch until every
+// member has finished; only then form the next batch. This is what static-batch benchmarks
+// (TensorRT-LLM's gptSessionBenchmark, LMDeploy's static profiler) measure.
 #include "policies/scheduler/scheduler.hpp"
 
 namespace llmsim::policies {
@@ -13,20 +14,29 @@ public:
 
     void schedule(sim::Batch& batch, SchedulerContext& ctx) override {
         compact_running();
-        if (!running_.empty()) {
-            for (sim::RequestState* r : running_) {
-                if (r->in_flight || r->phase != sim::RequestPhase::running) continue;
-                batch.add_decode(*r);
-            }
-            return;
+        if (running_.empty()) admit_batch(ctx.kv());
+        // Prefill passes first, whole prompts, bounded by the token cap (a prompt longer than the cap runs alone).
+        int64_t tokens = 0;
+        for (sim::RequestState* r : running_) {
+            if (r->in_flight || r->prefill_done()) continue;
+            if (tokens + r->remaining_prefill() > limits_.max_batch_tokens && !batch.empty()) break;
+            tokens += r->remaining_prefill();
+            batch.add_prefill(*r, r->remaining_prefill());
         }
-        auto& kv = ctx.kv();
+        if (!batch.empty()) return;
+        for (sim::RequestState* r : running_) {
+            if (r->in_flight || r->phase != sim::RequestPhase::running) continue;
+            batch.add_decode(*r);
+        }
+    }
+
+private:
+    void admit_batch(sim::KvBlockManager& kv) {
         while (!waiting_.empty() && running() < limits_.max_batch_seqs) {
             sim::RequestState& r = *waiting_.front();
             if (!kv.can_allocate(kv.blocks_for(r.total_tokens()) - r.kv_blocks)) break;
             reserve_tokens(r, r.total_tokens(), kv);
             admit_front();
-            batch.add_prefill(r, r.remaining_prefill());
         }
     }
 };

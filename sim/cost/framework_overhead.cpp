@@ -8,15 +8,15 @@ namespace llmsim::sim {
 
 const std::vector<FrameworkOverheadPreset>& framework_overhead_presets() {
     // vLLM v0 figures: medians of SCHEDULE + SAMPLER_E2E + PREPARE_INPUTS_E2E + PROCESS_MODEL_OUTPUTS (+ RAY_COMM_TIME
-    // with TP > 1) in Vidur's measured CPU-overhead profile (microsoft/vidur data/profiling/a100/cpu_overheads.csv,
-    // Llama-2-7B on A100, batch 8..64), fitted as a line in the batch size: TP1 1.17 ms + 0.100 ms/seq;
-    // TP2 4.6 ms + 0.17 ms/seq.
+    // with TP > 1) in Vidur's measured CPU-overhead profile (microsoft/vidur data/profiling/a100/cpu_overheads.csv
+    // @0633efae: Llama-2-7B, CodeLlama-34B and Llama-2-70B on A100, TP 1-4, batch 8..64), fitted as a line in the
+    // batch size and pooled over models: TP1 1.2 ms + 0.12 ms/seq; TP>1 3.7 ms + 0.24 ms/seq (Ray workers).
     static const std::vector<FrameworkOverheadPreset> presets = {
         {"none", "no host overhead (GPU-bound upper bound)", {"none", 0, 0, 0, 0, "-"}},
         {"vllm-v0",
-         "vLLM v0 / Sarathi-Serve Python engine: 1.17 ms + 0.10 ms per sequence, +3.4 ms +0.07 ms/seq with Ray TP workers",
-         {"vllm-v0", 1.17e6, 0.100e6, 3.43e6, 0.07e6,
-          "Vidur cpu_overheads.csv (A100, Llama-2-7B, batch 8-64), linear fit of the medians"}},
+         "vLLM v0 / Sarathi-Serve Python engine: 1.2 ms + 0.12 ms per sequence; 3.7 ms + 0.24 ms/seq with Ray TP workers",
+         {"vllm-v0", 1.2e6, 0.12e6, 2.5e6, 0.12e6,
+          "Vidur cpu_overheads.csv (A100; Llama-2-7B, CodeLlama-34B, Llama-2-70B; TP 1-4; batch 8-64), linear fit"}},
         {"cpp",
          "compiled C++ runtime with CUDA graphs (TensorRT-LLM, LMDeploy TurboMind): host work overlaps the GPU",
          {"cpp", 0, 0, 0, 0, "host scheduling overlaps device execution; kernel launch costs are in the hardware profile"}},

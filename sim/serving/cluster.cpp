@@ -46,11 +46,15 @@ public:
     }
 
     void on_event(uint32_t /*kind*/, uint64_t payload) override {
-        const auto i = static_cast<size_t>(payload);
-        RequestState& r = requests_[i];
-        if (i + 1 < requests_.size()) {
-            engine_.schedule_at(SimTime::from_ns(requests_[i + 1].arrival_ns), *this, 0, payload + 1);
-        }
+        // Every request arriving at this instant is routed before any replica forms a batch (static batches and
+        // prefill batches must see all of them).
+        auto i = static_cast<size_t>(payload);
+        const int64_t now = requests_[i].arrival_ns;
+        for (; i < requests_.size() && requests_[i].arrival_ns == now; ++i) admit(requests_[i]);
+        if (i < requests_.size()) engine_.schedule_at(SimTime::from_ns(requests_[i].arrival_ns), *this, 0, i);
+    }
+
+    void admit(RequestState& r) {
         // A request that can never fit (too long for the model, or for an empty KV pool) is rejected up front,
         // as serving engines do, rather than blocking the queue forever.
         const auto& kv = replicas_.front()->kv_pool();

@@ -31,7 +31,11 @@ void Replica::add(RequestState& r) {
     ++outstanding_requests_;
     outstanding_tokens_ += r.total_tokens();
     scheduler_->add(r);
-    try_dispatch();
+    // Dispatch from a follow-up event at this instant, after every simultaneous arrival has been added.
+    if (!dispatch_pending_) {
+        dispatch_pending_ = true;
+        engine_.schedule_at(SimTime::from_ns(std::max(engine_.now().ns(), stage_free_ns_[0])), *this, kDispatch);
+    }
 }
 
 policies::ReplicaLoad Replica::load() const {
