@@ -31,14 +31,6 @@ void BatchShape::add_prefill_chunk(int64_t context_tokens, int64_t chunk_tokens,
     if (samples) logits_seqs += 1;
 }
 
-void BatchShape::add_decode(int64_t context_tokens) {
-    LLMSIM_ASSERT(context_tokens >= 0, "decode context must be >= 0");
-    decode_seqs += 1;
-    const int64_t seen = context_tokens + 1;
-    decode_kv_tokens += attention_window > 0 ? std::min<int64_t>(seen, attention_window) : seen;
-    logits_seqs += 1;
-}
-
 void BatchShape::add(const BatchShape& other) {
     prefill_tokens += other.prefill_tokens;
     prefill_seqs += other.prefill_seqs;

@@ -19,7 +19,12 @@ struct BatchShape {
     // when this is the prompt's last chunk (the pass produces the first output token).
     void add_prefill_chunk(int64_t context_tokens, int64_t chunk_tokens, bool samples);
     // One new token on top of `context_tokens` cached ones.
-    void add_decode(int64_t context_tokens);
+    void add_decode(int64_t context_tokens) {
+        decode_seqs += 1;
+        const int64_t seen = context_tokens + 1;
+        decode_kv_tokens += (attention_window > 0 && seen > attention_window) ? attention_window : seen;
+        logits_seqs += 1;
+    }
     void add(const BatchShape& other);
 
     [[nodiscard]] int64_t total_tokens() const { return prefill_tokens + decode_seqs; }

@@ -22,14 +22,15 @@ public:
             sim::RequestState& r = *running_[i];
             if (r.in_flight || r.phase != sim::RequestPhase::running || !r.prefill_done()) continue;
             if (seqs >= limits_.max_batch_seqs) break;
-            bool ok = reserve_tokens(r, r.kv_tokens() + 1, kv);
+            const int64_t cached = r.kv_tokens();
+            bool ok = reserve_tokens(r, cached + 1, kv);
             while (!ok) {
                 sim::RequestState* victim = preempt_newest(ctx);
                 if (victim == nullptr || victim == &r) break;
-                ok = reserve_tokens(r, r.kv_tokens() + 1, kv);
+                ok = reserve_tokens(r, cached + 1, kv);
             }
             if (!ok) break;
-            batch.add_decode(r);
+            batch.add_decode(r, cached);
             --budget;
             ++seqs;
         }

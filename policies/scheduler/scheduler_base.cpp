@@ -21,6 +21,8 @@ int64_t Scheduler::watermark_blocks(const sim::KvBlockManager& kv) const {
 }
 
 bool Scheduler::reserve_tokens(sim::RequestState& r, int64_t tokens, sim::KvBlockManager& kv) {
+    // Hot path (every decode, every iteration): most steps need no new block; avoid the division.
+    if (tokens <= static_cast<int64_t>(r.kv_blocks) * kv.block_tokens()) return true;
     const int64_t need = kv.blocks_for(tokens) - r.kv_blocks;
     if (need <= 0) return true;
     if (!kv.can_allocate(need)) return false;

@@ -33,14 +33,15 @@ public:
         for (size_t i = 0; i < running_.size(); ++i) {
             sim::RequestState& r = *running_[i];
             if (r.in_flight || r.phase != sim::RequestPhase::running) continue;
-            bool ok = reserve_tokens(r, r.kv_tokens() + 1, kv);
+            const int64_t cached = r.kv_tokens();
+            bool ok = reserve_tokens(r, cached + 1, kv);
             while (!ok) {
                 sim::RequestState* victim = preempt_newest(ctx);
                 if (victim == nullptr || victim == &r) break;
-                ok = reserve_tokens(r, r.kv_tokens() + 1, kv);
+                ok = reserve_tokens(r, cached + 1, kv);
             }
             if (!ok) break;  // r itself was preempted (it was the newest) or nothing left to free
-            batch.add_decode(r);
+            batch.add_decode(r, cached);
         }
     }
 };

@@ -14,14 +14,10 @@ void Batch::clear() {
 void Batch::add_prefill(RequestState& r, int32_t tokens) {
     LLMSIM_ASSERT(tokens > 0 && tokens <= r.remaining_prefill(), "prefill chunk outside the request's prompt");
     const bool samples = tokens == r.remaining_prefill();
+    r.in_flight = true;  // a built batch is always dispatched
     entries_.push_back({&r, tokens, true, samples});
     shape_.add_prefill_chunk(r.prefilled, tokens, samples);
 }
 
-void Batch::add_decode(RequestState& r) {
-    LLMSIM_ASSERT(r.prefill_done() && r.generated < r.output_tokens, "decode of a request that cannot decode");
-    entries_.push_back({&r, 1, false, true});
-    shape_.add_decode(r.kv_tokens());
-}
 
 }  // namespace llmsim::sim

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/error.hpp"
 #include "models/batch_shape.hpp"
 #include "sim/serving/request_state.hpp"
 
@@ -22,7 +23,14 @@ public:
     void clear();
     // A prefill chunk of `tokens` tokens (the request's KV must already cover kv_tokens() + tokens).
     void add_prefill(RequestState& r, int32_t tokens);
-    void add_decode(RequestState& r);
+    void add_decode(RequestState& r) { add_decode(r, r.kv_tokens()); }
+    // Hot path: the caller already knows the request's cached tokens.
+    void add_decode(RequestState& r, int64_t kv_tokens) {
+        LLMSIM_ASSERT(r.prefill_done() && r.generated < r.output_tokens, "decode of a request that cannot decode");
+        r.in_flight = true;  // a built batch is always dispatched
+        entries_.push_back({&r, 1, false, true});
+        shape_.add_decode(kv_tokens);
+    }
 
     [[nodiscard]] const std::vector<BatchEntry>& entries() const { return entries_; }
     [[nodiscard]] const models::BatchShape& shape() const { return shape_; }

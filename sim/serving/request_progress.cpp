@@ -5,9 +5,9 @@
 namespace llmsim::sim {
 
 void mark_dispatched(const Batch& batch, int64_t now_ns) {
+    // Decodes were scheduled before (their first step was a prefill), so only prefills can be first-timers.
     for (const BatchEntry& e : batch.entries()) {
-        e.request->in_flight = true;
-        if (e.request->first_scheduled_ns < 0) e.request->first_scheduled_ns = now_ns;
+        if (e.prefill && e.request->first_scheduled_ns < 0) e.request->first_scheduled_ns = now_ns;
     }
 }
 

@@ -30,7 +30,8 @@ void apply_batch_progress(const Batch& batch, int64_t now_ns, KvBlockManager& kv
     }
 }
 
-// Marks a batch's requests as executing from `now_ns` (first scheduling time recorded once).
+// Records `now_ns` as the first scheduling time of requests running for the first time (Batch::add_* already
+// marked every entry as executing).
 void mark_dispatched(const Batch& batch, int64_t now_ns);
 
 // Recompute preemption (vLLM's default): drop the request's KV; it re-prefills prompt + tokens generated so far.
