@@ -23,10 +23,11 @@ public:
             LLMSIM_ASSERT(i == 0 || r.arrival_ns >= specs[i - 1].arrival_ns, "workload arrivals must be sorted");
         }
         for (int32_t i = 0; i < config.replicas; ++i) {
-            replicas_.push_back(std::make_unique<Replica>(i, engine_, cost,
-                                                          policies::make_scheduler(config.scheduler, config.limits),
-                                                          config.kv_blocks_per_replica, config.block_tokens, *this,
-                                                          observer));
+            const SchedulerFactory factory = [&config] {
+                return policies::make_scheduler(config.scheduler, config.limits);
+            };
+            replicas_.push_back(std::make_unique<Replica>(i, engine_, cost, factory, config.kv_blocks_per_replica,
+                                                          config.block_tokens, *this, observer));
         }
         loads_.resize(static_cast<size_t>(config.replicas));
     }
@@ -57,8 +58,7 @@ public:
     void admit(RequestState& r) {
         // A request that can never fit (too long for the model, or for an empty KV pool) is rejected up front,
         // as serving engines do, rather than blocking the queue forever.
-        const auto& kv = replicas_.front()->kv_pool();
-        if (r.total_tokens() > config_.limits.max_model_len || kv.blocks_for(r.total_tokens()) > kv.capacity()) {
+        if (r.total_tokens() > config_.limits.max_model_len || !replicas_.front()->can_ever_fit(r.total_tokens())) {
             r.phase = RequestPhase::rejected;
             return;
         }
