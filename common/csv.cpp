@@ -20,7 +20,9 @@ std::string read_file(const std::string& path) {
 
 }  // namespace
 
-CsvReader::CsvReader(std::string path) : name_(path), text_(read_file(path)) { parse_header(); }
+CsvReader::CsvReader(std::string path) : name_(path), text_(read_file(path)) {
+    parse_header();
+}
 
 CsvReader::CsvReader(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
     parse_header();
@@ -37,7 +39,8 @@ void CsvReader::parse_header() {
     }
     if (trim(line).empty()) throw InputError(name_, "empty file (expected a CSV header line)");
     split_fields(line);
-    for (auto f : fields_) header_.emplace_back(trim(f));
+    for (auto f : fields_)
+        header_.emplace_back(trim(f));
 }
 
 bool CsvReader::read_line(std::string_view& out) {
@@ -78,12 +81,14 @@ void CsvReader::split_fields(std::string_view line) {
                 }
                 value += line[i++];
             }
-            while (i < line.size() && line[i] != ',') ++i;
+            while (i < line.size() && line[i] != ',')
+                ++i;
             unquoted_.push_back(std::move(value));
             fields_.emplace_back(unquoted_.back());
         } else {
             const size_t start = i;
-            while (i < line.size() && line[i] != ',') ++i;
+            while (i < line.size() && line[i] != ',')
+                ++i;
             fields_.push_back(line.substr(start, i - start));
         }
         if (i >= line.size()) break;
@@ -104,8 +109,8 @@ std::optional<size_t> CsvReader::column(std::string_view name) const {
 
 size_t CsvReader::require_column(std::string_view name) const {
     if (auto c = column(name)) return *c;
-    throw InputError(name_ + ":1", "missing column '" + std::string(name) + "' (header has: " + join(header_, ", ") +
-                                       ")");
+    throw InputError(name_ + ":1",
+                     "missing column '" + std::string(name) + "' (header has: " + join(header_, ", ") + ")");
 }
 
 bool CsvReader::next() {

@@ -12,7 +12,7 @@
 namespace llmsim {
 
 class CsvReader {
-public:
+  public:
     // Reads the whole file; throws InputError("path", ...) when it cannot be opened or has no header.
     explicit CsvReader(std::string path);
     // For tests and embedded data: parse text that is already in memory; `name` is used in messages.
@@ -39,7 +39,7 @@ public:
     [[nodiscard]] int64_t get_nonneg_int(size_t index) const;
     [[nodiscard]] double get_positive_double(size_t index) const;
 
-private:
+  private:
     void parse_header();
     bool read_line(std::string_view& out);
     void split_fields(std::string_view line);

@@ -23,7 +23,9 @@ std::string line_col(const std::string& text, size_t byte_offset) {
     return std::to_string(line) + ":" + std::to_string(col);
 }
 
-std::string type_name(const Json& j) { return j.type_name(); }
+std::string type_name(const Json& j) {
+    return j.type_name();
+}
 
 }  // namespace
 
@@ -119,7 +121,9 @@ std::optional<bool> JsonObjectReader::opt_bool(const std::string& key) {
     return j.get<bool>();
 }
 
-void JsonObjectReader::allow(const std::vector<std::string>& keys) { known_.insert(keys.begin(), keys.end()); }
+void JsonObjectReader::allow(const std::vector<std::string>& keys) {
+    known_.insert(keys.begin(), keys.end());
+}
 
 void JsonObjectReader::finish() const {
     for (const auto& [key, value] : object_.items()) {

@@ -21,11 +21,11 @@ Json parse_json_text(const std::string& text, const std::string& name);
 // Reads an object field by field. Every accessor records the key; finish() throws on any key never asked for,
 // listing the valid keys and the nearest match. `where` is a file name plus JSON pointer ("cfg.json#/tp").
 class JsonObjectReader {
-public:
+  public:
     JsonObjectReader(const Json& object, std::string where);
 
     [[nodiscard]] bool has(const std::string& key);
-    [[nodiscard]] const Json& get(const std::string& key);  // required
+    [[nodiscard]] const Json& get(const std::string& key);   // required
     [[nodiscard]] const Json* find(const std::string& key);  // optional
     [[nodiscard]] std::string get_string(const std::string& key);
     [[nodiscard]] std::optional<std::string> opt_string(const std::string& key);
@@ -41,7 +41,7 @@ public:
     [[nodiscard]] std::string where(const std::string& key) const;
     [[nodiscard]] const std::string& where() const { return where_; }
 
-private:
+  private:
     const Json& object_;
     std::string where_;
     std::set<std::string> known_;

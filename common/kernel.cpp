@@ -7,13 +7,20 @@ namespace llmsim {
 
 std::string_view dtype_name(DType t) {
     switch (t) {
-        case DType::fp32: return "fp32";
-        case DType::tf32: return "tf32";
-        case DType::fp16: return "fp16";
-        case DType::bf16: return "bf16";
-        case DType::fp8: return "fp8";
-        case DType::int8: return "int8";
-        case DType::int4: return "int4";
+        case DType::fp32:
+            return "fp32";
+        case DType::tf32:
+            return "tf32";
+        case DType::fp16:
+            return "fp16";
+        case DType::bf16:
+            return "bf16";
+        case DType::fp8:
+            return "fp8";
+        case DType::int8:
+            return "int8";
+        case DType::int4:
+            return "int4";
     }
     return "?";
 }
@@ -31,31 +38,42 @@ std::optional<DType> dtype_from_name(std::string_view name) {
 DType parse_dtype(std::string_view name, const std::string& where) {
     if (auto t = dtype_from_name(name)) return *t;
     std::vector<std::string> valid;
-    for (DType t : kAllDTypes) valid.emplace_back(dtype_name(t));
+    for (DType t : kAllDTypes)
+        valid.emplace_back(dtype_name(t));
     throw UsageError(where, unknown_name_message("dtype", name, valid));
 }
 
 double dtype_bytes(DType t) {
     switch (t) {
         case DType::fp32:
-        case DType::tf32: return 4.0;
+        case DType::tf32:
+            return 4.0;
         case DType::fp16:
-        case DType::bf16: return 2.0;
+        case DType::bf16:
+            return 2.0;
         case DType::fp8:
-        case DType::int8: return 1.0;
-        case DType::int4: return 0.5;
+        case DType::int8:
+            return 1.0;
+        case DType::int4:
+            return 0.5;
     }
     return 2.0;
 }
 
 std::string_view op_class_name(OpClass c) {
     switch (c) {
-        case OpClass::gemm: return "gemm";
-        case OpClass::attn_prefill: return "attn_prefill";
-        case OpClass::attn_decode: return "attn_decode";
-        case OpClass::elementwise: return "elementwise";
-        case OpClass::embedding: return "embedding";
-        case OpClass::collective: return "collective";
+        case OpClass::gemm:
+            return "gemm";
+        case OpClass::attn_prefill:
+            return "attn_prefill";
+        case OpClass::attn_decode:
+            return "attn_decode";
+        case OpClass::elementwise:
+            return "elementwise";
+        case OpClass::embedding:
+            return "embedding";
+        case OpClass::collective:
+            return "collective";
     }
     return "?";
 }
@@ -69,11 +87,16 @@ std::optional<OpClass> op_class_from_name(std::string_view name) {
 
 std::string_view collective_name(CollectiveKind k) {
     switch (k) {
-        case CollectiveKind::all_reduce: return "all_reduce";
-        case CollectiveKind::all_gather: return "all_gather";
-        case CollectiveKind::reduce_scatter: return "reduce_scatter";
-        case CollectiveKind::all_to_all: return "all_to_all";
-        case CollectiveKind::send_recv: return "send_recv";
+        case CollectiveKind::all_reduce:
+            return "all_reduce";
+        case CollectiveKind::all_gather:
+            return "all_gather";
+        case CollectiveKind::reduce_scatter:
+            return "reduce_scatter";
+        case CollectiveKind::all_to_all:
+            return "all_to_all";
+        case CollectiveKind::send_recv:
+            return "send_recv";
     }
     return "?";
 }

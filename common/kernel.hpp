@@ -18,16 +18,16 @@ inline constexpr std::array kAllDTypes = {DType::fp32, DType::tf32, DType::fp16,
 std::string_view dtype_name(DType t);
 std::optional<DType> dtype_from_name(std::string_view name);
 DType parse_dtype(std::string_view name, const std::string& where);  // throws with the valid list
-double dtype_bytes(DType t);  // storage bytes per element (int4 = 0.5)
+double dtype_bytes(DType t);                                         // storage bytes per element (int4 = 0.5)
 
 // Kernel classes priced by the hardware cost model; each has its own calibrated efficiency curves.
 enum class OpClass {
-    gemm,            // dense matrix multiply (projections, MLP, LM head, MoE experts)
-    attn_prefill,    // attention over new tokens (flash-attention style)
-    attn_decode,     // attention for single-token queries over cached keys/values
-    elementwise,     // norms, activations, rotary embedding, residual adds
-    embedding,       // gather rows of a table
-    collective,      // all-reduce / all-gather / reduce-scatter / all-to-all / send-recv
+    gemm,          // dense matrix multiply (projections, MLP, LM head, MoE experts)
+    attn_prefill,  // attention over new tokens (flash-attention style)
+    attn_decode,   // attention for single-token queries over cached keys/values
+    elementwise,   // norms, activations, rotary embedding, residual adds
+    embedding,     // gather rows of a table
+    collective,    // all-reduce / all-gather / reduce-scatter / all-to-all / send-recv
 };
 
 inline constexpr std::array kAllOpClasses = {OpClass::gemm,        OpClass::attn_prefill, OpClass::attn_decode,

@@ -10,14 +10,17 @@ namespace llmsim {
 std::string_view trim(std::string_view s) {
     size_t b = 0;
     size_t e = s.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(s[b])) != 0) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])) != 0) --e;
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b])) != 0)
+        ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])) != 0)
+        --e;
     return s.substr(b, e - b);
 }
 
 std::string to_lower(std::string_view s) {
     std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
 }
 
@@ -33,7 +36,9 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     return out;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.substr(0, prefix.size()) == prefix;
+}
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep) {
     std::string out;

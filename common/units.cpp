@@ -18,28 +18,44 @@ struct UnitEntry {
 
 // Longest suffixes first so "GiB" is not read as "B" with a strange number.
 constexpr std::array kByteUnits = {
-    UnitEntry{"PiB", 1125899906842624.0}, UnitEntry{"TiB", 1099511627776.0}, UnitEntry{"GiB", 1073741824.0},
-    UnitEntry{"MiB", 1048576.0},          UnitEntry{"KiB", 1024.0},          UnitEntry{"PB", 1e15},
-    UnitEntry{"TB", 1e12},                UnitEntry{"GB", 1e9},              UnitEntry{"MB", 1e6},
-    UnitEntry{"kB", 1e3},                 UnitEntry{"KB", 1e3},              UnitEntry{"B", 1.0},
+    UnitEntry{"PiB", 1125899906842624.0},
+    UnitEntry{"TiB", 1099511627776.0},
+    UnitEntry{"GiB", 1073741824.0},
+    UnitEntry{"MiB", 1048576.0},
+    UnitEntry{"KiB", 1024.0},
+    UnitEntry{"PB", 1e15},
+    UnitEntry{"TB", 1e12},
+    UnitEntry{"GB", 1e9},
+    UnitEntry{"MB", 1e6},
+    UnitEntry{"kB", 1e3},
+    UnitEntry{"KB", 1e3},
+    UnitEntry{"B", 1.0},
 };
 
 constexpr std::array kBandwidthUnits = {
-    UnitEntry{"TiB/s", 1099511627776.0}, UnitEntry{"GiB/s", 1073741824.0}, UnitEntry{"MiB/s", 1048576.0},
-    UnitEntry{"TB/s", 1e12},             UnitEntry{"GB/s", 1e9},           UnitEntry{"MB/s", 1e6},
-    UnitEntry{"KB/s", 1e3},              UnitEntry{"B/s", 1.0},            UnitEntry{"Tb/s", 1e12 / 8},
-    UnitEntry{"Gb/s", 1e9 / 8},          UnitEntry{"Mb/s", 1e6 / 8},       UnitEntry{"Gbps", 1e9 / 8},
+    UnitEntry{"TiB/s", 1099511627776.0},
+    UnitEntry{"GiB/s", 1073741824.0},
+    UnitEntry{"MiB/s", 1048576.0},
+    UnitEntry{"TB/s", 1e12},
+    UnitEntry{"GB/s", 1e9},
+    UnitEntry{"MB/s", 1e6},
+    UnitEntry{"KB/s", 1e3},
+    UnitEntry{"B/s", 1.0},
+    UnitEntry{"Tb/s", 1e12 / 8},
+    UnitEntry{"Gb/s", 1e9 / 8},
+    UnitEntry{"Mb/s", 1e6 / 8},
+    UnitEntry{"Gbps", 1e9 / 8},
     UnitEntry{"Mbps", 1e6 / 8},
 };
 
 constexpr std::array kFlopsUnits = {
-    UnitEntry{"PFLOPS", 1e15}, UnitEntry{"TFLOPS", 1e12}, UnitEntry{"GFLOPS", 1e9}, UnitEntry{"MFLOPS", 1e6},
+    UnitEntry{"PFLOPS", 1e15},  UnitEntry{"TFLOPS", 1e12},  UnitEntry{"GFLOPS", 1e9},  UnitEntry{"MFLOPS", 1e6},
     UnitEntry{"PFLOP/s", 1e15}, UnitEntry{"TFLOP/s", 1e12}, UnitEntry{"GFLOP/s", 1e9}, UnitEntry{"FLOPS", 1.0},
-    UnitEntry{"POPS", 1e15},   UnitEntry{"TOPS", 1e12},   UnitEntry{"GOPS", 1e9},   UnitEntry{"OPS", 1.0},
+    UnitEntry{"POPS", 1e15},    UnitEntry{"TOPS", 1e12},    UnitEntry{"GOPS", 1e9},    UnitEntry{"OPS", 1.0},
 };
 
 constexpr std::array kDurationUnits = {
-    UnitEntry{"ns", 1.0}, UnitEntry{"us", 1e3}, UnitEntry{"\xC2\xB5s", 1e3}, UnitEntry{"ms", 1e6},
+    UnitEntry{"ns", 1.0}, UnitEntry{"us", 1e3},   UnitEntry{"\xC2\xB5s", 1e3}, UnitEntry{"ms", 1e6},
     UnitEntry{"s", 1e9},  UnitEntry{"min", 60e9}, UnitEntry{"h", 3600e9},
 };
 
@@ -121,18 +137,23 @@ double parse_watts(std::string_view text, const std::string& where) {
 
 double parse(Dimension dim, std::string_view text, const std::string& where) {
     switch (dim) {
-        case Dimension::bytes: return parse_bytes(text, where);
-        case Dimension::bytes_per_s: return parse_bytes_per_s(text, where);
-        case Dimension::flops_per_s: return parse_flops_per_s(text, where);
-        case Dimension::duration: return static_cast<double>(parse_duration_ns(text, where));
-        case Dimension::power: return parse_watts(text, where);
+        case Dimension::bytes:
+            return parse_bytes(text, where);
+        case Dimension::bytes_per_s:
+            return parse_bytes_per_s(text, where);
+        case Dimension::flops_per_s:
+            return parse_flops_per_s(text, where);
+        case Dimension::duration:
+            return static_cast<double>(parse_duration_ns(text, where));
+        case Dimension::power:
+            return parse_watts(text, where);
     }
     return 0.0;
 }
 
 std::string format_bytes(double bytes) {
-    return format_scaled(bytes, {{{1099511627776.0, "TiB"}, {1073741824.0, "GiB"}, {1048576.0, "MiB"},
-                                  {1024.0, "KiB"}, {1.0, "B"}}});
+    return format_scaled(
+        bytes, {{{1099511627776.0, "TiB"}, {1073741824.0, "GiB"}, {1048576.0, "MiB"}, {1024.0, "KiB"}, {1.0, "B"}}});
 }
 std::string format_bytes_per_s(double bytes_per_s) {
     return format_scaled(bytes_per_s, {{{1e12, "TB/s"}, {1e9, "GB/s"}, {1e6, "MB/s"}, {1e3, "KB/s"}, {1.0, "B/s"}}});

@@ -10,12 +10,12 @@ namespace llmsim::units {
 enum class Dimension { bytes, bytes_per_s, flops_per_s, duration, power };
 
 // Each throws InputError(where, ...) naming the bad value and the expected form.
-double parse_bytes(std::string_view text, const std::string& where);          // "80GiB" -> 85899345920
-double parse_bytes_per_s(std::string_view text, const std::string& where);    // "3.35TB/s", "400Gb/s"
-double parse_flops_per_s(std::string_view text, const std::string& where);    // "989TFLOPS", "624TOPS"
-int64_t parse_duration_ns(std::string_view text, const std::string& where);   // "2us", "1.5ms", "300ns"
-double parse_duration_s(std::string_view text, const std::string& where);     // same forms, in seconds (fractional)
-double parse_watts(std::string_view text, const std::string& where);          // "700W", "1.2kW"
+double parse_bytes(std::string_view text, const std::string& where);         // "80GiB" -> 85899345920
+double parse_bytes_per_s(std::string_view text, const std::string& where);   // "3.35TB/s", "400Gb/s"
+double parse_flops_per_s(std::string_view text, const std::string& where);   // "989TFLOPS", "624TOPS"
+int64_t parse_duration_ns(std::string_view text, const std::string& where);  // "2us", "1.5ms", "300ns"
+double parse_duration_s(std::string_view text, const std::string& where);    // same forms, in seconds (fractional)
+double parse_watts(std::string_view text, const std::string& where);         // "700W", "1.2kW"
 
 double parse(Dimension dim, std::string_view text, const std::string& where);
 

@@ -23,11 +23,14 @@ const std::vector<DeviceSpec>& device_presets() {
 
 std::vector<std::string> device_preset_ids() {
     std::vector<std::string> ids;
-    for (const auto& d : device_presets()) ids.push_back(d.id);
+    for (const auto& d : device_presets())
+        ids.push_back(d.id);
     return ids;
 }
 
-DeviceSpec load_device_file(const std::string& path) { return device_from_json(load_json_file(path), path); }
+DeviceSpec load_device_file(const std::string& path) {
+    return device_from_json(load_json_file(path), path);
+}
 
 DeviceSpec resolve_device(const std::string& id_or_path, const std::string& where) {
     const std::string lowered = to_lower(id_or_path);
@@ -42,7 +45,8 @@ DeviceSpec resolve_device(const std::string& id_or_path, const std::string& wher
         return load_device_file(id_or_path);
     }
     std::vector<std::string> names = device_preset_ids();
-    for (const auto& d : device_presets()) names.insert(names.end(), d.aliases.begin(), d.aliases.end());
+    for (const auto& d : device_presets())
+        names.insert(names.end(), d.aliases.begin(), d.aliases.end());
     throw UsageError(where, unknown_name_message("hardware", id_or_path, names) + " or a path to a profile JSON");
 }
 

@@ -9,10 +9,14 @@ namespace llmsim::hardware {
 
 std::string_view bound_name(Bound b) {
     switch (b) {
-        case Bound::compute: return "compute";
-        case Bound::memory: return "memory";
-        case Bound::communication: return "comm";
-        case Bound::overhead: return "overhead";
+        case Bound::compute:
+            return "compute";
+        case Bound::memory:
+            return "memory";
+        case Bound::communication:
+            return "comm";
+        case Bound::overhead:
+            return "overhead";
     }
     return "?";
 }
@@ -41,7 +45,8 @@ double CostModel::math_peak(DType dtype) const {
     auto fp32 = device_.peak_flops_per_s.find(DType::fp32);
     if (fp32 != device_.peak_flops_per_s.end()) return fp32->second;
     double best = 0;
-    for (const auto& [t, v] : device_.peak_flops_per_s) best = std::max(best, v);
+    for (const auto& [t, v] : device_.peak_flops_per_s)
+        best = std::max(best, v);
     return best;
 }
 
@@ -85,11 +90,14 @@ double CostModel::roofline_ns(const KernelProfile& p, double peak_flops_per_s, d
 double CostModel::bus_bytes(CollectiveKind kind, double bytes, int32_t group_size) {
     const double n = group_size;
     switch (kind) {
-        case CollectiveKind::all_reduce: return 2.0 * (n - 1) / n * bytes;
+        case CollectiveKind::all_reduce:
+            return 2.0 * (n - 1) / n * bytes;
         case CollectiveKind::all_gather:
         case CollectiveKind::reduce_scatter:
-        case CollectiveKind::all_to_all: return (n - 1) / n * bytes;
-        case CollectiveKind::send_recv: return bytes;
+        case CollectiveKind::all_to_all:
+            return (n - 1) / n * bytes;
+        case CollectiveKind::send_recv:
+            return bytes;
     }
     return bytes;
 }
@@ -99,11 +107,14 @@ namespace {
 // Latency grows with the number of ring steps; used when no calibrated profile covers the group size.
 int32_t ring_steps(CollectiveKind kind, int32_t n) {
     switch (kind) {
-        case CollectiveKind::all_reduce: return 2 * (n - 1);
+        case CollectiveKind::all_reduce:
+            return 2 * (n - 1);
         case CollectiveKind::all_gather:
         case CollectiveKind::reduce_scatter:
-        case CollectiveKind::all_to_all: return n - 1;
-        case CollectiveKind::send_recv: return 1;
+        case CollectiveKind::all_to_all:
+            return n - 1;
+        case CollectiveKind::send_recv:
+            return 1;
     }
     return 1;
 }
@@ -116,7 +127,8 @@ OpCost CostModel::collective(CollectiveKind kind, double bytes, int32_t group_si
     c.bound = Bound::communication;
     if (group_size <= 1 || bytes <= 0 || calls <= 0) return c;
     const Link& link = inter_node ? device_.inter_node : device_.intra_node;
-    LLMSIM_ASSERT(link.bandwidth_bytes_per_s > 0, "collective over a link without bandwidth (device " + device_.id + ")");
+    LLMSIM_ASSERT(link.bandwidth_bytes_per_s > 0,
+                  "collective over a link without bandwidth (device " + device_.id + ")");
     const auto& table = inter_node ? device_.inter_node_collectives : device_.intra_node_collectives;
     const double bus = bus_bytes(kind, bytes, group_size);
     double latency_ns = static_cast<double>(link.latency_ns) * ring_steps(kind, group_size);
@@ -127,8 +139,8 @@ OpCost CostModel::collective(CollectiveKind kind, double bytes, int32_t group_si
         for (const auto& p : it->second) {
             if (std::abs(p.gpus - group_size) < std::abs(best->gpus - group_size)) best = &p;
         }
-        latency_ns = static_cast<double>(best->latency_ns) * ring_steps(kind, group_size) /
-                     ring_steps(kind, best->gpus);
+        latency_ns =
+            static_cast<double>(best->latency_ns) * ring_steps(kind, group_size) / ring_steps(kind, best->gpus);
         efficiency = best->bus_efficiency_by_bytes.at(bytes);
     }
     c.overhead_ns = calls * latency_ns;

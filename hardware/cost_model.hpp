@@ -18,7 +18,7 @@ std::string_view bound_name(Bound b);
 
 struct OpCost {
     double time_ns = 0;
-    double compute_ns = 0;   // all launches
+    double compute_ns = 0;  // all launches
     double memory_ns = 0;
     double comm_ns = 0;
     double overhead_ns = 0;
@@ -26,7 +26,7 @@ struct OpCost {
 };
 
 class CostModel {
-public:
+  public:
     explicit CostModel(DeviceSpec device);
 
     [[nodiscard]] const DeviceSpec& device() const { return device_; }
@@ -49,7 +49,7 @@ public:
     // Bytes that cross each GPU's link for a collective (the "bus bytes" of NCCL's performance notes).
     static double bus_bytes(CollectiveKind kind, double bytes, int32_t group_size);
 
-private:
+  private:
     [[nodiscard]] const KernelProfile& profile(OpClass cls, std::string_view op_name) const;
 
     DeviceSpec device_;

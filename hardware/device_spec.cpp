@@ -14,7 +14,8 @@ Link link_from_json(const Json& j, const std::string& where) {
     JsonObjectReader r(j, where);
     Link l;
     l.kind = r.opt_string("kind").value_or("");
-    if (auto bw = r.opt_string("bandwidth")) l.bandwidth_bytes_per_s = units::parse_bytes_per_s(*bw, r.where("bandwidth"));
+    if (auto bw = r.opt_string("bandwidth"))
+        l.bandwidth_bytes_per_s = units::parse_bytes_per_s(*bw, r.where("bandwidth"));
     if (auto lat = r.opt_string("latency")) l.latency_ns = units::parse_duration_ns(*lat, r.where("latency"));
     r.allow({"devices_per_node", "note"});
     r.finish();
@@ -62,9 +63,9 @@ std::map<CollectiveKind, std::vector<CollectiveProfile>> collectives_from_json(c
         const std::string w = where + "/" + name;
         auto kind = collective_from_name(name);
         if (!kind) {
-            throw InputError(w, unknown_name_message("collective", name,
-                                                     {"all_reduce", "all_gather", "reduce_scatter", "all_to_all",
-                                                      "send_recv"}));
+            throw InputError(
+                w, unknown_name_message("collective", name,
+                                        {"all_reduce", "all_gather", "reduce_scatter", "all_to_all", "send_recv"}));
         }
         if (!list.is_array()) throw InputError(w, "expected a list of per-group-size profiles");
         std::vector<CollectiveProfile> profiles;
@@ -74,8 +75,8 @@ std::map<CollectiveKind, std::vector<CollectiveProfile>> collectives_from_json(c
             p.gpus = static_cast<int32_t>(r.get_int("gpus"));
             if (p.gpus < 2) throw InputError(r.where("gpus"), "group size must be >= 2");
             p.latency_ns = units::parse_duration_ns(r.get_string("latency"), r.where("latency"));
-            p.bus_efficiency_by_bytes = EfficiencyCurve::from_json(r.get("bus_efficiency_by_bytes"),
-                                                                   r.where("bus_efficiency_by_bytes"));
+            p.bus_efficiency_by_bytes =
+                EfficiencyCurve::from_json(r.get("bus_efficiency_by_bytes"), r.where("bus_efficiency_by_bytes"));
             r.allow({"fit"});
             r.finish();
             profiles.push_back(std::move(p));
@@ -167,7 +168,8 @@ DeviceSpec device_from_json(const Json& j, const std::string& where) {
     }
     d.id = r.get_string("id");
     if (const Json* a = r.find("aliases")) {
-        for (const auto& x : *a) d.aliases.push_back(x.get<std::string>());
+        for (const auto& x : *a)
+            d.aliases.push_back(x.get<std::string>());
     }
     d.name = r.opt_string("name").value_or(d.id);
     d.kind = r.opt_string("kind").value_or("gpu");
@@ -186,7 +188,8 @@ DeviceSpec device_from_json(const Json& j, const std::string& where) {
     }
     {
         JsonObjectReader m(r.get("memory"), r.where("memory"));
-        d.memory_bytes = units::parse_bytes(quantity_string(m.get("capacity"), m.where("capacity")), m.where("capacity"));
+        d.memory_bytes =
+            units::parse_bytes(quantity_string(m.get("capacity"), m.where("capacity")), m.where("capacity"));
         d.memory_bandwidth_bytes_per_s =
             units::parse_bytes_per_s(quantity_string(m.get("bandwidth"), m.where("bandwidth")), m.where("bandwidth"));
         m.allow({"type"});
@@ -254,7 +257,8 @@ OrderedJson device_to_json(const DeviceSpec& d) {
     j["kind"] = d.kind;
     j["source"] = d.source;
     OrderedJson peaks;
-    for (const auto& [t, v] : d.peak_flops_per_s) peaks[std::string(dtype_name(t))] = format_double(v / 1e12, 6) + "TFLOPS";
+    for (const auto& [t, v] : d.peak_flops_per_s)
+        peaks[std::string(dtype_name(t))] = format_double(v / 1e12, 6) + "TFLOPS";
     j["peak_flops"] = peaks;
     j["memory"] = {{"capacity", format_double(d.memory_bytes / 1e9, 6) + "GB"},
                    {"bandwidth", format_double(d.memory_bandwidth_bytes_per_s / 1e9, 6) + "GB/s"}};
@@ -282,7 +286,8 @@ OrderedJson device_to_json(const DeviceSpec& d) {
         }
         c["kernels"] = kernels;
         OrderedJson scale = OrderedJson::object();
-        for (const auto& [t, v] : d.dtype_compute_scale) scale[std::string(dtype_name(t))] = std::round(v * 1e4) / 1e4;
+        for (const auto& [t, v] : d.dtype_compute_scale)
+            scale[std::string(dtype_name(t))] = std::round(v * 1e4) / 1e4;
         c["dtype_compute_scale"] = scale;
         c["intra_node_collectives"] = collectives_to_json(d.intra_node_collectives);
         c["inter_node_collectives"] = collectives_to_json(d.inter_node_collectives);

@@ -17,17 +17,17 @@ namespace llmsim::hardware {
 inline constexpr int kHardwareSchemaVersion = 1;
 
 struct Link {
-    std::string kind;                 // nvswitch, nvlink-pairwise, pcie4, infiniband, ...
-    double bandwidth_bytes_per_s = 0; // per GPU, per direction
+    std::string kind;                  // nvswitch, nvlink-pairwise, pcie4, infiniband, ...
+    double bandwidth_bytes_per_s = 0;  // per GPU, per direction
     int64_t latency_ns = 0;
 };
 
 // Efficiency of one kernel class (or one named op overriding its class).
 struct KernelProfile {
-    EfficiencyCurve compute_by_flops_per_row;   // fraction of the dtype's peak FLOP/s, by FLOPs per row of work
-    EfficiencyCurve memory_by_bytes;    // fraction of peak memory bandwidth
-    int64_t overhead_ns = 0;            // fixed cost per kernel launch (launch gap, tail effects)
-    double row_overhead_ns = 0;         // cost per row of work (attention: per query token x head block setup)
+    EfficiencyCurve compute_by_flops_per_row;  // fraction of the dtype's peak FLOP/s, by FLOPs per row of work
+    EfficiencyCurve memory_by_bytes;           // fraction of peak memory bandwidth
+    int64_t overhead_ns = 0;                   // fixed cost per kernel launch (launch gap, tail effects)
+    double row_overhead_ns = 0;                // cost per row of work (attention: per query token x head block setup)
 };
 
 // Alpha-beta model of one collective at one group size: time = latency + bus_bytes / (link bw * efficiency(size)).

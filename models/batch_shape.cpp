@@ -21,7 +21,7 @@ void BatchShape::add_prefill_chunk(int64_t context_tokens, int64_t chunk_tokens,
         double pairs = 0;
         // Each query sees min(w, position + 1) keys; sum over positions c .. c+q-1 in closed form.
         const double full_start = std::max(c, w - 1);  // first position whose window is full
-        const double end = c + q;                       // one past the last position
+        const double end = c + q;                      // one past the last position
         if (full_start < end) pairs += (end - full_start) * w;
         const double ramp_end = std::min(end, full_start);
         if (ramp_end > c) pairs += (ramp_end * (ramp_end + 1) - c * (c + 1)) / 2;

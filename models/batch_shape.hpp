@@ -6,14 +6,14 @@
 namespace llmsim::models {
 
 struct BatchShape {
-    int64_t prefill_tokens = 0;      // new tokens from prefill chunks
-    int32_t prefill_seqs = 0;        // sequences contributing a prefill chunk
-    double prefill_attn_pairs = 0;   // causal (query, key) pairs over all chunks
-    int64_t prefill_kv_tokens = 0;   // keys/values each chunk reads: sum of (cached context + chunk)
-    int32_t decode_seqs = 0;         // sequences contributing one decode token each
-    int64_t decode_kv_tokens = 0;    // keys/values decodes read: sum of (cached context + 1)
-    int32_t logits_seqs = 0;         // sequences that sample a token this pass (decodes + finished prefills)
-    int32_t attention_window = 0;    // sliding window (0 = full attention), set by the model
+    int64_t prefill_tokens = 0;     // new tokens from prefill chunks
+    int32_t prefill_seqs = 0;       // sequences contributing a prefill chunk
+    double prefill_attn_pairs = 0;  // causal (query, key) pairs over all chunks
+    int64_t prefill_kv_tokens = 0;  // keys/values each chunk reads: sum of (cached context + chunk)
+    int32_t decode_seqs = 0;        // sequences contributing one decode token each
+    int64_t decode_kv_tokens = 0;   // keys/values decodes read: sum of (cached context + 1)
+    int32_t logits_seqs = 0;        // sequences that sample a token this pass (decodes + finished prefills)
+    int32_t attention_window = 0;   // sliding window (0 = full attention), set by the model
 
     // A chunk of `chunk_tokens` new prompt tokens on top of `context_tokens` already cached. `samples` is true
     // when this is the prompt's last chunk (the pass produces the first output token).

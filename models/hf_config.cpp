@@ -12,7 +12,7 @@ namespace {
 
 // Reads fields by one of several names (families spell the same thing differently).
 class Fields {
-public:
+  public:
     Fields(const Json& j, std::string name) : j_(j), name_(std::move(name)) {}
 
     [[nodiscard]] const Json* find(std::initializer_list<const char*> keys) const {
@@ -54,7 +54,7 @@ public:
     }
     [[nodiscard]] const std::string& name() const { return name_; }
 
-private:
+  private:
     int64_t as_int(const Json& v, const char* key) const {
         if (v.is_number_integer()) {
             const auto x = v.get<int64_t>();
@@ -98,8 +98,8 @@ void common_llama_fields(ModelSpec& m, const Fields& f) {
 }  // namespace
 
 std::vector<std::string> supported_hf_model_types() {
-    return {"llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "gpt2", "gptj", "gpt_neox",
-            "opt",   "falcon",  "phi",     "phi3",  "bloom"};
+    return {"llama",    "mistral", "mixtral", "qwen2", "qwen2_moe", "gpt2", "gptj",
+            "gpt_neox", "opt",     "falcon",  "phi",   "phi3",      "bloom"};
 }
 
 ModelSpec import_hf_config_json(const Json& config, const std::string& name) {
@@ -108,8 +108,8 @@ ModelSpec import_hf_config_json(const Json& config, const std::string& name) {
     std::string type = to_lower(f.text_or({"model_type"}, ""));
     if (type == "refinedweb" || type == "refinedwebmodel") type = "falcon";
     if (type.empty()) {
-        throw InputError(name + "#/model_type", "missing 'model_type' (supported: " +
-                                                    join(supported_hf_model_types(), ", ") + ")");
+        throw InputError(name + "#/model_type",
+                         "missing 'model_type' (supported: " + join(supported_hf_model_types(), ", ") + ")");
     }
     ModelSpec m;
     m.id = name;
@@ -203,7 +203,8 @@ ModelSpec import_hf_config_json(const Json& config, const std::string& name) {
         m.num_heads = static_cast<int32_t>(f.integer({"num_attention_heads", "n_head"}));
         const bool new_arch = f.flag_or({"new_decoder_architecture"}, false);
         const bool multi_query = f.flag_or({"multi_query"}, true);
-        int64_t kv = new_arch ? f.integer_or({"num_kv_heads", "n_head_kv"}, m.num_heads) : (multi_query ? 1 : m.num_heads);
+        int64_t kv =
+            new_arch ? f.integer_or({"num_kv_heads", "n_head_kv"}, m.num_heads) : (multi_query ? 1 : m.num_heads);
         m.num_kv_heads = static_cast<int32_t>(kv);
         m.head_dim = static_cast<int32_t>(m.num_heads > 0 ? m.hidden_size / m.num_heads : 0);
         m.intermediate_size = f.integer_or({"ffn_hidden_size"}, 4 * m.hidden_size);
@@ -242,15 +243,16 @@ ModelSpec import_hf_config_json(const Json& config, const std::string& name) {
         m.attention_bias = m.mlp_bias = true;
         m.tied_embeddings = true;
     } else {
-        throw InputError(name + "#/model_type",
-                         unknown_name_message("model_type", type, supported_hf_model_types()) +
-                             "; describe the model with a supported family's fields");
+        throw InputError(name + "#/model_type", unknown_name_message("model_type", type, supported_hf_model_types()) +
+                                                    "; describe the model with a supported family's fields");
     }
     if (m.family == "mistral" && m.moe.enabled()) m.family = "mixtral";
     m.validate(name);
     return m;
 }
 
-ModelSpec import_hf_config(const std::string& path) { return import_hf_config_json(load_json_file(path), path); }
+ModelSpec import_hf_config(const std::string& path) {
+    return import_hf_config_json(load_json_file(path), path);
+}
 
 }  // namespace llmsim::models

@@ -86,10 +86,10 @@ void add_mlp_ops(std::vector<Op>& ops, const ModelSpec& model, const ShardShape&
     experts.n = shard.expert_intermediate;
     experts.k = h;
     experts.flops = 2.0 * (assignments + shared_assign) * expert_params;
-    experts.bytes = touched * expert_params * prec.weight_bytes() +
-                    (assignments + shared_assign) * static_cast<double>(h) * 2 * prec.act_bytes() +
-                    (assignments + shared_assign) * static_cast<double>(shard.expert_intermediate) * 3 *
-                        prec.act_bytes();
+    experts.bytes =
+        touched * expert_params * prec.weight_bytes() +
+        (assignments + shared_assign) * static_cast<double>(h) * 2 * prec.act_bytes() +
+        (assignments + shared_assign) * static_cast<double>(shard.expert_intermediate) * 3 * prec.act_bytes();
     experts.kernels = 3;  // fused up/gate GEMM, activation, down GEMM
     ops.push_back(experts);
     if (par.ep > 1) {
@@ -171,12 +171,11 @@ std::vector<Op> build_forward_ops(const ModelSpec& model, const ShardShape& shar
     }
     if (par.tp > 1) {
         const int32_t calls = model.parallel_residual ? 1 : 2;
-        ops.push_back(
-            collective("tp_all_reduce", CollectiveKind::all_reduce, td * hd * act, par.tp, calls, prec));
+        ops.push_back(collective("tp_all_reduce", CollectiveKind::all_reduce, td * hd * act, par.tp, calls, prec));
     }
     if (par.pp > 1) {
-        ops.push_back(collective("pp_send_recv", CollectiveKind::send_recv, td * hd * act, 2, 1, prec,
-                                 OpScope::stage_boundary));
+        ops.push_back(
+            collective("pp_send_recv", CollectiveKind::send_recv, td * hd * act, 2, 1, prec, OpScope::stage_boundary));
     }
     if (batch.logits_seqs > 0) {
         Op norm = elementwise("final_norm", batch.logits_seqs * hd, batch.logits_seqs * hd, 5.0, prec);
@@ -218,8 +217,8 @@ double activation_workspace_bytes(const ModelSpec& model, const ShardShape& shar
     const double act = prec.act_bytes();
     const double hidden = static_cast<double>(model.hidden_size);
     const double qkv = static_cast<double>(shard.heads + 2 * shard.kv_heads) * model.head_dim;
-    const double inter = static_cast<double>(model.moe.enabled() ? shard.expert_intermediate * model.moe.top_k
-                                                                 : shard.intermediate);
+    const double inter =
+        static_cast<double>(model.moe.enabled() ? shard.expert_intermediate * model.moe.top_k : shard.intermediate);
     // Live at the MLP peak: residual stream, normed input, fused gate/up output and activation output.
     const double mlp_peak = t * (2 * hidden + 3 * inter) * act;
     const double attn_peak = t * (2 * hidden + 2 * qkv) * act;

@@ -19,15 +19,15 @@ struct Op {
     std::string_view name;  // contract names: qkv_proj, attn_decode, tp_all_reduce, ...
     OpClass op_class = OpClass::elementwise;
     OpScope scope = OpScope::per_layer;
-    DType dtype = DType::fp16;  // math type (selects the peak for compute-bound work)
-    double flops = 0;           // per GPU, per occurrence
-    double bytes = 0;           // bytes moved to/from device memory per GPU (collectives: message bytes per GPU)
-    int32_t kernels = 1;        // kernel launches (each pays the class's fixed overhead); collectives: calls
-    double rows = 1;            // independent rows of work (attention: query tokens x heads); efficiency is
-                                // looked up at flops per row, which is what a kernel can spread over its SMs
+    DType dtype = DType::fp16;    // math type (selects the peak for compute-bound work)
+    double flops = 0;             // per GPU, per occurrence
+    double bytes = 0;             // bytes moved to/from device memory per GPU (collectives: message bytes per GPU)
+    int32_t kernels = 1;          // kernel launches (each pays the class's fixed overhead); collectives: calls
+    double rows = 1;              // independent rows of work (attention: query tokens x heads); efficiency is
+                                  // looked up at flops per row, which is what a kernel can spread over its SMs
     int64_t m = 0, n = 0, k = 0;  // GEMM shape per GPU (for reports)
     CollectiveKind collective = CollectiveKind::all_reduce;
-    int32_t group_size = 1;     // GPUs taking part in a collective
+    int32_t group_size = 1;  // GPUs taking part in a collective
 };
 
 struct OpListOptions {

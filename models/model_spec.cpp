@@ -41,7 +41,9 @@ int64_t ModelSpec::embedding_params() const {
     return vocab_size * hidden_size + (position == PositionKind::learned ? max_position * hidden_size : 0);
 }
 
-int64_t ModelSpec::lm_head_params() const { return tied_embeddings ? 0 : vocab_size * hidden_size; }
+int64_t ModelSpec::lm_head_params() const {
+    return tied_embeddings ? 0 : vocab_size * hidden_size;
+}
 
 int64_t ModelSpec::param_count() const {
     const int64_t per_layer = attention_params_per_layer() + mlp_params_per_layer() + norm_params_per_layer();
@@ -80,13 +82,18 @@ void ModelSpec::validate(const std::string& where) const {
     }
 }
 
-std::string_view mlp_kind_name(MlpKind k) { return k == MlpKind::gated ? "gated" : "plain"; }
+std::string_view mlp_kind_name(MlpKind k) {
+    return k == MlpKind::gated ? "gated" : "plain";
+}
 
 std::string_view activation_name(Activation a) {
     switch (a) {
-        case Activation::silu: return "silu";
-        case Activation::gelu: return "gelu";
-        case Activation::relu: return "relu";
+        case Activation::silu:
+            return "silu";
+        case Activation::gelu:
+            return "gelu";
+        case Activation::relu:
+            return "relu";
     }
     return "?";
 }

@@ -12,17 +12,17 @@ enum class NormKind { rmsnorm, layernorm };
 enum class PositionKind { rope, alibi, learned };
 
 struct MoeSpec {
-    int32_t num_experts = 0;           // 0 = dense model
-    int32_t top_k = 0;                 // experts per token
-    int64_t expert_intermediate = 0;   // intermediate size of one expert
-    int32_t shared_experts = 0;        // always-on experts (DeepSeek/Qwen-MoE style)
+    int32_t num_experts = 0;          // 0 = dense model
+    int32_t top_k = 0;                // experts per token
+    int64_t expert_intermediate = 0;  // intermediate size of one expert
+    int32_t shared_experts = 0;       // always-on experts (DeepSeek/Qwen-MoE style)
     [[nodiscard]] bool enabled() const { return num_experts > 0; }
 };
 
 struct ModelSpec {
-    std::string id;        // preset id, or the config path for imported models
-    std::string family;    // llama, mistral, mixtral, qwen2, gpt2, gptj, gpt_neox, opt, falcon, phi, bloom, gpt3
-    std::string source;    // where the architecture numbers come from
+    std::string id;      // preset id, or the config path for imported models
+    std::string family;  // llama, mistral, mixtral, qwen2, gpt2, gptj, gpt_neox, opt, falcon, phi, bloom, gpt3
+    std::string source;  // where the architecture numbers come from
     int32_t num_layers = 0;
     int64_t hidden_size = 0;
     int32_t num_heads = 0;
@@ -41,13 +41,13 @@ struct ModelSpec {
     bool attention_bias = false;     // bias on QKV/O projections
     bool mlp_bias = false;
     bool tied_embeddings = false;
-    int32_t sliding_window = 0;      // 0 = full attention
+    int32_t sliding_window = 0;  // 0 = full attention
     MoeSpec moe;
 
     [[nodiscard]] int64_t q_dim() const { return static_cast<int64_t>(num_heads) * head_dim; }
     [[nodiscard]] int64_t kv_dim() const { return static_cast<int64_t>(num_kv_heads) * head_dim; }
     [[nodiscard]] int64_t attention_params_per_layer() const;
-    [[nodiscard]] int64_t mlp_params_per_layer() const;      // all experts for MoE
+    [[nodiscard]] int64_t mlp_params_per_layer() const;         // all experts for MoE
     [[nodiscard]] int64_t active_mlp_params_per_layer() const;  // top-k experts for MoE
     [[nodiscard]] int64_t norm_params_per_layer() const;
     [[nodiscard]] int64_t embedding_params() const;  // input embedding (+ learned positions)

@@ -42,7 +42,8 @@ ShardShape shard_model(const ModelSpec& model, const InferenceParallel& par) {
     }
     const int32_t base = model.num_layers / par.pp;
     const int32_t extra = model.num_layers % par.pp;
-    for (int32_t i = 0; i < par.pp; ++i) s.layers_per_stage.push_back(base + (i < extra ? 1 : 0));
+    for (int32_t i = 0; i < par.pp; ++i)
+        s.layers_per_stage.push_back(base + (i < extra ? 1 : 0));
     return s;
 }
 

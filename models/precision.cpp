@@ -31,6 +31,8 @@ Precision Precision::from_dtype(DType d) {
     return p;
 }
 
-double Precision::gemm_input_bytes() const { return std::min(dtype_bytes(compute), dtype_bytes(activations)); }
+double Precision::gemm_input_bytes() const {
+    return std::min(dtype_bytes(compute), dtype_bytes(activations));
+}
 
 }  // namespace llmsim::models

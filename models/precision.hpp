@@ -6,7 +6,7 @@ namespace llmsim::models {
 
 struct Precision {
     DType weights = DType::fp16;
-    DType compute = DType::fp16;      // math type of GEMMs (selects the device peak)
+    DType compute = DType::fp16;  // math type of GEMMs (selects the device peak)
     DType kv_cache = DType::fp16;
     DType activations = DType::fp16;  // tensors between kernels
 

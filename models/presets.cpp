@@ -29,8 +29,8 @@ ModelSpec llama_like(const char* id, const char* family, int32_t layers, int64_t
 }
 
 // GPT-2/GPT-3/OPT-style block: LayerNorm, learned positions, plain MLP, biases everywhere, tied embeddings.
-ModelSpec gpt_like(const char* id, const char* family, int32_t layers, int64_t hidden, int32_t heads,
-                   int64_t ffn, int64_t vocab, int64_t max_pos, Activation act, const char* source) {
+ModelSpec gpt_like(const char* id, const char* family, int32_t layers, int64_t hidden, int32_t heads, int64_t ffn,
+                   int64_t vocab, int64_t max_pos, Activation act, const char* source) {
     ModelSpec m = llama_like(id, family, layers, hidden, heads, heads, ffn, vocab, max_pos, source);
     m.mlp = MlpKind::plain;
     m.activation = act;
@@ -76,8 +76,8 @@ std::vector<ModelPreset> build_presets() {
         add(m, "Mixtral 8x7B MoE (8 experts, top-2)");
     }
     {
-        ModelSpec m = llama_like("gpt-j-6b", "gptj", 28, 4096, 16, 16, 16384, 50400, 2048,
-                                 "EleutherAI/gpt-j-6b config.json");
+        ModelSpec m =
+            llama_like("gpt-j-6b", "gptj", 28, 4096, 16, 16, 16384, 50400, 2048, "EleutherAI/gpt-j-6b config.json");
         m.mlp = MlpKind::plain;
         m.activation = Activation::gelu;
         m.norm = NormKind::layernorm;
@@ -112,14 +112,14 @@ std::vector<ModelPreset> build_presets() {
         add(m, "BLOOM 176B (ALiBi)");
     }
     {
-        ModelSpec m = llama_like("qwen1.5-1.8b", "qwen2", 24, 2048, 16, 16, 5504, 151936, 32768,
-                                 "Qwen/Qwen1.5-1.8B config.json");
+        ModelSpec m =
+            llama_like("qwen1.5-1.8b", "qwen2", 24, 2048, 16, 16, 5504, 151936, 32768, "Qwen/Qwen1.5-1.8B config.json");
         m.attention_bias = true;
         add(m, "Qwen1.5 1.8B");
     }
     {
-        ModelSpec m = llama_like("qwen2-7b", "qwen2", 28, 3584, 28, 4, 18944, 152064, 131072,
-                                 "Qwen/Qwen2-7B config.json");
+        ModelSpec m =
+            llama_like("qwen2-7b", "qwen2", 28, 3584, 28, 4, 18944, 152064, 131072, "Qwen/Qwen2-7B config.json");
         m.attention_bias = true;
         add(m, "Qwen2 7B (GQA 4)");
     }
@@ -160,7 +160,8 @@ const std::vector<ModelPreset>& model_presets() {
 
 std::vector<std::string> model_preset_ids() {
     std::vector<std::string> ids;
-    for (const auto& p : model_presets()) ids.push_back(p.id);
+    for (const auto& p : model_presets())
+        ids.push_back(p.id);
     return ids;
 }
 

@@ -48,7 +48,8 @@ const std::vector<SettingInfo>& run_settings() {
         {"framework-overhead", SettingKind::text,
          "host overhead per iteration: none | vllm-v0 | cpp | FIXED_US[:PER_SEQ_US] (default by scheduler)"},
         {"trace", SettingKind::text, "workload trace file (arrivals replayed when it has timestamps)"},
-        {"trace-format", SettingKind::text, "auto | vidur | azure | mooncake | splitwise | sharegpt-stats | burstgpt | llmservingsim"},
+        {"trace-format", SettingKind::text,
+         "auto | vidur | azure | mooncake | splitwise | sharegpt-stats | burstgpt | llmservingsim"},
         {"num-requests", SettingKind::integer, "number of requests (synthetic default 1000)"},
         {"qps", SettingKind::qps, "arrival rate in requests/s, or inf (all at t=0)"},
         {"arrival", SettingKind::text, "poisson | gamma:CV | uniform"},
@@ -80,7 +81,9 @@ void RunConfig::set_from_text(const std::string& key, const std::string& text, c
     const SettingInfo* s = find_setting(key);
     LLMSIM_ASSERT(s != nullptr, "unknown setting " + key);
     switch (s->kind) {
-        case SettingKind::text: values_[key] = text; break;
+        case SettingKind::text:
+            values_[key] = text;
+            break;
         case SettingKind::integer: {
             const auto v = parse_int(text);
             if (!v) throw UsageError(where, "bad integer '" + text + "' (expected a whole number)");
@@ -134,12 +137,14 @@ void RunConfig::resolve() {
                {"seed", 0},
                {"chrome-trace", false},
                {"json", false}};
-    for (const auto& [k, v] : values_) where_[k] = "default";
+    for (const auto& [k, v] : values_)
+        where_[k] = "default";
     if (!config_path_.empty()) {
         const Json cfg = load_json_file(config_path_);
         if (!cfg.is_object()) throw InputError(config_path_, "expected a JSON object of settings");
         std::vector<std::string> valid;
-        for (const auto& s : run_settings()) valid.push_back(s.key);
+        for (const auto& s : run_settings())
+            valid.push_back(s.key);
         for (const auto& [raw_key, value] : cfg.items()) {
             const std::string key = canonical(raw_key);
             const std::string w = config_path_ + "#/" + raw_key;
@@ -157,15 +162,17 @@ void RunConfig::resolve() {
                 if (s->kind == SettingKind::text || s->kind == SettingKind::flag) {
                     throw InputError(w, "expected a string, got " + value.dump());
                 }
-                set_from_text(key, value.is_number_integer() ? std::to_string(value.get<int64_t>())
-                                                             : format_double(value.get<double>(), 17),
+                set_from_text(key,
+                              value.is_number_integer() ? std::to_string(value.get<int64_t>())
+                                                        : format_double(value.get<double>(), 17),
                               w);
             } else {
                 throw InputError(w, "expected a string, number or boolean, got " + value.dump());
             }
         }
     }
-    for (const auto& [key, text] : flag_text_) set_from_text(key, text, "--" + key);
+    for (const auto& [key, text] : flag_text_)
+        set_from_text(key, text, "--" + key);
     for (const auto& [key, on] : flag_bools_) {
         values_[key] = on;
         where_[key] = "--" + key;
@@ -173,7 +180,9 @@ void RunConfig::resolve() {
     }
 }
 
-bool RunConfig::has(const std::string& key) const { return values_.count(key) > 0 && !values_.at(key).is_null(); }
+bool RunConfig::has(const std::string& key) const {
+    return values_.count(key) > 0 && !values_.at(key).is_null();
+}
 
 std::string RunConfig::text(const std::string& key) const {
     LLMSIM_ASSERT(has(key), "setting " + key + " has no value");
@@ -193,7 +202,9 @@ double RunConfig::number(const std::string& key) const {
     return v.get<double>();
 }
 
-bool RunConfig::flag(const std::string& key) const { return has(key) && values_.at(key).get<bool>(); }
+bool RunConfig::flag(const std::string& key) const {
+    return has(key) && values_.at(key).get<bool>();
+}
 
 std::optional<std::string> RunConfig::opt_text(const std::string& key) const {
     if (!has(key)) return std::nullopt;

@@ -27,7 +27,7 @@ struct SettingInfo {
 const std::vector<SettingInfo>& run_settings();
 
 class RunConfig {
-public:
+  public:
     // Registers every setting as a flag on `cmd` (values kept as text until resolve()).
     void add_flags(CLI::App& cmd);
     // Merges defaults, the config file (if --config was given) and the flags given; validates types.
@@ -48,7 +48,7 @@ public:
     // Where a key's value came from, for messages: "--tp" or "cfg.json#/tp".
     [[nodiscard]] std::string where(const std::string& key) const;
 
-private:
+  private:
     void set_from_text(const std::string& key, const std::string& text, const std::string& where);
     std::map<std::string, std::string> flag_text_;  // raw flag values
     std::map<std::string, bool> flag_bools_;

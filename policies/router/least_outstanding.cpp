@@ -5,7 +5,7 @@ namespace llmsim::policies {
 namespace {
 
 class LeastOutstandingRouter final : public Router {
-public:
+  public:
     int32_t route(const std::vector<ReplicaLoad>& replicas) override {
         int32_t best = 0;
         for (int32_t i = 1; i < static_cast<int32_t>(replicas.size()); ++i) {
@@ -17,6 +17,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<Router> make_least_outstanding_router() { return std::make_unique<LeastOutstandingRouter>(); }
+std::unique_ptr<Router> make_least_outstanding_router() {
+    return std::make_unique<LeastOutstandingRouter>();
+}
 
 }  // namespace llmsim::policies

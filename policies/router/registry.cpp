@@ -16,7 +16,8 @@ const std::vector<RouterInfo>& router_registry() {
 
 std::vector<std::string> router_names() {
     std::vector<std::string> names;
-    for (const auto& r : router_registry()) names.push_back(r.name);
+    for (const auto& r : router_registry())
+        names.push_back(r.name);
     return names;
 }
 

@@ -5,7 +5,7 @@ namespace llmsim::policies {
 namespace {
 
 class RoundRobinRouter final : public Router {
-public:
+  public:
     int32_t route(const std::vector<ReplicaLoad>& replicas) override {
         const auto n = static_cast<int32_t>(replicas.size());
         const int32_t pick = next_ % n;
@@ -13,12 +13,14 @@ public:
         return pick;
     }
 
-private:
+  private:
     int32_t next_ = 0;
 };
 
 }  // namespace
 
-std::unique_ptr<Router> make_round_robin_router() { return std::make_unique<RoundRobinRouter>(); }
+std::unique_ptr<Router> make_round_robin_router() {
+    return std::make_unique<RoundRobinRouter>();
+}
 
 }  // namespace llmsim::policies

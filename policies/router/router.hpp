@@ -16,7 +16,7 @@ struct ReplicaLoad {
 };
 
 class Router {
-public:
+  public:
     virtual ~Router() = default;
     virtual int32_t route(const std::vector<ReplicaLoad>& replicas) = 0;
 };

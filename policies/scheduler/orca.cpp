@@ -8,7 +8,7 @@ namespace llmsim::policies {
 namespace {
 
 class OrcaScheduler final : public Scheduler {
-public:
+  public:
     using Scheduler::Scheduler;
 
     void schedule(sim::Batch& batch, SchedulerContext& ctx) override {

@@ -7,21 +7,27 @@ namespace llmsim::policies {
 
 const std::vector<SchedulerInfo>& scheduler_registry() {
     static const std::vector<SchedulerInfo> registry = {
-        {"vllm", "vLLM v0: prefill-priority, no mixing, paged KV, recompute preemption", make_vllm_scheduler,
+        {"vllm",
+         "vLLM v0: prefill-priority, no mixing, paged KV, recompute preemption",
+         make_vllm_scheduler,
          {"max-batch", "max-batch-tokens", "gpu-memory-utilization"}},
-        {"sarathi", "Sarathi-Serve stall-free chunked prefill (vLLM v1-like with --chunk-size 8192)",
-         make_sarathi_scheduler, {"max-batch", "chunk-size", "gpu-memory-utilization"}},
-        {"orca", "Orca iteration-level batching, whole prefills mixed with decodes, KV reserved for max length",
-         make_orca_scheduler, {"max-batch", "max-batch-tokens", "max-model-len"}},
-        {"static", "FasterTransformer-style static batches run to completion", make_static_scheduler,
-         {"max-batch"}},
+        {"sarathi",
+         "Sarathi-Serve stall-free chunked prefill (vLLM v1-like with --chunk-size 8192)",
+         make_sarathi_scheduler,
+         {"max-batch", "chunk-size", "gpu-memory-utilization"}},
+        {"orca",
+         "Orca iteration-level batching, whole prefills mixed with decodes, KV reserved for max length",
+         make_orca_scheduler,
+         {"max-batch", "max-batch-tokens", "max-model-len"}},
+        {"static", "FasterTransformer-style static batches run to completion", make_static_scheduler, {"max-batch"}},
     };
     return registry;
 }
 
 std::vector<std::string> scheduler_names() {
     std::vector<std::string> names;
-    for (const auto& s : scheduler_registry()) names.push_back(s.name);
+    for (const auto& s : scheduler_registry())
+        names.push_back(s.name);
     return names;
 }
 

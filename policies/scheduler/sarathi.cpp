@@ -9,7 +9,7 @@ namespace llmsim::policies {
 namespace {
 
 class SarathiScheduler final : public Scheduler {
-public:
+  public:
     using Scheduler::Scheduler;
 
     void schedule(sim::Batch& batch, SchedulerContext& ctx) override {

@@ -25,7 +25,7 @@ struct SchedulerLimits {
 
 // What a replica offers its scheduler.
 class SchedulerContext {
-public:
+  public:
     virtual ~SchedulerContext() = default;
     virtual sim::KvBlockManager& kv() = 0;
     // Recompute preemption: frees the request's KV and resets its progress (it re-prefills prompt + generated).
@@ -33,7 +33,7 @@ public:
 };
 
 class Scheduler {
-public:
+  public:
     explicit Scheduler(const SchedulerLimits& limits) : limits_(limits) {}
     virtual ~Scheduler() = default;
     Scheduler(const Scheduler&) = delete;
@@ -48,7 +48,7 @@ public:
     [[nodiscard]] int64_t running() const { return static_cast<int64_t>(running_.size()); }
     [[nodiscard]] const SchedulerLimits& limits() const { return limits_; }
 
-protected:
+  protected:
     // Drops finished requests from the running list (done lazily, once per iteration, to keep finishing O(1)).
     void compact_running();
     [[nodiscard]] int64_t watermark_blocks(const sim::KvBlockManager& kv) const;

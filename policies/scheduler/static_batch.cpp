@@ -9,7 +9,7 @@ namespace llmsim::policies {
 namespace {
 
 class StaticScheduler final : public Scheduler {
-public:
+  public:
     using Scheduler::Scheduler;
 
     void schedule(sim::Batch& batch, SchedulerContext& ctx) override {
@@ -30,7 +30,7 @@ public:
         }
     }
 
-private:
+  private:
     void admit_batch(sim::KvBlockManager& kv) {
         while (!waiting_.empty() && running() < limits_.max_batch_seqs) {
             sim::RequestState& r = *waiting_.front();

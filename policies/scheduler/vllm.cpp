@@ -6,7 +6,7 @@ namespace llmsim::policies {
 namespace {
 
 class VllmScheduler final : public Scheduler {
-public:
+  public:
     using Scheduler::Scheduler;
 
     void schedule(sim::Batch& batch, SchedulerContext& ctx) override {

@@ -43,10 +43,18 @@ ForwardBreakdown ForwardCost::breakdown(const models::BatchShape& batch) const {
         const auto cost = price(op);
         b.ops.push_back({op, cost});
         switch (op.scope) {
-            case models::OpScope::per_layer: b.layer_time_ns += cost.time_ns; break;
-            case models::OpScope::first_stage: first_extra += cost.time_ns; break;
-            case models::OpScope::last_stage: last_extra += cost.time_ns; break;
-            case models::OpScope::stage_boundary: b.pp_transfer_ns += cost.time_ns; break;
+            case models::OpScope::per_layer:
+                b.layer_time_ns += cost.time_ns;
+                break;
+            case models::OpScope::first_stage:
+                first_extra += cost.time_ns;
+                break;
+            case models::OpScope::last_stage:
+                last_extra += cost.time_ns;
+                break;
+            case models::OpScope::stage_boundary:
+                b.pp_transfer_ns += cost.time_ns;
+                break;
         }
     }
     const auto& layers = deployment_.shard.layers_per_stage;
@@ -83,10 +91,17 @@ const ForwardCost::TokenCosts& ForwardCost::token_costs(int64_t tokens) {
         if (op.scope == models::OpScope::last_stage) continue;
         const double t = price(op).time_ns;
         switch (op.scope) {
-            case models::OpScope::per_layer: c.per_layer_ns += t; break;
-            case models::OpScope::first_stage: c.first_extra_ns += t; break;
-            case models::OpScope::stage_boundary: c.boundary_ns += t; break;
-            case models::OpScope::last_stage: break;
+            case models::OpScope::per_layer:
+                c.per_layer_ns += t;
+                break;
+            case models::OpScope::first_stage:
+                c.first_extra_ns += t;
+                break;
+            case models::OpScope::stage_boundary:
+                c.boundary_ns += t;
+                break;
+            case models::OpScope::last_stage:
+                break;
         }
     }
     return c;
@@ -125,16 +140,18 @@ double ForwardCost::attention_ns(const models::BatchShape& batch) const {
         const auto pt = static_cast<double>(batch.prefill_tokens);
         const double bytes = pt * q_dim * prec.act_bytes() * 2 +
                              static_cast<double>(batch.prefill_kv_tokens) * kv_token_bytes + pt * kv_token_bytes;
-        t += hardware_.kernel(OpClass::attn_prefill, "attn_prefill", math, flops_per_pair * batch.prefill_attn_pairs,
-                              bytes, 1, pt * shard.heads)
+        t += hardware_
+                 .kernel(OpClass::attn_prefill, "attn_prefill", math, flops_per_pair * batch.prefill_attn_pairs, bytes,
+                         1, pt * shard.heads)
                  .time_ns;
     }
     if (batch.decode_seqs > 0) {
         const auto ds = static_cast<double>(batch.decode_seqs);
         const double bytes = static_cast<double>(batch.decode_kv_tokens) * kv_token_bytes +
                              ds * q_dim * prec.act_bytes() * 2 + ds * kv_token_bytes;
-        t += hardware_.kernel(OpClass::attn_decode, "attn_decode", math,
-                              flops_per_pair * static_cast<double>(batch.decode_kv_tokens), bytes, 1, ds * shard.heads)
+        t += hardware_
+                 .kernel(OpClass::attn_decode, "attn_decode", math,
+                         flops_per_pair * static_cast<double>(batch.decode_kv_tokens), bytes, 1, ds * shard.heads)
                  .time_ns;
     }
     return t;
@@ -164,7 +181,8 @@ double ForwardCost::iteration_ns(const models::BatchShape& batch) {
     const PassCost p = pass(batch);
     double t = p.overhead_ns;
     const auto stages = static_cast<int32_t>(deployment_.shard.layers_per_stage.size());
-    for (int32_t s = 0; s < stages; ++s) t += stage_ns(p, s);
+    for (int32_t s = 0; s < stages; ++s)
+        t += stage_ns(p, s);
     return t + p.boundary_ns * (stages - 1);
 }
 

@@ -40,21 +40,21 @@ struct ForwardBreakdown {
     double pp_transfer_ns = 0;          // activation transfer at one stage boundary
     double forward_time_ns = 0;         // one batch through all stages
     double framework_overhead_ns = 0;
-    double total_time_ns = 0;           // forward + framework overhead
+    double total_time_ns = 0;  // forward + framework overhead
 };
 
 // Cost of one pass split the way a pipeline needs it.
 struct PassCost {
     double per_layer_ns = 0;
-    double first_stage_extra_ns = 0;   // embedding
-    double last_stage_extra_ns = 0;    // final norm + LM head
-    double boundary_ns = 0;            // send/recv between consecutive stages
-    double overhead_ns = 0;            // host framework overhead (once per iteration)
-    double attention_ns = 0;           // attention part of per_layer_ns (for reports)
+    double first_stage_extra_ns = 0;  // embedding
+    double last_stage_extra_ns = 0;   // final norm + LM head
+    double boundary_ns = 0;           // send/recv between consecutive stages
+    double overhead_ns = 0;           // host framework overhead (once per iteration)
+    double attention_ns = 0;          // attention part of per_layer_ns (for reports)
 };
 
 class ForwardCost {
-public:
+  public:
     ForwardCost(Deployment deployment, hardware::CostModel hardware, FrameworkOverhead overhead);
 
     [[nodiscard]] ForwardBreakdown breakdown(const models::BatchShape& batch) const;
@@ -67,7 +67,7 @@ public:
     [[nodiscard]] const hardware::CostModel& hardware() const { return hardware_; }
     [[nodiscard]] const FrameworkOverhead& overhead() const { return overhead_; }
 
-private:
+  private:
     struct TokenCosts {
         double per_layer_ns = -1;  // everything per layer except attention
         double first_extra_ns = 0;
@@ -83,8 +83,8 @@ private:
     FrameworkOverhead overhead_;
     bool inter_node_tp_ = false;
     bool inter_node_pp_ = false;
-    std::vector<TokenCosts> by_tokens_;     // memo indexed by token count
-    std::vector<double> lm_head_by_seqs_;   // memo indexed by sampled sequences (-1 = unknown)
+    std::vector<TokenCosts> by_tokens_;    // memo indexed by token count
+    std::vector<double> lm_head_by_seqs_;  // memo indexed by sampled sequences (-1 = unknown)
 };
 
 }  // namespace llmsim::sim

@@ -14,12 +14,14 @@ const std::vector<FrameworkOverheadPreset>& framework_overhead_presets() {
     static const std::vector<FrameworkOverheadPreset> presets = {
         {"none", "no host overhead (GPU-bound upper bound)", {"none", 0, 0, 0, 0, "-"}},
         {"vllm-v0",
-         "vLLM v0 / Sarathi-Serve Python engine: 1.2 ms + 0.12 ms per sequence; 3.7 ms + 0.24 ms/seq with Ray TP workers",
+         "vLLM v0 / Sarathi-Serve Python engine: 1.2 ms + 0.12 ms per sequence; 3.7 ms + 0.24 ms/seq with Ray TP "
+         "workers",
          {"vllm-v0", 1.2e6, 0.12e6, 2.5e6, 0.12e6,
           "Vidur cpu_overheads.csv (A100; Llama-2-7B, CodeLlama-34B, Llama-2-70B; TP 1-4; batch 8-64), linear fit"}},
         {"cpp",
          "compiled C++ runtime with CUDA graphs (TensorRT-LLM, LMDeploy TurboMind): host work overlaps the GPU",
-         {"cpp", 0, 0, 0, 0, "host scheduling overlaps device execution; kernel launch costs are in the hardware profile"}},
+         {"cpp", 0, 0, 0, 0,
+          "host scheduling overlaps device execution; kernel launch costs are in the hardware profile"}},
     };
     return presets;
 }
@@ -42,7 +44,8 @@ FrameworkOverhead parse_framework_overhead(const std::string& text, const std::s
         }
     }
     std::vector<std::string> names;
-    for (const auto& p : framework_overhead_presets()) names.push_back(p.name);
+    for (const auto& p : framework_overhead_presets())
+        names.push_back(p.name);
     throw UsageError(where, unknown_name_message("framework overhead", text, names) +
                                 " or FIXED_US[:PER_SEQ_US] with non-negative numbers");
 }

@@ -9,7 +9,7 @@ namespace llmsim::sim {
 struct FrameworkOverhead {
     std::string name;
     double per_iteration_ns = 0;
-    double per_seq_ns = 0;             // grows with sequences in the batch (sampling, detokenisation)
+    double per_seq_ns = 0;              // grows with sequences in the batch (sampling, detokenisation)
     double multi_gpu_iteration_ns = 0;  // extra per iteration when the replica spans GPUs (worker RPC)
     double multi_gpu_per_seq_ns = 0;
     std::string source;

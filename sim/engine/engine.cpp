@@ -23,12 +23,14 @@ void Engine::dispatch(const Event& e) {
 
 void Engine::run() {
     stopped_ = false;
-    while (!queue_.empty() && !stopped_) dispatch(queue_.pop());
+    while (!queue_.empty() && !stopped_)
+        dispatch(queue_.pop());
 }
 
 void Engine::run_until(SimTime limit) {
     stopped_ = false;
-    while (!queue_.empty() && !stopped_ && queue_.top().time <= limit) dispatch(queue_.pop());
+    while (!queue_.empty() && !stopped_ && queue_.top().time <= limit)
+        dispatch(queue_.pop());
 }
 
 }  // namespace llmsim::sim

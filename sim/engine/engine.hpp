@@ -9,13 +9,13 @@
 namespace llmsim::sim {
 
 class EventHandler {
-public:
+  public:
     virtual ~EventHandler() = default;
     virtual void on_event(uint32_t kind, uint64_t payload) = 0;
 };
 
 class Engine {
-public:
+  public:
     [[nodiscard]] SimTime now() const { return now_; }
 
     // Schedules an event; time must not be in the past (always-on check).
@@ -32,7 +32,7 @@ public:
     [[nodiscard]] size_t pending() const { return queue_.size(); }
     void reserve(size_t n) { queue_.reserve(n); }
 
-private:
+  private:
     void dispatch(const Event& e);
 
     EventQueue queue_;

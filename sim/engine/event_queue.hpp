@@ -19,7 +19,7 @@ struct Event {
 };
 
 class EventQueue {
-public:
+  public:
     void push(const Event& e);
     [[nodiscard]] const Event& top() const { return heap_.front(); }
     Event pop();
@@ -27,7 +27,7 @@ public:
     [[nodiscard]] size_t size() const { return heap_.size(); }
     void reserve(size_t n) { heap_.reserve(n); }
 
-private:
+  private:
     static bool before(const Event& a, const Event& b) {
         return a.time < b.time || (a.time == b.time && a.seq < b.seq);
     }

@@ -14,7 +14,9 @@ uint64_t splitmix64(uint64_t& x) {
     return z ^ (z >> 31);
 }
 
-uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+uint64_t rotl(uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
 
 uint64_t fnv1a(std::string_view s) {
     uint64_t h = 0xcbf29ce484222325ULL;
@@ -29,7 +31,8 @@ uint64_t fnv1a(std::string_view s) {
 
 Rng::Rng(uint64_t seed) {
     uint64_t x = seed;
-    for (auto& s : s_) s = splitmix64(x);
+    for (auto& s : s_)
+        s = splitmix64(x);
 }
 
 // xoshiro256** (Blackman & Vigna): fast, 256-bit state, good statistical quality.
@@ -45,9 +48,13 @@ uint64_t Rng::next_u64() {
     return result;
 }
 
-double Rng::uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+double Rng::uniform01() {
+    return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
+}
 
-double Rng::uniform(double lo, double hi) { return lo + (hi - lo) * uniform01(); }
+double Rng::uniform(double lo, double hi) {
+    return lo + (hi - lo) * uniform01();
+}
 
 uint64_t Rng::uniform_int(uint64_t n) {
     LLMSIM_ASSERT(n > 0, "uniform_int over an empty range");

@@ -8,17 +8,17 @@
 namespace llmsim::sim {
 
 class Rng {
-public:
+  public:
     explicit Rng(uint64_t seed);
     uint64_t next_u64();
-    double uniform01();                      // [0, 1)
-    double uniform(double lo, double hi);    // [lo, hi)
-    uint64_t uniform_int(uint64_t n);        // [0, n)
-    double exponential(double rate);         // mean 1/rate
-    double normal();                         // standard normal
+    double uniform01();                    // [0, 1)
+    double uniform(double lo, double hi);  // [lo, hi)
+    uint64_t uniform_int(uint64_t n);      // [0, n)
+    double exponential(double rate);       // mean 1/rate
+    double normal();                       // standard normal
     double gamma(double shape, double scale);
 
-private:
+  private:
     uint64_t s_[4];
     bool has_spare_normal_ = false;
     double spare_normal_ = 0.0;
@@ -26,12 +26,12 @@ private:
 
 // Derives independent streams from one run seed and a stream name.
 class RngStreams {
-public:
+  public:
     explicit RngStreams(uint64_t seed) : seed_(seed) {}
     [[nodiscard]] Rng stream(std::string_view name) const;
     [[nodiscard]] uint64_t seed() const { return seed_; }
 
-private:
+  private:
     uint64_t seed_;
 };
 

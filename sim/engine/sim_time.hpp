@@ -6,7 +6,7 @@
 namespace llmsim::sim {
 
 class SimTime {
-public:
+  public:
     constexpr SimTime() = default;
     static constexpr SimTime from_ns(int64_t ns) { return SimTime(ns); }
     static constexpr SimTime zero() { return SimTime(0); }
@@ -21,7 +21,7 @@ public:
 
     constexpr auto operator<=>(const SimTime&) const = default;
 
-private:
+  private:
     constexpr explicit SimTime(int64_t ns) : ns_(ns) {}
     int64_t ns_ = 0;
 };

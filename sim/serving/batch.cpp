@@ -19,5 +19,4 @@ void Batch::add_prefill(RequestState& r, int32_t tokens) {
     shape_.add_prefill_chunk(r.prefilled, tokens, samples);
 }
 
-
 }  // namespace llmsim::sim

@@ -11,13 +11,13 @@ namespace llmsim::sim {
 
 struct BatchEntry {
     RequestState* request = nullptr;
-    int32_t new_tokens = 0;   // prefill chunk length, or 1 for a decode
+    int32_t new_tokens = 0;  // prefill chunk length, or 1 for a decode
     bool prefill = false;
-    bool samples = false;     // this step produces an output token
+    bool samples = false;  // this step produces an output token
 };
 
 class Batch {
-public:
+  public:
     explicit Batch(int32_t attention_window = 0) { shape_.attention_window = attention_window; }
 
     void clear();
@@ -38,7 +38,7 @@ public:
     [[nodiscard]] int32_t size() const { return static_cast<int32_t>(entries_.size()); }
     [[nodiscard]] int64_t tokens() const { return shape_.total_tokens(); }
 
-private:
+  private:
     std::vector<BatchEntry> entries_;
     models::BatchShape shape_;
 };

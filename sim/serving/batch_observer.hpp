@@ -7,7 +7,7 @@
 namespace llmsim::sim {
 
 class BatchObserver {
-public:
+  public:
     virtual ~BatchObserver() = default;
     virtual void on_stage(int32_t replica, int32_t stage, int64_t start_ns, int64_t end_ns, const Batch& batch) = 0;
 };

@@ -6,7 +6,7 @@ namespace llmsim::sim {
 namespace {
 
 class Cluster final : public EventHandler, public RequestSink {
-public:
+  public:
     Cluster(const ClusterConfig& config, ForwardCost& cost, const traces::Workload& workload, BatchObserver* observer)
         : config_(config), workload_(workload), router_(policies::make_router(config.router)) {
         if (config.replicas < 1) throw UsageError("--replicas", "must be >= 1, got " + std::to_string(config.replicas));
@@ -37,7 +37,8 @@ public:
         engine_.run();
         ServingRun out;
         out.events = engine_.events_processed();
-        for (const auto& r : replicas_) out.replicas.push_back(r->stats());
+        for (const auto& r : replicas_)
+            out.replicas.push_back(r->stats());
         for (const auto& r : requests_) {
             LLMSIM_ASSERT(r.phase == RequestPhase::finished || r.phase == RequestPhase::rejected,
                           "simulation ended with request " + std::to_string(r.id) + " unfinished");
@@ -51,7 +52,8 @@ public:
         // prefill batches must see all of them).
         auto i = static_cast<size_t>(payload);
         const int64_t now = requests_[i].arrival_ns;
-        for (; i < requests_.size() && requests_[i].arrival_ns == now; ++i) admit(requests_[i]);
+        for (; i < requests_.size() && requests_[i].arrival_ns == now; ++i)
+            admit(requests_[i]);
         if (i < requests_.size()) engine_.schedule_at(SimTime::from_ns(requests_[i].arrival_ns), *this, 0, i);
     }
 
@@ -62,7 +64,8 @@ public:
             r.phase = RequestPhase::rejected;
             return;
         }
-        for (size_t k = 0; k < replicas_.size(); ++k) loads_[k] = replicas_[k]->load();
+        for (size_t k = 0; k < replicas_.size(); ++k)
+            loads_[k] = replicas_[k]->load();
         const int32_t pick = router_->route(loads_);
         LLMSIM_ASSERT(pick >= 0 && pick < static_cast<int32_t>(replicas_.size()), "router picked no replica");
         replicas_[static_cast<size_t>(pick)]->add(r);
@@ -70,7 +73,7 @@ public:
 
     void on_finished(RequestState& /*r*/) override {}
 
-private:
+  private:
     ClusterConfig config_;
     const traces::Workload& workload_;
     Engine engine_;

@@ -5,7 +5,7 @@
 namespace llmsim::sim {
 
 class KvBlockManager {
-public:
+  public:
     KvBlockManager(int64_t capacity_blocks, int32_t block_tokens);
 
     [[nodiscard]] int64_t blocks_for(int64_t tokens) const { return (tokens + block_tokens_ - 1) / block_tokens_; }
@@ -20,7 +20,7 @@ public:
     [[nodiscard]] int32_t block_tokens() const { return block_tokens_; }
     [[nodiscard]] int64_t peak_used() const { return peak_used_; }
 
-private:
+  private:
     int64_t capacity_;
     int32_t block_tokens_;
     int64_t used_ = 0;

@@ -27,14 +27,14 @@ KvCapacity kv_capacity(const Deployment& d, const hardware::DeviceSpec& device, 
     c.blocks = c.kv_bytes_per_gpu > 0 ? static_cast<int64_t>(std::floor(c.kv_bytes_per_gpu / block_bytes)) : 0;
     c.tokens = c.blocks * block_tokens;
     if (c.blocks <= 0) {
-        throw UsageError(
-            "--model",
-            d.model.id + " does not fit on " + device.id + " with tp=" + std::to_string(d.parallel.tp) +
-                " pp=" + std::to_string(d.parallel.pp) + ": weights " + units::format_bytes(c.weight_bytes_per_gpu) +
-                " + activations " + units::format_bytes(c.activation_bytes_per_gpu) + " + runtime " +
-                units::format_bytes(kRuntimeReservedBytes) + " exceed the usable " +
-                units::format_bytes(c.usable_bytes_per_gpu) + " per GPU (memory x --gpu-memory-utilization); "
-                "raise --tp/--pp, use a larger device or a smaller --dtype");
+        throw UsageError("--model", d.model.id + " does not fit on " + device.id + " with tp=" +
+                                        std::to_string(d.parallel.tp) + " pp=" + std::to_string(d.parallel.pp) +
+                                        ": weights " + units::format_bytes(c.weight_bytes_per_gpu) + " + activations " +
+                                        units::format_bytes(c.activation_bytes_per_gpu) + " + runtime " +
+                                        units::format_bytes(kRuntimeReservedBytes) + " exceed the usable " +
+                                        units::format_bytes(c.usable_bytes_per_gpu) +
+                                        " per GPU (memory x --gpu-memory-utilization); "
+                                        "raise --tp/--pp, use a larger device or a smaller --dtype");
     }
     return c;
 }

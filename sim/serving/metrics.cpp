@@ -29,7 +29,8 @@ Distribution distribution_of(std::vector<double>& values) {
     if (values.empty()) return d;
     std::sort(values.begin(), values.end());
     double sum = 0;
-    for (double v : values) sum += v;
+    for (double v : values)
+        sum += v;
     d.mean = sum / static_cast<double>(values.size());
     d.p50 = percentile_sorted(values, 0.50);
     d.p90 = percentile_sorted(values, 0.90);

@@ -74,7 +74,8 @@ policies::ReplicaLoad Replica::load() const {
 ReplicaStats Replica::stats() const {
     ReplicaStats s = stats_;
     s.kv_peak_blocks = 0;
-    for (const auto& e : engines_) s.kv_peak_blocks += e->pool.peak_used();
+    for (const auto& e : engines_)
+        s.kv_peak_blocks += e->pool.peak_used();
     return s;
 }
 

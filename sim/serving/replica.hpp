@@ -19,7 +19,7 @@
 namespace llmsim::sim {
 
 class RequestSink {
-public:
+  public:
     virtual ~RequestSink() = default;
     virtual void on_finished(RequestState& r) = 0;
 };
@@ -27,22 +27,22 @@ public:
 struct ReplicaStats {
     int64_t iterations = 0;
     int64_t preemptions = 0;
-    int64_t batched_seqs = 0;     // sum of batch sizes (mean batch = batched_seqs / iterations)
+    int64_t batched_seqs = 0;  // sum of batch sizes (mean batch = batched_seqs / iterations)
     int64_t batched_tokens = 0;
     int64_t kv_peak_blocks = 0;
     int64_t kv_capacity_blocks = 0;
-    double stage_busy_ns = 0;     // summed over stages
-    double active_ns = 0;         // time with at least one batch in flight
-    double overhead_ns = 0;       // host framework overhead
+    double stage_busy_ns = 0;  // summed over stages
+    double active_ns = 0;      // time with at least one batch in flight
+    double overhead_ns = 0;    // host framework overhead
     int32_t stages = 1;
 };
 
 using SchedulerFactory = std::function<std::unique_ptr<policies::Scheduler>()>;
 
 class Replica final : public EventHandler {
-public:
-    Replica(int32_t index, Engine& engine, ForwardCost& cost, const SchedulerFactory& make_scheduler,
-            int64_t kv_blocks, int32_t block_tokens, RequestSink& sink, BatchObserver* observer);
+  public:
+    Replica(int32_t index, Engine& engine, ForwardCost& cost, const SchedulerFactory& make_scheduler, int64_t kv_blocks,
+            int32_t block_tokens, RequestSink& sink, BatchObserver* observer);
 
     void add(RequestState& r);
     // Whether a request of `tokens` (prompt + output) could ever be served here (it fits one engine's KV share).
@@ -52,12 +52,12 @@ public:
 
     void on_event(uint32_t kind, uint64_t payload) override;
 
-private:
+  private:
     enum EventKind : uint32_t { kDispatch = 0, kBatchDone = 1 };
 
     // A scheduler with its KV share and its one micro-batch slot.
     class VirtualEngine final : public policies::SchedulerContext {
-    public:
+      public:
         VirtualEngine(std::unique_ptr<policies::Scheduler> s, int64_t blocks, int32_t block_tokens, int32_t window,
                       ReplicaStats& stats)
             : scheduler(std::move(s)), pool(blocks, block_tokens), batch(window), stats_(stats) {}
@@ -70,7 +70,7 @@ private:
         bool busy = false;
         int64_t outstanding = 0;
 
-    private:
+      private:
         ReplicaStats& stats_;
     };
 

@@ -13,9 +13,9 @@ struct RequestState {
     int32_t output_tokens = 0;
     // Tokens to (re)compute in prefill: the prompt, or prompt + generated tokens after a recompute preemption.
     int32_t prefill_target = 0;
-    int32_t prefilled = 0;   // tokens of prefill_target whose KV exists
-    int32_t generated = 0;   // output tokens produced so far
-    int32_t kv_blocks = 0;   // KV blocks held
+    int32_t prefilled = 0;  // tokens of prefill_target whose KV exists
+    int32_t generated = 0;  // output tokens produced so far
+    int32_t kv_blocks = 0;  // KV blocks held
     int32_t preemptions = 0;
     RequestPhase phase = RequestPhase::pending;
     bool in_flight = false;  // part of a batch currently executing (pipeline parallelism)

@@ -29,12 +29,13 @@ TEST_CASE("run --json prints one object with every contract key", "[cli][contrac
         CHECK(j.contains(k));
     }
     for (const char* d : {"ttft_ms", "tpot_ms", "e2e_ms", "queue_ms"}) {
-        for (const char* p : {"mean", "p50", "p90", "p99"}) CHECK(j[d].contains(p));
+        for (const char* p : {"mean", "p50", "p90", "p99"})
+            CHECK(j[d].contains(p));
     }
     CHECK(j["slo_attainment"].is_null());
     CHECK(j["requests"] == 50);
-    const Json slo = run_ok_json({"run", "--num-requests", "50", "--slo-ttft-ms", "500", "--slo-tpot-ms", "100",
-                                  "--json"});
+    const Json slo =
+        run_ok_json({"run", "--num-requests", "50", "--slo-ttft-ms", "500", "--slo-tpot-ms", "100", "--json"});
     CHECK(slo["slo_attainment"].get<double>() >= 0);
     CHECK(slo["slo_attainment"].get<double>() <= 1);
 }
@@ -42,8 +43,8 @@ TEST_CASE("run --json prints one object with every contract key", "[cli][contrac
 TEST_CASE("run --out writes summary, per-request CSV, resolved config and the Chrome trace", "[cli][contract]") {
     TempDir dir;
     const std::string out = dir.file("run");
-    const CommandResult r = run_llmsim({"run", "--num-requests", "20", "--tp", "2", "--pp", "2", "--out", out,
-                                        "--chrome-trace"});
+    const CommandResult r =
+        run_llmsim({"run", "--num-requests", "20", "--tp", "2", "--pp", "2", "--out", out, "--chrome-trace"});
     REQUIRE(r.exit_code == 0);
     for (const char* f : {"summary.json", "requests.csv", "config.resolved.json", "trace.json"}) {
         INFO(f);
@@ -94,13 +95,13 @@ TEST_CASE("cost --json lists per-layer ops with the contract names", "[cli][cont
                                 "--context-tokens", "512", "--json"});
     std::vector<std::string> names;
     for (const auto& op : j["ops"]) {
-        for (const char* k : {"name", "flops", "bytes", "bound", "time_ms"}) CHECK(op.contains(k));
+        for (const char* k : {"name", "flops", "bytes", "bound", "time_ms"})
+            CHECK(op.contains(k));
         names.push_back(op["name"]);
     }
-    const std::vector<std::string> expected = {"embedding", "input_norm", "qkv_proj",       "rope",
-                                               "attn_decode", "o_proj", "post_attn_norm", "mlp_up_proj",
-                                               "mlp_act",     "mlp_down_proj", "residual_add", "final_norm",
-                                               "lm_head"};
+    const std::vector<std::string> expected = {
+        "embedding",   "input_norm", "qkv_proj",      "rope",         "attn_decode", "o_proj", "post_attn_norm",
+        "mlp_up_proj", "mlp_act",    "mlp_down_proj", "residual_add", "final_norm",  "lm_head"};
     CHECK(names == expected);
     CHECK(j["layer_time_ms"].get<double>() > 0);
     CHECK(j["total_time_ms"].get<double>() > 32 * j["layer_time_ms"].get<double>() * 0.99);
@@ -127,7 +128,8 @@ TEST_CASE("list prints every contract id", "[cli][contract]") {
                            "l40s", "a40", "a6000", "v100s", "mi300x"}) {
         CHECK(hw.out.find(id) != std::string::npos);
     }
-    for (const char* what : {"schedulers", "routers", "traces"}) CHECK(run_llmsim({"list", what}).exit_code == 0);
+    for (const char* what : {"schedulers", "routers", "traces"})
+        CHECK(run_llmsim({"list", what}).exit_code == 0);
     // Aliases resolve.
     CHECK(run_ok_json({"run", "--hardware", "h100", "--num-requests", "5", "--json"})["deployment"]["hardware"] ==
           "h100-sxm");

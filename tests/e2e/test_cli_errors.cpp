@@ -15,7 +15,8 @@ void expect_usage_error(const std::vector<std::string>& args, const std::vector<
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-    for (const auto& f : fragments) CHECK(r.err.find(f) != std::string::npos);
+    for (const auto& f : fragments)
+        CHECK(r.err.find(f) != std::string::npos);
 }
 
 }  // namespace

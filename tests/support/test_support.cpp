@@ -24,11 +24,17 @@ std::optional<std::string> shared_file(const std::string& relative) {
     return std::nullopt;
 }
 
-void skip(const std::string& reason) { std::cout << "LLMSIM-SKIP: " << reason << std::endl; }
+void skip(const std::string& reason) {
+    std::cout << "LLMSIM-SKIP: " << reason << std::endl;
+}
 
-std::string source_path(const std::string& relative) { return std::string(LLMSIM_SOURCE_DIR) + "/" + relative; }
+std::string source_path(const std::string& relative) {
+    return std::string(LLMSIM_SOURCE_DIR) + "/" + relative;
+}
 
-std::string llmsim_binary() { return LLMSIM_BINARY; }
+std::string llmsim_binary() {
+    return LLMSIM_BINARY;
+}
 
 std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -52,7 +58,8 @@ CommandResult run_llmsim(const std::vector<std::string>& args) {
         storage.push_back(llmsim_binary());
         storage.insert(storage.end(), args.begin(), args.end());
         std::vector<char*> argv;
-        for (auto& s : storage) argv.push_back(s.data());
+        for (auto& s : storage)
+            argv.push_back(s.data());
         argv.push_back(nullptr);
         execv(argv[0], argv.data());
         _exit(127);
@@ -87,7 +94,9 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
     return p;
 }
 
-double rel_error(double predicted, double measured) { return std::fabs(predicted - measured) / std::fabs(measured); }
+double rel_error(double predicted, double measured) {
+    return std::fabs(predicted - measured) / std::fabs(measured);
+}
 
 double median(std::vector<double> values) {
     if (values.empty()) return 0.0;

@@ -24,7 +24,7 @@ CommandResult run_llmsim(const std::vector<std::string>& args);
 
 // A fresh empty directory under the build tree, removed at destruction.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -33,7 +33,7 @@ public:
     [[nodiscard]] std::string file(const std::string& name) const { return path_ + "/" + name; }
     std::string write(const std::string& name, const std::string& content) const;
 
-private:
+  private:
     std::string path_;
 };
 

@@ -40,8 +40,8 @@ inline sim::ForwardCost instant_cost(int32_t pp = 1, const std::string& overhead
     const auto device = instant_device(bandwidth);
     models::InferenceParallel par;
     par.pp = pp;
-    auto dep = sim::make_deployment(models::resolve_model(model), par,
-                                    models::Precision::from_dtype(DType::fp16), device);
+    auto dep =
+        sim::make_deployment(models::resolve_model(model), par, models::Precision::from_dtype(DType::fp16), device);
     return sim::ForwardCost(dep, hardware::CostModel(device), sim::parse_framework_overhead(overhead, "test"));
 }
 
@@ -74,6 +74,8 @@ inline sim::ClusterConfig cluster_of(const std::string& scheduler, int64_t kv_bl
     return c;
 }
 
-inline double ms(int64_t ns) { return static_cast<double>(ns) * 1e-6; }
+inline double ms(int64_t ns) {
+    return static_cast<double>(ns) * 1e-6;
+}
 
 }  // namespace llmsim::test

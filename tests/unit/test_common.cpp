@@ -23,9 +23,9 @@ TEST_CASE("units parse decimal and binary prefixes, bits and bytes", "[units]") 
 }
 
 TEST_CASE("units reject bare numbers, unknown units and negatives with the place named", "[units]") {
-    CHECK_THROWS_WITH(units::parse_bytes("80", "dev.json#/memory/capacity"),
-                      Catch::Contains("dev.json#/memory/capacity") && Catch::Contains("'80'") &&
-                          Catch::Contains("unit"));
+    CHECK_THROWS_WITH(
+        units::parse_bytes("80", "dev.json#/memory/capacity"),
+        Catch::Contains("dev.json#/memory/capacity") && Catch::Contains("'80'") && Catch::Contains("unit"));
     CHECK_THROWS_WITH(units::parse_bytes_per_s("3TB", "f"), Catch::Contains("unknown unit 'TB'"));
     CHECK_THROWS_WITH(units::parse_duration_ns("-2us", "f"), Catch::Contains("negative"));
     CHECK_THROWS_AS(units::parse_flops_per_s("fast", "f"), InputError);

@@ -87,7 +87,8 @@ TEST_CASE("fast-path pass cost equals the op-by-op breakdown for mixed batches",
         models::BatchShape b;
         b.add_prefill_chunk(0, 300, true);
         b.add_prefill_chunk(700, 200, false);
-        for (int i = 0; i < 40; ++i) b.add_decode(100 + 37 * i);
+        for (int i = 0; i < 40; ++i)
+            b.add_decode(100 + 37 * i);
         CHECK(cost.iteration_ns(b) == Approx(cost.breakdown(b).total_time_ns).epsilon(1e-9));
     }
 }

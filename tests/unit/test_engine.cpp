@@ -48,7 +48,8 @@ TEST_CASE("run_until stops at the limit and resumes", "[engine]") {
     Engine engine;
     Recorder r;
     r.engine = &engine;
-    for (int i = 1; i <= 5; ++i) engine.schedule_at(SimTime::from_ns(i * 10), r, 0, static_cast<uint64_t>(i));
+    for (int i = 1; i <= 5; ++i)
+        engine.schedule_at(SimTime::from_ns(i * 10), r, 0, static_cast<uint64_t>(i));
     engine.run_until(SimTime::from_ns(30));
     CHECK(r.seen.size() == 3);
     engine.run();

@@ -46,7 +46,8 @@ TEST_CASE("metrics follow the contract definitions", "[metrics]") {
 
 TEST_CASE("percentiles interpolate between closest ranks", "[metrics]") {
     std::vector<double> v;
-    for (int i = 1; i <= 101; ++i) v.push_back(i);
+    for (int i = 1; i <= 101; ++i)
+        v.push_back(i);
     const auto d = distribution_of(v);
     CHECK(d.p50 == Approx(51));
     CHECK(d.p90 == Approx(91));

@@ -25,9 +25,8 @@ TEST_CASE("preset parameter counts match the published model sizes", "[models]")
 
 TEST_CASE("every contract model id resolves", "[models]") {
     for (const char* id : {"llama-2-7b", "llama-2-13b", "llama-2-70b", "llama-3-8b", "llama-3-70b", "llama-3.1-8b",
-                           "llama-3.1-70b", "llama-3.1-405b", "llama-3.3-70b", "mistral-7b", "mixtral-8x7b",
-                           "gpt-j-6b", "falcon-180b", "yi-34b", "opt-13b", "opt-66b", "opt-175b", "bloom-176b",
-                           "qwen1.5-1.8b"}) {
+                           "llama-3.1-70b", "llama-3.1-405b", "llama-3.3-70b", "mistral-7b", "mixtral-8x7b", "gpt-j-6b",
+                           "falcon-180b", "yi-34b", "opt-13b", "opt-66b", "opt-175b", "bloom-176b", "qwen1.5-1.8b"}) {
         INFO(id);
         CHECK_NOTHROW(resolve_model(id));
     }
@@ -77,8 +76,7 @@ TEST_CASE("Hugging Face configs of every supported family import", "[models][hf]
     CHECK(import_hf_config_json(Json::parse(neox), "neox.json").num_layers == 44);
     const char* opt = R"({"model_type":"opt","num_hidden_layers":40,"hidden_size":5120,"num_attention_heads":40,
         "ffn_dim":20480,"vocab_size":50272})";
-    CHECK(import_hf_config_json(Json::parse(opt), "opt.json").param_count() ==
-          resolve_model("opt-13b").param_count());
+    CHECK(import_hf_config_json(Json::parse(opt), "opt.json").param_count() == resolve_model("opt-13b").param_count());
     const char* falcon = R"({"model_type":"falcon","num_hidden_layers":80,"hidden_size":14848,
         "num_attention_heads":232,"num_kv_heads":8,"new_decoder_architecture":true,"vocab_size":65024})";
     CHECK(import_hf_config_json(Json::parse(falcon), "f.json").num_kv_heads == 8);
@@ -138,8 +136,8 @@ TEST_CASE("forward ops: GEMM FLOPs, attention work and the contract op names", "
     CHECK(find("attn_decode").flops == Approx(4.0 * 128 * 16 * 1000));
     CHECK(find("attn_decode").bytes >= 1000 * 2 * 16 * 128 * 2);  // K and V of 1000 tokens, 16 KV heads per GPU
     CHECK(find("tp_all_reduce").kernels == 2);
-    for (const char* name : {"embedding", "input_norm", "rope", "o_proj", "post_attn_norm", "mlp_act",
-                             "mlp_down_proj", "residual_add"}) {
+    for (const char* name :
+         {"embedding", "input_norm", "rope", "o_proj", "post_attn_norm", "mlp_act", "mlp_down_proj", "residual_add"}) {
         CHECK_NOTHROW(find(name));
     }
 }

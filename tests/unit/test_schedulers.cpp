@@ -129,9 +129,11 @@ TEST_CASE("pipeline parallelism keeps micro-batches in flight and measures the b
     {
         auto cost = instant_cost(2, "0", "1TB/s", "llama-2-7b");
         std::vector<Req> many;
-        for (int i = 0; i < 64; ++i) many.push_back({0, 8, 16});
+        for (int i = 0; i < 64; ++i)
+            many.push_back({0, 8, 16});
         const auto run = sim::run_cluster(cluster_of("sarathi"), cost, workload_of(many));
-        for (const auto& r : run.requests) CHECK(r.phase == sim::RequestPhase::finished);
+        for (const auto& r : run.requests)
+            CHECK(r.phase == sim::RequestPhase::finished);
         CHECK(bubble(run.replicas[0]) < 0.1);
     }
 }

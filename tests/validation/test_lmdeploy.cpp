@@ -35,8 +35,8 @@ TEST_CASE("LMDeploy A100 FP16 static-batch table within 25% median", "[validatio
     std::vector<ErrorRow> per_token;
     for (const auto& r : kRows) {
         const auto j = run_json({"run", "--scheduler", "static", "--model", r.model, "--hardware", "a100-sxm-80gb",
-                                 "--tp", std::to_string(r.tp), "--max-batch", std::to_string(r.batch),
-                                 "--num-requests", std::to_string(r.batch), "--qps", "inf", "--lengths",
+                                 "--tp", std::to_string(r.tp), "--max-batch", std::to_string(r.batch), "--num-requests",
+                                 std::to_string(r.batch), "--qps", "inf", "--lengths",
                                  "fixed:" + std::to_string(r.input) + ":" + std::to_string(r.output),
                                  "--framework-overhead", "cpp"});
         const std::string label = std::string(r.model) + " b" + std::to_string(r.batch) + " tp" + std::to_string(r.tp) +

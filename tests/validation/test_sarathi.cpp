@@ -60,9 +60,19 @@ TEST_CASE("Sarathi-Serve Yi-34B prefill and decode batch times within 20% median
     while (csv.next()) {
         const int64_t len = csv.get_int(c_len);
         const int64_t chunk = csv.get_int(c_chunk);
-        std::vector<std::string> args = {"run", "--scheduler", "sarathi", "--chunk-size", std::to_string(chunk),
-                                         "--num-requests", "1", "--qps", "inf", "--lengths",
-                                         "fixed:" + std::to_string(len) + ":1", "--max-model-len", "20000"};
+        std::vector<std::string> args = {"run",
+                                         "--scheduler",
+                                         "sarathi",
+                                         "--chunk-size",
+                                         std::to_string(chunk),
+                                         "--num-requests",
+                                         "1",
+                                         "--qps",
+                                         "inf",
+                                         "--lengths",
+                                         "fixed:" + std::to_string(len) + ":1",
+                                         "--max-model-len",
+                                         "20000"};
         args.insert(args.end(), kBase.begin(), kBase.end());
         const auto j = run_json(args);
         chunked.push_back({"prefill " + std::to_string(len) + " in chunks of " + std::to_string(chunk),

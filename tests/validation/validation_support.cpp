@@ -31,7 +31,8 @@ double report_errors(const std::string& title, const std::vector<ErrorRow>& rows
 
 double max_abs_error(const std::vector<ErrorRow>& rows) {
     double m = 0;
-    for (const auto& r : rows) m = std::max(m, std::fabs(r.error()));
+    for (const auto& r : rows)
+        m = std::max(m, std::fabs(r.error()));
     return m;
 }
 

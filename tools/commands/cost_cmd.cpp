@@ -32,10 +32,14 @@ struct CostArgs {
 
 std::string_view scope_name(models::OpScope s) {
     switch (s) {
-        case models::OpScope::per_layer: return "per_layer";
-        case models::OpScope::first_stage: return "once_first_stage";
-        case models::OpScope::last_stage: return "once_last_stage";
-        case models::OpScope::stage_boundary: return "per_stage_boundary";
+        case models::OpScope::per_layer:
+            return "per_layer";
+        case models::OpScope::first_stage:
+            return "once_first_stage";
+        case models::OpScope::last_stage:
+            return "once_last_stage";
+        case models::OpScope::stage_boundary:
+            return "per_stage_boundary";
     }
     return "?";
 }
@@ -47,8 +51,7 @@ void run_cost(const CostArgs& a, bool context_given) {
     if (!a.kv_dtype.empty()) prec.kv_cache = parse_dtype(a.kv_dtype, "--kv-dtype");
     models::InferenceParallel par{a.tp, a.pp, a.ep};
     sim::Deployment dep = sim::make_deployment(model, par, prec, device);
-    const sim::FrameworkOverhead overhead =
-        sim::parse_framework_overhead(a.framework_overhead, "--framework-overhead");
+    const sim::FrameworkOverhead overhead = sim::parse_framework_overhead(a.framework_overhead, "--framework-overhead");
 
     models::BatchShape batch;
     batch.attention_window = model.sliding_window;
@@ -62,10 +65,14 @@ void run_cost(const CostArgs& a, bool context_given) {
     if (a.prefill_tokens > 0) {
         batch.add_prefill_chunk(context, a.prefill_tokens, true);
     } else if (a.decode_batch > 0) {
-        if (!context_given) throw UsageError("--context-tokens", "required with --decode-batch (tokens already cached per sequence)");
-        for (int64_t i = 0; i < a.decode_batch; ++i) batch.add_decode(context);
+        if (!context_given)
+            throw UsageError("--context-tokens", "required with --decode-batch (tokens already cached per sequence)");
+        for (int64_t i = 0; i < a.decode_batch; ++i)
+            batch.add_decode(context);
     } else {
-        throw UsageError("--prefill-tokens", "give --prefill-tokens N [--context-tokens N] or --decode-batch N --context-tokens N (N >= 1)");
+        throw UsageError(
+            "--prefill-tokens",
+            "give --prefill-tokens N [--context-tokens N] or --decode-batch N --context-tokens N (N >= 1)");
     }
     const sim::ForwardCost cost(dep, hardware::CostModel(device), overhead);
     const sim::ForwardBreakdown b = cost.breakdown(batch);
@@ -94,7 +101,8 @@ void run_cost(const CostArgs& a, bool context_given) {
         j["layer_time_ms"] = b.layer_time_ns * 1e-6;
         j["layers"] = model.num_layers;
         j["stage_time_ms"] = OrderedJson::array();
-        for (double s : b.stage_time_ns) j["stage_time_ms"].push_back(s * 1e-6);
+        for (double s : b.stage_time_ns)
+            j["stage_time_ms"].push_back(s * 1e-6);
         j["forward_time_ms"] = b.forward_time_ns * 1e-6;
         j["framework_overhead_ms"] = b.framework_overhead_ns * 1e-6;
         j["total_time_ms"] = b.total_time_ns * 1e-6;
@@ -107,8 +115,9 @@ void run_cost(const CostArgs& a, bool context_given) {
         return;
     }
     std::cout << fmt::format("llmsim cost: {} on {} (tp={} pp={} {}), {}\n\n", model.id, device.id, a.tp, a.pp, a.dtype,
-                             a.prefill_tokens > 0 ? fmt::format("prefill {} tokens over {} cached", a.prefill_tokens, context)
-                                                  : fmt::format("decode batch {} at context {}", a.decode_batch, context));
+                             a.prefill_tokens > 0
+                                 ? fmt::format("prefill {} tokens over {} cached", a.prefill_tokens, context)
+                                 : fmt::format("decode batch {} at context {}", a.decode_batch, context));
     std::cout << fmt::format("  {:<16} {:>12} {:>12} {:>9} {:>10}  {}\n", "op", "GFLOP", "MB", "bound", "time us",
                              "scope");
     for (const auto& o : b.ops) {

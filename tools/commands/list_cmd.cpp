@@ -33,10 +33,11 @@ void list(const std::string& what) {
     } else if (what == "hardware") {
         for (const auto& d : hardware::device_presets()) {
             std::string aliases;
-            for (const auto& a : d.aliases) aliases += (aliases.empty() ? " (alias " : ", ") + a;
+            for (const auto& a : d.aliases)
+                aliases += (aliases.empty() ? " (alias " : ", ") + a;
             if (!aliases.empty()) aliases += ")";
             const double peak = d.peak_flops_per_s.count(DType::bf16) ? d.peak_flops_per_s.at(DType::bf16)
-                                                                       : d.peak_flops_per_s.begin()->second;
+                                                                      : d.peak_flops_per_s.begin()->second;
             print_row(d.id, fmt::format("{}{}: {}, {} at {}, {}{}", d.name, aliases, units::format_flops_per_s(peak),
                                         units::format_bytes(d.memory_bytes),
                                         units::format_bytes_per_s(d.memory_bandwidth_bytes_per_s),
@@ -44,20 +45,25 @@ void list(const std::string& what) {
                                         d.calibration ? d.calibration->source : ""));
         }
     } else if (what == "schedulers") {
-        for (const auto& s : policies::scheduler_registry()) print_row(s.name, s.description);
+        for (const auto& s : policies::scheduler_registry())
+            print_row(s.name, s.description);
     } else if (what == "routers") {
-        for (const auto& r : policies::router_registry()) print_row(r.name, r.description);
+        for (const auto& r : policies::router_registry())
+            print_row(r.name, r.description);
     } else if (what == "traces") {
         std::cout << "trace formats (--trace-format):\n";
-        for (const auto& f : traces::list_trace_formats()) print_row("  " + f.name, f.description);
+        for (const auto& f : traces::list_trace_formats())
+            print_row("  " + f.name, f.description);
         std::cout << "built-in workloads (--lengths builtin:NAME):\n";
-        for (const auto& w : traces::list_builtin_workloads()) print_row("  " + w.name, w.description);
+        for (const auto& w : traces::list_builtin_workloads())
+            print_row("  " + w.name, w.description);
     } else if (what == "overheads") {
-        for (const auto& o : sim::framework_overhead_presets()) print_row(o.name, o.description);
+        for (const auto& o : sim::framework_overhead_presets())
+            print_row(o.name, o.description);
     } else {
-        throw UsageError("llmsim list", unknown_name_message("list", what,
-                                                             {"models", "hardware", "schedulers", "routers", "traces",
-                                                              "overheads"}));
+        throw UsageError(
+            "llmsim list",
+            unknown_name_message("list", what, {"models", "hardware", "schedulers", "routers", "traces", "overheads"}));
     }
 }
 

@@ -27,7 +27,8 @@ void run_command(RunConfig& cfg) {
     if (out_dir) ensure_directory(*out_dir);
 
     const traces::Workload workload = traces::build_workload(setup.workload);
-    for (const auto& note : workload.notes) std::cerr << "llmsim: warning: " << note << "\n";
+    for (const auto& note : workload.notes)
+        std::cerr << "llmsim: warning: " << note << "\n";
 
     std::unique_ptr<ChromeTraceWriter> trace;
     if (chrome) trace = std::make_unique<ChromeTraceWriter>();
@@ -54,8 +55,9 @@ void run_command(RunConfig& cfg) {
         std::cout << summary.dump() << "\n";
     } else {
         std::cout << serving_summary_table(report);
-        if (out_dir) std::cout << "\nwrote " << *out_dir << "/{summary.json,requests.csv,config.resolved.json"
-                               << (trace ? ",trace.json" : "") << "}\n";
+        if (out_dir)
+            std::cout << "\nwrote " << *out_dir << "/{summary.json,requests.csv,config.resolved.json"
+                      << (trace ? ",trace.json" : "") << "}\n";
     }
 }
 

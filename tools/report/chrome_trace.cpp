@@ -11,11 +11,11 @@ void ChromeTraceWriter::on_stage(int32_t replica, int32_t stage, int64_t start_n
     const auto& shape = batch.shape();
     const char* kind = shape.prefill_tokens > 0 ? (shape.decode_seqs > 0 ? "mixed" : "prefill") : "decode";
     if (!events_.empty()) events_ += ",\n";
-    events_ += fmt::format(
-        R"({{"name":"{} {}x{}","cat":"batch","ph":"X","pid":{},"tid":{},"ts":{:.3f},"dur":{:.3f},)"
-        R"("args":{{"prefill_tokens":{},"prefill_seqs":{},"decode_seqs":{},"tokens":{}}}}})",
-        kind, batch.size(), shape.total_tokens(), replica, stage, start_ns * 1e-3, (end_ns - start_ns) * 1e-3,
-        shape.prefill_tokens, shape.prefill_seqs, shape.decode_seqs, shape.total_tokens());
+    events_ += fmt::format(R"({{"name":"{} {}x{}","cat":"batch","ph":"X","pid":{},"tid":{},"ts":{:.3f},"dur":{:.3f},)"
+                           R"("args":{{"prefill_tokens":{},"prefill_seqs":{},"decode_seqs":{},"tokens":{}}}}})",
+                           kind, batch.size(), shape.total_tokens(), replica, stage, start_ns * 1e-3,
+                           (end_ns - start_ns) * 1e-3, shape.prefill_tokens, shape.prefill_seqs, shape.decode_seqs,
+                           shape.total_tokens());
     max_replica_ = std::max(max_replica_, replica);
     max_stage_ = std::max(max_stage_, stage);
 }

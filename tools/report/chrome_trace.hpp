@@ -7,12 +7,12 @@
 namespace llmsim::tools {
 
 class ChromeTraceWriter final : public sim::BatchObserver {
-public:
+  public:
     void on_stage(int32_t replica, int32_t stage, int64_t start_ns, int64_t end_ns, const sim::Batch& batch) override;
     // The complete JSON document ({"traceEvents": [...]}).
     [[nodiscard]] std::string finish() const;
 
-private:
+  private:
     std::string events_;
     int32_t max_replica_ = -1;
     int32_t max_stage_ = 0;

@@ -20,7 +20,9 @@ OrderedJson dist_json(const sim::Distribution& d) {
     return j;
 }
 
-double round6(double v) { return std::round(v * 1e6) / 1e6; }
+double round6(double v) {
+    return std::round(v * 1e6) / 1e6;
+}
 
 struct Totals {
     int64_t iterations = 0, seqs = 0, tokens = 0, kv_peak = 0, kv_cap = 0;
@@ -121,9 +123,10 @@ std::string serving_summary_table(const ServingReport& rep) {
                        s.throughput_rps, s.output_tokens_per_s, s.input_tokens_per_s);
     out += fmt::format("  simulated       {:>10.2f} s        (wall {:.3f} s)\n", s.sim_duration_s, s.wall_s);
     if (s.rejected > 0) {
-        out += fmt::format("  note: {} requests need more than max-model-len {} tokens (prompt+output) or more KV than a\n"
-                           "        replica has, and were rejected; raise --max-model-len to admit them\n",
-                           s.rejected, setup.cluster.limits.max_model_len);
+        out += fmt::format(
+            "  note: {} requests need more than max-model-len {} tokens (prompt+output) or more KV than a\n"
+            "        replica has, and were rejected; raise --max-model-len to admit them\n",
+            s.rejected, setup.cluster.limits.max_model_len);
     }
     out += "\n";
     out += fmt::format("  {:<10} {:>10} {:>10} {:>10} {:>10}\n", "ms", "mean", "p50", "p90", "p99");
