@@ -12,16 +12,21 @@ namespace llmsim::hardware {
 
 std::string_view collective_algo_name(CollectiveAlgo a) {
     switch (a) {
-        case CollectiveAlgo::automatic: return "auto";
-        case CollectiveAlgo::ring: return "ring";
-        case CollectiveAlgo::tree: return "tree";
-        case CollectiveAlgo::hierarchical: return "hierarchical";
+        case CollectiveAlgo::automatic:
+            return "auto";
+        case CollectiveAlgo::ring:
+            return "ring";
+        case CollectiveAlgo::tree:
+            return "tree";
+        case CollectiveAlgo::hierarchical:
+            return "hierarchical";
     }
     return "?";
 }
 
 std::optional<CollectiveAlgo> collective_algo_from_name(std::string_view name) {
-    for (auto a : {CollectiveAlgo::automatic, CollectiveAlgo::ring, CollectiveAlgo::tree, CollectiveAlgo::hierarchical}) {
+    for (auto a :
+         {CollectiveAlgo::automatic, CollectiveAlgo::ring, CollectiveAlgo::tree, CollectiveAlgo::hierarchical}) {
         if (collective_algo_name(a) == name) return a;
     }
     return std::nullopt;
@@ -29,11 +34,14 @@ std::optional<CollectiveAlgo> collective_algo_from_name(std::string_view name) {
 
 int32_t CollectiveModel::ring_steps(CollectiveKind kind, int32_t n) {
     switch (kind) {
-        case CollectiveKind::all_reduce: return 2 * (n - 1);
+        case CollectiveKind::all_reduce:
+            return 2 * (n - 1);
         case CollectiveKind::all_gather:
         case CollectiveKind::reduce_scatter:
-        case CollectiveKind::all_to_all: return n - 1;
-        case CollectiveKind::send_recv: return 1;
+        case CollectiveKind::all_to_all:
+            return n - 1;
+        case CollectiveKind::send_recv:
+            return 1;
     }
     return 1;
 }
@@ -131,7 +139,8 @@ double CollectiveModel::intra_efficiency(CollectiveKind kind, int32_t gpus, doub
 double CollectiveModel::inter_efficiency(double bytes) const {
     double best = 0;
     for (const auto& [kind, profiles] : device_.inter_node_collectives) {
-        for (const auto& p : profiles) best = std::max(best, p.bus_efficiency_by_bytes.at(bytes));
+        for (const auto& p : profiles)
+            best = std::max(best, p.bus_efficiency_by_bytes.at(bytes));
     }
     return best > 0 ? best : kUncalibratedEfficiency;
 }
@@ -165,8 +174,8 @@ CollectiveEstimate CollectiveModel::ring(CollectiveKind kind, double bytes, cons
     const bool network_bound = g.ranks_per_node * g.inter.bandwidth_bytes_per_s <= bw;
     const double eff = network_bound ? inter_efficiency(bytes) : intra_efficiency(kind, g.ranks_per_node, bytes);
     const double bus = CostModel::bus_bytes(kind, bytes, g.size);
-    const double latency = inter_alpha_.fixed_ns + ring_steps(kind, g.size) *
-                                                       (inter_alpha_.per_step_ns + extra_hop_ns(topology_.spec(), g.inter));
+    const double latency = inter_alpha_.fixed_ns + ring_steps(kind, g.size) * (inter_alpha_.per_step_ns +
+                                                                               extra_hop_ns(topology_.spec(), g.inter));
     return make(latency, bus / (bw * eff) * 1e9, CollectiveAlgo::ring);
 }
 
@@ -186,8 +195,9 @@ CollectiveEstimate CollectiveModel::hierarchical(double bytes, const GroupShape&
     const int32_t k = g.nodes;
     CollectiveEstimate e = intra(CollectiveKind::reduce_scatter, bytes, r, g.intra);
     const double shard = bytes / r;
-    const double latency = inter_alpha_.fixed_ns + ring_steps(CollectiveKind::all_reduce, k) *
-                                                       (inter_alpha_.per_step_ns + extra_hop_ns(topology_.spec(), g.inter));
+    const double latency =
+        inter_alpha_.fixed_ns + ring_steps(CollectiveKind::all_reduce, k) *
+                                    (inter_alpha_.per_step_ns + extra_hop_ns(topology_.spec(), g.inter));
     const double bus = CostModel::bus_bytes(CollectiveKind::all_reduce, shard, k);
     e = add(e, make(latency, bus / (g.inter.bandwidth_bytes_per_s * inter_efficiency(shard)) * 1e9,
                     CollectiveAlgo::hierarchical));
@@ -224,37 +234,40 @@ CollectiveEstimate CollectiveModel::send_recv(double bytes, const GroupShape& g)
         return make(intra_send_recv_ns_, bytes / (g.intra.bandwidth_bytes_per_s * eff) * 1e9, CollectiveAlgo::ring);
     }
     const double latency = inter_send_recv_ns_ + extra_hop_ns(topology_.spec(), g.inter);
-    return make(latency, bytes / (g.inter.bandwidth_bytes_per_s * inter_efficiency(bytes)) * 1e9,
-                CollectiveAlgo::ring);
+    return make(latency, bytes / (g.inter.bandwidth_bytes_per_s * inter_efficiency(bytes)) * 1e9, CollectiveAlgo::ring);
 }
 
 CollectiveEstimate CollectiveModel::estimate(CollectiveKind kind, double bytes, const GroupShape& group,
                                              CollectiveAlgo algo) const {
     if (group.size <= 1 || bytes <= 0) return {};
     switch (kind) {
-        case CollectiveKind::send_recv: return send_recv(bytes, group);
-        case CollectiveKind::all_to_all: return all_to_all(bytes, group);
+        case CollectiveKind::send_recv:
+            return send_recv(bytes, group);
+        case CollectiveKind::all_to_all:
+            return all_to_all(bytes, group);
         case CollectiveKind::all_gather:
-        case CollectiveKind::reduce_scatter: return ring(kind, bytes, group);
-        case CollectiveKind::all_reduce: break;
+        case CollectiveKind::reduce_scatter:
+            return ring(kind, bytes, group);
+        case CollectiveKind::all_reduce:
+            break;
     }
     if (!group.inter_node()) return ring(kind, bytes, group);
     const bool two_level = group.ranks_per_node > 1;
     switch (algo) {
-        case CollectiveAlgo::ring: return ring(kind, bytes, group);
-        case CollectiveAlgo::tree: return tree(bytes, group);
-        case CollectiveAlgo::hierarchical: return two_level ? hierarchical(bytes, group) : ring(kind, bytes, group);
-        case CollectiveAlgo::automatic: break;
+        case CollectiveAlgo::ring:
+            return ring(kind, bytes, group);
+        case CollectiveAlgo::tree:
+            return tree(bytes, group);
+        case CollectiveAlgo::hierarchical:
+            return two_level ? hierarchical(bytes, group) : ring(kind, bytes, group);
+        case CollectiveAlgo::automatic:
+            break;
     }
-    // NCCL's tuner picks the fastest algorithm for the size and scale.
-    CollectiveEstimate best = ring(kind, bytes, group);
+    // NCCL's tuner picks the faster of its ring and tree for the size and scale; the explicit two-level scheme
+    // (Horovod/DeepSpeed-style) is not an NCCL algorithm, so it runs only when asked for.
+    const CollectiveEstimate r = ring(kind, bytes, group);
     const CollectiveEstimate t = tree(bytes, group);
-    if (t.time_ns < best.time_ns) best = t;
-    if (two_level) {
-        const CollectiveEstimate h = hierarchical(bytes, group);
-        if (h.time_ns < best.time_ns) best = h;
-    }
-    return best;
+    return t.time_ns < r.time_ns ? t : r;
 }
 
 }  // namespace llmsim::hardware

@@ -1,8 +1,10 @@
 #pragma once
-// Collective costs on a topology: alpha-beta models of NCCL's ring, double-binary-tree and two-level hierarchical
-// algorithms. Bandwidth comes from the topology (bottleneck of the ring-neighbour paths; a ring spanning nodes with
-// g ranks per node runs g channels, one per rail); efficiency and latency come from the device's calibrated
-// collective profiles (fitted on NCCL measurements, see hardware/calibration/collective_fit.cpp):
+// Collective costs on a topology: alpha-beta models of NCCL's ring and double-binary-tree algorithms (`automatic`
+// picks the faster, as NCCL's tuner does) and of an explicit two-level hierarchical all-reduce (reduce-scatter in
+// the node, all-reduce across nodes per rail, all-gather in the node) that frameworks can request. Bandwidth comes from
+// the topology (bottleneck of the ring-neighbour paths; a ring spanning nodes with g ranks per node runs g channels,
+// one per rail); efficiency and latency come from the device's calibrated collective profiles (fitted on NCCL
+// measurements, see hardware/calibration/collective_fit.cpp):
 //   intra-node: the profile of the nearest group size, bus efficiency by message size;
 //   inter-node: the best bus efficiency any calibrated inter-node profile reached at that size (the profiled
 //               cluster shared fewer NICs among more GPUs than a rail-optimised node; the topology now models the
@@ -36,7 +38,7 @@ struct AlphaModel {
 };
 
 class CollectiveModel {
-public:
+  public:
     CollectiveModel(const DeviceSpec& device, const Topology& topology);
 
     // `bytes` is the per-GPU buffer (all-reduce: the buffer each rank holds; all-gather: the gathered output;
@@ -53,7 +55,7 @@ public:
     // Algorithm steps of a ring collective over n ranks (all-reduce: 2(n-1); gather/scatter/all-to-all: n-1).
     static int32_t ring_steps(CollectiveKind kind, int32_t n);
 
-private:
+  private:
     [[nodiscard]] CollectiveEstimate intra(CollectiveKind kind, double bytes, int32_t n, const PathInfo& path) const;
     [[nodiscard]] CollectiveEstimate ring(CollectiveKind kind, double bytes, const GroupShape& g) const;
     [[nodiscard]] CollectiveEstimate tree(double bytes, const GroupShape& g) const;

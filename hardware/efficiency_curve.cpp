@@ -40,13 +40,15 @@ double EfficiencyCurve::at(double size) const {
 
 std::vector<std::pair<double, double>> EfficiencyCurve::points() const {
     std::vector<std::pair<double, double>> out;
-    for (size_t i = 0; i < efficiency_.size(); ++i) out.emplace_back(std::exp2(log2_size_[i]), efficiency_[i]);
+    for (size_t i = 0; i < efficiency_.size(); ++i)
+        out.emplace_back(std::exp2(log2_size_[i]), efficiency_[i]);
     return out;
 }
 
 EfficiencyCurve EfficiencyCurve::scaled(double factor) const {
     EfficiencyCurve c = *this;
-    for (double& e : c.efficiency_) e = std::clamp(e * factor, 1e-4, 1.0);
+    for (double& e : c.efficiency_)
+        e = std::clamp(e * factor, 1e-4, 1.0);
     return c;
 }
 
@@ -80,9 +82,10 @@ EfficiencyCurve EfficiencyCurve::from_json(const Json& j, const std::string& whe
 Json EfficiencyCurve::to_json() const {
     Json out = Json::array();
     for (const auto& [size, eff] : points()) {
-        // Sizes rounded to 4 significant digits, efficiencies to 4 decimals: enough for the fit, small files.
+        // Sizes and efficiencies rounded to 4 significant digits: enough for the fit, small files. (Significant
+        // digits, not decimals: a CPU reaches a small fraction of a generic base's ceilings.)
         const double rounded_size = std::stod(format_double(size, 4));
-        out.push_back(Json::array({rounded_size, std::round(eff * 1e4) / 1e4}));
+        out.push_back(Json::array({rounded_size, std::stod(format_double(eff, 4))}));
     }
     return out;
 }

@@ -9,7 +9,7 @@
 namespace llmsim::hardware {
 
 class EfficiencyCurve {
-public:
+  public:
     EfficiencyCurve() = default;
     explicit EfficiencyCurve(double constant);
     // Points (size, efficiency); sizes must be > 0 and strictly increasing.
@@ -24,7 +24,7 @@ public:
     static EfficiencyCurve from_json(const Json& j, const std::string& where);
     [[nodiscard]] Json to_json() const;
 
-private:
+  private:
     std::vector<double> log2_size_;
     std::vector<double> efficiency_;
 };

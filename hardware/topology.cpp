@@ -1,7 +1,7 @@
 #include "hardware/topology.hpp"
 
 #include <algorithm>
-#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <limits>
 #include <string>
@@ -16,7 +16,8 @@ struct Topology::Graph {
         double bandwidth_bytes_per_s = 0;
         double latency_ns = 0;
     };
-    using G = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, boost::no_property, Edge>;
+    // Compressed sparse rows: built in one pass from the edge list (links are added in both directions).
+    using G = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, Edge>;
     G g;
 };
 
@@ -32,6 +33,17 @@ TopologySpec topology_from_device(const DeviceSpec& device) {
 }
 
 namespace {
+
+// Dijkstra visitor that stops the search once the target vertex is settled (Boost's documented idiom).
+struct TargetReached {};
+struct StopAt : boost::default_dijkstra_visitor {
+    size_t target;
+    explicit StopAt(size_t t) : target(t) {}
+    template <class Vertex, class Graph>
+    void examine_vertex(Vertex v, const Graph&) const {
+        if (v == target) throw TargetReached{};
+    }
+};
 
 void require(bool ok, const char* flag, const std::string& msg) {
     if (!ok) throw UsageError(flag, msg);
@@ -63,21 +75,29 @@ Topology::Topology(TopologySpec spec, int32_t gpus) : spec_(spec), gpus_(gpus), 
     const int32_t nic_base = switch_base + nodes_;
     const int32_t leaf_base = nic_base + nodes_ * nics;
     const int32_t spine_base = leaf_base + pods * leaves_per_pod;
-    auto& G = graph_->g;
-    G = Graph::G(static_cast<size_t>(spine_base + (pods > 1 ? spines : 0)));
+    const auto vertex_count = static_cast<size_t>(spine_base + (pods > 1 ? spines : 0));
+    std::vector<std::pair<size_t, size_t>> edges;
+    std::vector<Graph::Edge> props;
+    const size_t edge_estimate =
+        static_cast<size_t>(nodes_) * (2 * nics + 2 * g) + static_cast<size_t>(pods) * leaves_per_pod * spines;
+    edges.reserve(2 * edge_estimate);
+    props.reserve(2 * edge_estimate);
 
     // Each GPU's share of its node's network bandwidth; every network edge on its path carries that share.
     const double per_gpu_net = spec_.nic_bytes_per_s * nics / g;
     const auto sw = static_cast<double>(spec_.switch_latency_ns);
     auto add = [&](int32_t u, int32_t v, double bw, double lat) {
-        boost::add_edge(static_cast<size_t>(u), static_cast<size_t>(v), Graph::Edge{bw, lat}, G);
+        edges.emplace_back(static_cast<size_t>(u), static_cast<size_t>(v));
+        edges.emplace_back(static_cast<size_t>(v), static_cast<size_t>(u));
+        props.push_back(Graph::Edge{bw, lat});
+        props.push_back(Graph::Edge{bw, lat});
     };
     for (int32_t n = 0; n < nodes_; ++n) {
         const int32_t pod = n / spec_.nodes_per_leaf;
         for (int32_t k = 0; k < nics; ++k) {
             const int32_t nic = nic_base + n * nics + k;
-            // PXN: a GPU can reach any NIC of its node through the node switch.
-            add(switch_base + n, nic, spec_.nvlink_bytes_per_s, spec_.nvlink_latency_ns / 2.0);
+            // PXN: a GPU can reach any NIC of its node through the node switch (an NVLink hop more than its own).
+            add(switch_base + n, nic, spec_.nvlink_bytes_per_s, spec_.nic_latency_ns / 2.0);
             const int32_t leaf = leaf_base + pod * leaves_per_pod + (spec_.rail_optimized ? k : 0);
             add(nic, leaf, per_gpu_net, sw / 2);
         }
@@ -97,11 +117,14 @@ Topology::Topology(TopologySpec spec, int32_t gpus) : spec_(spec), gpus_(gpus), 
             }
         }
     }
+    graph_->g = Graph::G(boost::edges_are_unsorted_multi_pass, edges.begin(), edges.end(), props.begin(), vertex_count);
 }
 
 Topology::~Topology() = default;
 
-int32_t Topology::vertices() const { return static_cast<int32_t>(boost::num_vertices(graph_->g)); }
+int32_t Topology::vertices() const {
+    return static_cast<int32_t>(boost::num_vertices(graph_->g));
+}
 
 PathInfo Topology::path(int32_t a, int32_t b) const {
     LLMSIM_ASSERT(a >= 0 && b >= 0 && a < nodes_ * spec_.gpus_per_node && b < nodes_ * spec_.gpus_per_node,
@@ -120,19 +143,32 @@ PathInfo Topology::path(int32_t a, int32_t b) const {
     const size_t n = boost::num_vertices(G);
     std::vector<size_t> pred(n);
     std::vector<double> dist(n);
-    boost::dijkstra_shortest_paths(
-        G, static_cast<size_t>(a),
-        boost::predecessor_map(boost::make_iterator_property_map(pred.begin(), boost::get(boost::vertex_index, G)))
-            .distance_map(boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, G)))
-            .weight_map(boost::get(&Graph::Edge::latency_ns, G)));
+    try {
+        boost::dijkstra_shortest_paths(
+            G, static_cast<size_t>(a),
+            boost::predecessor_map(boost::make_iterator_property_map(pred.begin(), boost::get(boost::vertex_index, G)))
+                .distance_map(boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, G)))
+                .weight_map(boost::get(&Graph::Edge::latency_ns, G))
+                .visitor(StopAt{static_cast<size_t>(b)}));
+    } catch (const TargetReached&) {
+        // The target's distance and predecessors are final once it is examined.
+    }
     PathInfo info;
     info.bandwidth_bytes_per_s = std::numeric_limits<double>::infinity();
     info.latency_ns = dist[static_cast<size_t>(b)];
     for (size_t v = static_cast<size_t>(b); v != static_cast<size_t>(a); v = pred[v]) {
         LLMSIM_ASSERT(pred[v] != v, "topology graph is disconnected");
-        const auto [e, found] = boost::edge(pred[v], v, G);
-        LLMSIM_ASSERT(found, "predecessor without an edge");
-        info.bandwidth_bytes_per_s = std::min(info.bandwidth_bytes_per_s, G[e].bandwidth_bytes_per_s);
+        // The edge Dijkstra relaxed: the lowest-latency one from the predecessor (links are unique per pair).
+        double bw = 0;
+        double best = std::numeric_limits<double>::infinity();
+        for (auto [e, end] = boost::out_edges(pred[v], G); e != end; ++e) {
+            if (boost::target(*e, G) == v && G[*e].latency_ns < best) {
+                best = G[*e].latency_ns;
+                bw = G[*e].bandwidth_bytes_per_s;
+            }
+        }
+        LLMSIM_ASSERT(best < std::numeric_limits<double>::infinity(), "predecessor without an edge");
+        info.bandwidth_bytes_per_s = std::min(info.bandwidth_bytes_per_s, bw);
         ++info.hops;
     }
     path_cache_.emplace(key, info);
@@ -151,9 +187,11 @@ GroupShape Topology::group(int32_t first, int32_t size, int32_t stride) const {
     GroupShape s;
     s.size = size;
     std::map<int32_t, int32_t> per_node;
-    for (int32_t i = 0; i < size; ++i) ++per_node[node_of(first + i * stride)];
+    for (int32_t i = 0; i < size; ++i)
+        ++per_node[node_of(first + i * stride)];
     s.nodes = static_cast<int32_t>(per_node.size());
-    for (const auto& [node, count] : per_node) s.ranks_per_node = std::max(s.ranks_per_node, count);
+    for (const auto& [node, count] : per_node)
+        s.ranks_per_node = std::max(s.ranks_per_node, count);
     if (size > 1) {
         auto slowest = [](PathInfo& acc, const PathInfo& p) {
             if (acc.hops == 0) {
@@ -164,11 +202,19 @@ GroupShape Topology::group(int32_t first, int32_t size, int32_t stride) const {
             acc.latency_ns = std::max(acc.latency_ns, p.latency_ns);
             acc.hops = std::max(acc.hops, p.hops);
         };
+        const int32_t g = spec_.gpus_per_node;
+        auto member = [&](int32_t x) { return x >= first && (x - first) % stride == 0 && (x - first) / stride < size; };
         for (int32_t i = 0; i < size; ++i) {
             const int32_t a = first + i * stride;
-            const int32_t b = first + ((i + 1) % size) * stride;
-            const PathInfo p = path(a, b);
-            slowest(node_of(a) == node_of(b) ? s.intra : s.inter, p);
+            int32_t b = first + ((i + 1) % size) * stride;
+            if (node_of(a) == node_of(b)) {
+                slowest(s.intra, path(a, b));
+                continue;
+            }
+            // NCCL orders each channel's ring so that it leaves and enters nodes on the same rail.
+            const int32_t aligned = node_of(b) * g + a % g;
+            if (member(aligned)) b = aligned;
+            slowest(s.inter, path(a, b));
         }
     }
     std::lock_guard<std::mutex> lock(mutex_);

@@ -50,7 +50,7 @@ struct GroupShape {
 };
 
 class Topology {
-public:
+  public:
     // Throws UsageError naming the option when the shape is impossible (zero GPUs per node, no bandwidth, ...).
     Topology(TopologySpec spec, int32_t gpus);
     ~Topology();
@@ -67,7 +67,7 @@ public:
     [[nodiscard]] PathInfo path(int32_t gpu_a, int32_t gpu_b) const;
     [[nodiscard]] GroupShape group(int32_t first, int32_t size, int32_t stride) const;
 
-private:
+  private:
     struct Graph;
     TopologySpec spec_;
     int32_t gpus_ = 0;

@@ -9,9 +9,12 @@ namespace llmsim::models {
 
 std::string_view recompute_name(Recompute r) {
     switch (r) {
-        case Recompute::none: return "none";
-        case Recompute::selective: return "selective";
-        case Recompute::full: return "full";
+        case Recompute::none:
+            return "none";
+        case Recompute::selective:
+            return "selective";
+        case Recompute::full:
+            return "full";
     }
     return "?";
 }
@@ -23,7 +26,9 @@ std::optional<Recompute> recompute_from_name(std::string_view name) {
     return std::nullopt;
 }
 
-std::string_view attention_impl_name(AttentionImpl a) { return a == AttentionImpl::flash ? "flash" : "unfused"; }
+std::string_view attention_impl_name(AttentionImpl a) {
+    return a == AttentionImpl::flash ? "flash" : "unfused";
+}
 
 std::optional<AttentionImpl> attention_impl_from_name(std::string_view name) {
     if (name == "flash") return AttentionImpl::flash;
@@ -31,7 +36,9 @@ std::optional<AttentionImpl> attention_impl_from_name(std::string_view name) {
     return std::nullopt;
 }
 
-std::string_view cp_kind_name(CpKind k) { return k == CpKind::ring ? "ring" : "ulysses"; }
+std::string_view cp_kind_name(CpKind k) {
+    return k == CpKind::ring ? "ring" : "ulysses";
+}
 
 std::optional<CpKind> cp_kind_from_name(std::string_view name) {
     if (name == "ring") return CpKind::ring;
@@ -41,12 +48,18 @@ std::optional<CpKind> cp_kind_from_name(std::string_view name) {
 
 std::string_view comm_axis_name(CommAxis a) {
     switch (a) {
-        case CommAxis::none: return "none";
-        case CommAxis::tp: return "tp";
-        case CommAxis::cp: return "cp";
-        case CommAxis::ep: return "ep";
-        case CommAxis::dp: return "dp";
-        case CommAxis::pp: return "pp";
+        case CommAxis::none:
+            return "none";
+        case CommAxis::tp:
+            return "tp";
+        case CommAxis::cp:
+            return "cp";
+        case CommAxis::ep:
+            return "ep";
+        case CommAxis::dp:
+            return "dp";
+        case CommAxis::pp:
+            return "pp";
     }
     return "?";
 }
@@ -71,16 +84,16 @@ struct Ctx {
     const TrainingParallel& par;
     const Precision& prec;
     const TrainingShape& shape;
-    double t = 0;       // tokens of this GPU's micro-batch slice (b x s / cp)
-    double tn = 0;      // tokens in sequence-parallel regions (t / tp with SP)
-    double h = 0;       // hidden size
-    double q = 0;       // local query width (heads x head_dim)
-    double kv = 0;      // local key (= value) width
-    double inter = 0;   // local dense MLP width
-    double gate = 1;    // 2 for gated MLPs (gate + up)
-    double a = 2;       // activation bytes
-    double gin = 2;     // GEMM input bytes (fp8 GEMMs read fp8 operands)
-    double grad = 4;    // gradient buffer bytes
+    double t = 0;      // tokens of this GPU's micro-batch slice (b x s / cp)
+    double tn = 0;     // tokens in sequence-parallel regions (t / tp with SP)
+    double h = 0;      // hidden size
+    double q = 0;      // local query width (heads x head_dim)
+    double kv = 0;     // local key (= value) width
+    double inter = 0;  // local dense MLP width
+    double gate = 1;   // 2 for gated MLPs (gate + up)
+    double a = 2;      // activation bytes
+    double gin = 2;    // GEMM input bytes (fp8 GEMMs read fp8 operands)
+    double grad = 4;   // gradient buffer bytes
 };
 
 Ctx make_ctx(const ModelSpec& m, const ShardShape& sh, const TrainingParallel& par, const Precision& prec,
@@ -159,8 +172,8 @@ using Ops = std::vector<TrainingOp>;
 // Sequence-parallel entry into a TP region: all-gather (SP) or nothing (the backward all-reduces instead).
 void tp_enter_fwd(const Ctx& c, Ops& ops) {
     if (c.par.sp()) {
-        ops.push_back(collective(c, "tp_all_gather", CollectiveKind::all_gather, c.t * c.h * c.a, c.par.tp,
-                                 CommAxis::tp));
+        ops.push_back(
+            collective(c, "tp_all_gather", CollectiveKind::all_gather, c.t * c.h * c.a, c.par.tp, CommAxis::tp));
     }
 }
 void tp_exit_fwd(const Ctx& c, Ops& ops) {
@@ -176,20 +189,24 @@ void tp_exit_fwd(const Ctx& c, Ops& ops) {
 // Backward mirrors: the exit's gradient is all-gathered (SP) or passes through; the entry's is reduced.
 void tp_exit_bwd(const Ctx& c, Ops& ops) {
     if (c.par.sp()) {
-        ops.push_back(collective(c, "tp_all_gather", CollectiveKind::all_gather, c.t * c.h * c.a, c.par.tp,
-                                 CommAxis::tp));
+        ops.push_back(
+            collective(c, "tp_all_gather", CollectiveKind::all_gather, c.t * c.h * c.a, c.par.tp, CommAxis::tp));
     }
 }
-void tp_enter_bwd(const Ctx& c, Ops& ops) { tp_exit_fwd(c, ops); }
+void tp_enter_bwd(const Ctx& c, Ops& ops) {
+    tp_exit_fwd(c, ops);
+}
 // With SP the wgrad GEMM needs the full input again: Megatron saves the sharded input and re-gathers it.
 void tp_regather_input(const Ctx& c, Ops& ops) {
     if (c.par.sp()) {
-        ops.push_back(collective(c, "tp_all_gather", CollectiveKind::all_gather, c.t * c.h * c.a, c.par.tp,
-                                 CommAxis::tp));
+        ops.push_back(
+            collective(c, "tp_all_gather", CollectiveKind::all_gather, c.t * c.h * c.a, c.par.tp, CommAxis::tp));
     }
 }
 
-double norm_flops_per_element(const Ctx& c) { return c.m.norm == NormKind::layernorm ? 5.0 : 4.0; }
+double norm_flops_per_element(const Ctx& c) {
+    return c.m.norm == NormKind::layernorm ? 5.0 : 4.0;
+}
 
 TrainingOp norm_fwd(const Ctx& c, std::string_view name) {
     return elementwise(c, name, 2 * c.tn * c.h * c.a, norm_flops_per_element(c) * c.tn * c.h);
@@ -210,7 +227,7 @@ TrainingOp residual_bwd(const Ctx& c) {
 
 // Causal (query, key) pairs and heads this GPU's attention kernel covers.
 struct AttentionWork {
-    double pairs = 0;       // per head
+    double pairs = 0;  // per head
     double heads = 0;
     double q_tokens = 0;    // query tokens
     double key_tokens = 0;  // keys read
@@ -262,8 +279,8 @@ void attention_core_fwd(const Ctx& c, Ops& ops) {
         op.op.rows = w.q_tokens * w.heads;
         ops.push_back(op);
         if (c.par.cp > 1 && c.par.cp_kind == CpKind::ulysses) {
-            ops.push_back(collective(c, "cp_all_to_all", CollectiveKind::all_to_all, c.t * c.q * c.a, c.par.cp,
-                                     CommAxis::cp));
+            ops.push_back(
+                collective(c, "cp_all_to_all", CollectiveKind::all_to_all, c.t * c.q * c.a, c.par.cp, CommAxis::cp));
         }
     } else {
         // Megatron 2021 core attention: QK^T and PV as batched GEMMs over the full s x s scores, fused
@@ -295,8 +312,8 @@ void attention_core_bwd(const Ctx& c, Ops& ops) {
         const AttentionWork w = attention_work(c);
         const double kv_w = std::max(1.0, c.kv / d * w.heads / c.sh.heads) * d;
         if (c.par.cp > 1 && c.par.cp_kind == CpKind::ulysses) {
-            ops.push_back(collective(c, "cp_all_to_all", CollectiveKind::all_to_all, c.t * c.q * c.a, c.par.cp,
-                                     CommAxis::cp));
+            ops.push_back(
+                collective(c, "cp_all_to_all", CollectiveKind::all_to_all, c.t * c.q * c.a, c.par.cp, CommAxis::cp));
         }
         if (c.par.cp > 1 && c.par.cp_kind == CpKind::ring) {
             // K, V travel the ring again and their gradients travel back.
@@ -337,7 +354,9 @@ void attention_core_bwd(const Ctx& c, Ops& ops) {
     bmm("attn_qk_wgrad", scores * c.a + c.t * (c.q + c.kv) * c.a);  // dK = dS^T Q
 }
 
-double rope_elements(const Ctx& c) { return c.t * (c.q + c.kv); }
+double rope_elements(const Ctx& c) {
+    return c.t * (c.q + c.kv);
+}
 
 void attention_block_fwd(const Ctx& c, Ops& ops) {
     ops.push_back(norm_fwd(c, "input_norm"));
@@ -420,8 +439,8 @@ void moe_fwd(const Ctx& c, Ops& ops) {
                                  CommAxis::ep));
     }
     if (c.par.sp()) {
-        ops.push_back(collective(c, "tp_all_gather", CollectiveKind::all_gather, w.assignments * c.h * c.a,
-                                 c.par.tp, CommAxis::tp));
+        ops.push_back(collective(c, "tp_all_gather", CollectiveKind::all_gather, w.assignments * c.h * c.a, c.par.tp,
+                                 CommAxis::tp));
     }
     dense_mlp_fwd(c, ops, w.assignments, w.expert_inter, "moe_up_proj", "moe_act", "moe_down_proj", w.local_experts);
     if (c.par.sp()) {
@@ -447,8 +466,8 @@ void moe_bwd(const Ctx& c, Ops& ops) {
     if (c.m.moe.shared_experts > 0) {
         const double inter = static_cast<double>(c.m.moe.shared_experts) * w.expert_inter;
         tp_exit_bwd(c, ops);
-        dense_mlp_bwd(c, ops, c.t, inter, "shared_down_dgrad", "shared_down_wgrad", "shared_act_bwd",
-                      "shared_up_dgrad", "shared_up_wgrad", 1, true);
+        dense_mlp_bwd(c, ops, c.t, inter, "shared_down_dgrad", "shared_down_wgrad", "shared_act_bwd", "shared_up_dgrad",
+                      "shared_up_wgrad", 1, true);
         tp_enter_bwd(c, ops);
     }
     ops.push_back(elementwise(c, "moe_unpermute_bwd", (c.tn + w.exchanged) * c.h * c.a, 0));
@@ -457,8 +476,8 @@ void moe_bwd(const Ctx& c, Ops& ops) {
                                  CommAxis::ep));
     }
     if (c.par.sp()) {
-        ops.push_back(collective(c, "tp_all_gather", CollectiveKind::all_gather, w.assignments * c.h * c.a,
-                                 c.par.tp, CommAxis::tp));
+        ops.push_back(collective(c, "tp_all_gather", CollectiveKind::all_gather, w.assignments * c.h * c.a, c.par.tp,
+                                 CommAxis::tp));
     }
     dense_mlp_bwd(c, ops, w.assignments, w.expert_inter, "moe_down_dgrad", "moe_down_wgrad", "moe_act_bwd",
                   "moe_up_dgrad", "moe_up_wgrad", w.local_experts);
@@ -517,9 +536,8 @@ double layer_params_local(const ModelSpec& m, const ShardShape& sh, const Traini
 
 }  // namespace
 
-TrainingLayerOps build_training_layer_ops(const ModelSpec& model, const ShardShape& shard,
-                                          const TrainingParallel& par, const Precision& prec,
-                                          const TrainingShape& shape) {
+TrainingLayerOps build_training_layer_ops(const ModelSpec& model, const ShardShape& shard, const TrainingParallel& par,
+                                          const Precision& prec, const TrainingShape& shape) {
     LLMSIM_ASSERT(shape.micro_batch >= 1 && shape.seq_len >= 1, "empty micro-batch");
     const Ctx c = make_ctx(model, shard, par, prec, shape);
     TrainingLayerOps out;
@@ -550,10 +568,14 @@ TrainingEdgeOps build_training_edge_ops(const ModelSpec& model, const ShardShape
         emb.op.bytes = c.t * c.h * (prec.weight_bytes() + c.a) + positions;
         out.first_forward.push_back(emb);
         tp_exit_fwd(c, out.first_forward);  // vocab-parallel embedding: partial rows summed over TP
-        if (shape.dropout) out.first_forward.push_back(elementwise(c, "embedding_dropout", 2 * c.tn * c.h * c.a + c.tn * c.h, c.tn * c.h));
+        if (shape.dropout)
+            out.first_forward.push_back(
+                elementwise(c, "embedding_dropout", 2 * c.tn * c.h * c.a + c.tn * c.h, c.tn * c.h));
     }
     {
-        if (shape.dropout) out.first_backward.push_back(elementwise(c, "embedding_dropout_bwd", 2 * c.tn * c.h * c.a + c.tn * c.h, c.tn * c.h));
+        if (shape.dropout)
+            out.first_backward.push_back(
+                elementwise(c, "embedding_dropout_bwd", 2 * c.tn * c.h * c.a + c.tn * c.h, c.tn * c.h));
         tp_exit_bwd(c, out.first_backward);
         // Scatter-add of token gradients into the embedding gradient rows.
         TrainingOp op = elementwise(c, "embedding_bwd", c.t * c.h * (c.a + 2 * c.grad) + positions, c.t * c.h);
@@ -602,7 +624,8 @@ TrainingParams training_params_per_gpu(const ModelSpec& model, const ShardShape&
         p.dense_per_layer += mlp(static_cast<double>(shard.intermediate));
     }
     const auto vocab = static_cast<double>(shard.vocab);
-    p.embedding = vocab * h + (model.position == PositionKind::learned ? static_cast<double>(model.max_position) * h : 0);
+    p.embedding =
+        vocab * h + (model.position == PositionKind::learned ? static_cast<double>(model.max_position) * h : 0);
     const double final_norm = h * (model.norm == NormKind::layernorm ? 2 : 1);
     // Tied embeddings need a copy of the table on the last stage when it is not the first (Megatron).
     const bool needs_head = !model.tied_embeddings || par.pp > 1;
@@ -620,9 +643,9 @@ LayerActivations layer_activation_bytes(const ModelSpec& model, const ShardShape
     double attn = 2 * c.tn * c.h * c.a + mask * c.tn * c.h;
     double core = 0;
     if (shape.attention == AttentionImpl::unfused) {
-        const double scores = static_cast<double>(shape.micro_batch) * shard.heads * static_cast<double>(shape.seq_len) *
-                              static_cast<double>(shape.seq_len);
-        attn += c.t * (c.q + 2 * c.kv) * c.a + c.t * c.q * c.a;  // Q, K, V; context (O-proj input)
+        const double scores = static_cast<double>(shape.micro_batch) * shard.heads *
+                              static_cast<double>(shape.seq_len) * static_cast<double>(shape.seq_len);
+        attn += c.t * (c.q + 2 * c.kv) * c.a + c.t * c.q * c.a;            // Q, K, V; context (O-proj input)
         core = scores * c.a + (shape.dropout ? scores * (c.a + 1) : 0.0);  // softmax out, dropout mask and out
     } else {
         attn += c.t * (c.q + 2 * c.kv) * c.a + c.t * c.q * c.a;  // Q, K, V; O (also the O-proj input)
@@ -649,9 +672,12 @@ LayerActivations layer_activation_bytes(const ModelSpec& model, const ShardShape
 
 double stored_activation_bytes(const LayerActivations& a, Recompute r) {
     switch (r) {
-        case Recompute::none: return a.full_bytes;
-        case Recompute::selective: return a.selective_bytes;
-        case Recompute::full: return a.input_bytes;
+        case Recompute::none:
+            return a.full_bytes;
+        case Recompute::selective:
+            return a.selective_bytes;
+        case Recompute::full:
+            return a.input_bytes;
     }
     return a.full_bytes;
 }
@@ -674,9 +700,15 @@ TrainingFlops training_flops_per_token(const ModelSpec& model, int64_t seq_len, 
     TrainingFlops f;
     f.model_per_token = 3.0 * (model.num_layers * layer_fwd + head_fwd);
     switch (r) {
-        case Recompute::none: f.recompute_per_token = 0; break;
-        case Recompute::selective: f.recompute_per_token = model.num_layers * attention; break;
-        case Recompute::full: f.recompute_per_token = model.num_layers * layer_fwd; break;
+        case Recompute::none:
+            f.recompute_per_token = 0;
+            break;
+        case Recompute::selective:
+            f.recompute_per_token = model.num_layers * attention;
+            break;
+        case Recompute::full:
+            f.recompute_per_token = model.num_layers * layer_fwd;
+            break;
     }
     return f;
 }

@@ -16,8 +16,8 @@
 namespace llmsim::models {
 
 enum class Recompute { none, selective, full };  // selective = the attention core only (Korthikanti et al. 2022)
-enum class AttentionImpl { flash, unfused };      // unfused = batched GEMMs + softmax + dropout (Megatron 2021)
-enum class CpKind { ring, ulysses };              // context parallel: KV ring passing or head all-to-all
+enum class AttentionImpl { flash, unfused };     // unfused = batched GEMMs + softmax + dropout (Megatron 2021)
+enum class CpKind { ring, ulysses };             // context parallel: KV ring passing or head all-to-all
 enum class CommAxis { none, tp, cp, ep, dp, pp };
 
 std::string_view recompute_name(Recompute r);
@@ -72,16 +72,15 @@ struct TrainingLayerOps {
 struct TrainingEdgeOps {
     std::vector<TrainingOp> first_forward;  // embedding (first pipeline stage)
     std::vector<TrainingOp> first_backward;
-    std::vector<TrainingOp> last_forward;   // final norm, LM head, cross-entropy (last stage)
+    std::vector<TrainingOp> last_forward;  // final norm, LM head, cross-entropy (last stage)
     std::vector<TrainingOp> last_backward;
 };
 
 // Throws UsageError when the split does not fit the model (TP vs heads, EP vs experts, CP/Ulysses vs heads).
 ShardShape shard_for_training(const ModelSpec& model, const TrainingParallel& par);
 
-TrainingLayerOps build_training_layer_ops(const ModelSpec& model, const ShardShape& shard,
-                                          const TrainingParallel& par, const Precision& prec,
-                                          const TrainingShape& shape);
+TrainingLayerOps build_training_layer_ops(const ModelSpec& model, const ShardShape& shard, const TrainingParallel& par,
+                                          const Precision& prec, const TrainingShape& shape);
 TrainingEdgeOps build_training_edge_ops(const ModelSpec& model, const ShardShape& shard, const TrainingParallel& par,
                                         const Precision& prec, const TrainingShape& shape);
 
@@ -97,9 +96,9 @@ TrainingParams training_params_per_gpu(const ModelSpec& model, const ShardShape&
 // Bytes kept for backward by one layer for one micro-batch (Korthikanti et al. 2022, section 4, generalised to
 // GQA, gated MLPs, flash attention and context parallelism).
 struct LayerActivations {
-    double full_bytes = 0;       // no recomputation
-    double selective_bytes = 0;  // attention core recomputed
-    double input_bytes = 0;      // full recomputation keeps only the layer input
+    double full_bytes = 0;            // no recomputation
+    double selective_bytes = 0;       // attention core recomputed
+    double input_bytes = 0;           // full recomputation keeps only the layer input
     double attention_core_bytes = 0;  // what selective recomputation drops
 };
 LayerActivations layer_activation_bytes(const ModelSpec& model, const ShardShape& shard, const TrainingParallel& par,

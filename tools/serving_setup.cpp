@@ -19,10 +19,12 @@ int64_t positive(const RunConfig& cfg, const std::string& key) {
 
 }  // namespace
 
-ServingSetup make_serving_setup(RunConfig& cfg) {
+ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* device) {
     ServingSetup s;
     const models::ModelSpec model = models::resolve_model(cfg.text("model"), cfg.where("model"));
-    s.device = hardware::resolve_device(cfg.text("hardware"), cfg.where("hardware"));
+    s.device = device != nullptr ? *device : hardware::resolve_device(cfg.text("hardware"), cfg.where("hardware"));
+    const bool cpu_device = s.device.kind == "cpu";
+    if (cpu_device) cfg.set_default("dtype", "fp32");
     const DType dtype = parse_dtype(cfg.text("dtype"), cfg.where("dtype"));
     models::Precision prec = models::Precision::from_dtype(dtype);
     if (auto kv = cfg.opt_text("kv-dtype")) prec.kv_cache = parse_dtype(*kv, cfg.where("kv-dtype"));
@@ -34,7 +36,7 @@ ServingSetup make_serving_setup(RunConfig& cfg) {
     const std::string scheduler = cfg.text("scheduler");
     (void)policies::make_scheduler(scheduler, {}, cfg.where("scheduler"));  // validates the name early
     (void)policies::make_router(cfg.text("router"), cfg.where("router"));
-    cfg.set_default("framework-overhead", scheduler == "static" ? "cpp" : "vllm-v0");
+    cfg.set_default("framework-overhead", cpu_device ? "none" : scheduler == "static" ? "cpp" : "vllm-v0");
     cfg.set_default("max-model-len", model.max_position);
 
     sim::Deployment deployment = sim::make_deployment(model, par, prec, s.device);

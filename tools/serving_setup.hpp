@@ -24,6 +24,9 @@ struct ServingSetup {
 
 // Validates every setting (exit-2 errors name the flag or config key) and fills derived defaults into `cfg`
 // (max-model-len from the model, framework-overhead from the scheduler) so the resolved config records them.
-ServingSetup make_serving_setup(RunConfig& cfg);
+// `device`, when given, is used instead of resolving the "hardware" setting (bench serve's built-in host profile).
+// A CPU device (kind "cpu") defaults to fp32 and to no extra framework overhead: it is its own host, and llmsim's
+// real CPU serving loop (bench serve) spends microseconds per iteration outside the kernels its profile prices.
+ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* device = nullptr);
 
 }  // namespace llmsim::tools

@@ -21,7 +21,7 @@ constexpr size_t kMinNamedPoints = 8;  // op-name overrides need more data than 
 double row_hash01(const Measurement& m) {
     const std::string key = m.op_name + "|" + m.tag + "|" + std::to_string(m.flops) + "|" + std::to_string(m.bytes) +
                             "|" + std::to_string(m.group_size) + "|" + std::to_string(m.gpus_per_node);
-    const uint64_t h = std::hash<std::string>{}(key) * 0x9E3779B97F4A7C15ULL;
+    const uint64_t h = std::hash<std::string>{}(key)*0x9E3779B97F4A7C15ULL;
     return static_cast<double>(h >> 11) * 0x1.0p-53;
 }
 
@@ -42,11 +42,12 @@ void anchor(KernelProfile& prof, const std::vector<const Measurement*>& rows, co
     std::vector<double> memory_ratios;
     for (const auto* r : rows) {
         const double peak = device.peak_flops_per_s.count(r->dtype) ? device.peak_flops_per_s.at(r->dtype)
-                                                                     : device.peak_flops_per_s.begin()->second;
-        const double busy_s = std::max(r->time_ns_median - static_cast<double>(prof.overhead_ns),
-                                       0.05 * r->time_ns_median) * 1e-9;
+                                                                    : device.peak_flops_per_s.begin()->second;
+        const double busy_s =
+            std::max(r->time_ns_median - static_cast<double>(prof.overhead_ns), 0.05 * r->time_ns_median) * 1e-9;
         const double c = r->flops > 0 ? r->flops / (peak * prof.compute_by_flops_per_row.at(r->flops_per_row())) : 0.0;
-        const double mtime = r->bytes > 0 ? r->bytes / (device.memory_bandwidth_bytes_per_s * prof.memory_by_bytes.at(r->bytes)) : 0.0;
+        const double mtime =
+            r->bytes > 0 ? r->bytes / (device.memory_bandwidth_bytes_per_s * prof.memory_by_bytes.at(r->bytes)) : 0.0;
         if (c >= mtime && r->flops > 0) {
             compute_ratios.push_back(r->flops / (peak * busy_s) / prof.compute_by_flops_per_row.at(r->flops_per_row()));
         } else if (r->bytes > 0) {
@@ -58,12 +59,37 @@ void anchor(KernelProfile& prof, const std::vector<const Measurement*>& rows, co
         std::sort(v.begin(), v.end());
         return v[v.size() / 2];
     };
-    if (!compute_ratios.empty()) prof.compute_by_flops_per_row = prof.compute_by_flops_per_row.scaled(med(compute_ratios));
+    if (!compute_ratios.empty())
+        prof.compute_by_flops_per_row = prof.compute_by_flops_per_row.scaled(med(compute_ratios));
     if (!memory_ratios.empty()) {
         const double ratio = med(memory_ratios);
         prof.memory_by_bytes = prof.memory_by_bytes.scaled(ratio);
         if (memory_ratio_out != nullptr) *memory_ratio_out = ratio;
     }
+}
+
+// Host<->device copies (the CUDA backend's memcpy_h2d/memcpy_d2h rows) calibrate the host link, not a kernel class.
+bool is_host_copy(const Measurement& m) {
+    return m.op_name == "memcpy_h2d" || m.op_name == "memcpy_d2h";
+}
+
+// Alpha-beta fit of the host link: latency from the smallest copies, bandwidth from the largest.
+void fit_host_link(Link& link, std::vector<const Measurement*> rows) {
+    if (rows.size() < kMinPointsPerKernelFit) return;
+    std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return a->bytes < b->bytes; });
+    const size_t third = std::max<size_t>(1, rows.size() / 3);
+    std::vector<double> small;
+    for (size_t i = 0; i < third; ++i)
+        small.push_back(rows[i]->time_ns_median);
+    std::sort(small.begin(), small.end());
+    const double latency = small[small.size() / 2];
+    std::vector<double> bw;
+    for (size_t i = rows.size() - third; i < rows.size(); ++i) {
+        bw.push_back(rows[i]->bytes / (std::max(rows[i]->time_ns_median - latency, 1.0) * 1e-9));
+    }
+    std::sort(bw.begin(), bw.end());
+    link.latency_ns = static_cast<int64_t>(std::llround(latency));
+    link.bandwidth_bytes_per_s = bw[bw.size() / 2];
 }
 
 std::string collective_group_name(CollectiveKind kind, int32_t gpus, bool inter) {
@@ -73,6 +99,9 @@ std::string collective_group_name(CollectiveKind kind, int32_t gpus, bool inter)
 }  // namespace
 
 double predict_measurement_ns(const DeviceSpec& device, const Measurement& m) {
+    if (is_host_copy(m) && device.host.bandwidth_bytes_per_s > 0) {
+        return static_cast<double>(device.host.latency_ns) + m.bytes / device.host.bandwidth_bytes_per_s * 1e9;
+    }
     const CostModel model(device);
     if (m.is_collective()) {
         const auto kind = collective_from_name(m.op_name).value_or(CollectiveKind::all_reduce);
@@ -104,7 +133,12 @@ CalibrationResult calibrate(const DeviceSpec& base, const std::vector<Measuremen
     std::map<OpClass, std::vector<const Measurement*>> by_class;
     std::map<std::string, std::vector<const Measurement*>> by_name;
     std::vector<const Measurement*> collectives;
+    std::vector<const Measurement*> host_copies;
     for (const auto* r : fit_rows) {
+        if (is_host_copy(*r)) {
+            host_copies.push_back(r);
+            continue;
+        }
         if (r->is_collective()) {
             collectives.push_back(r);
             continue;
@@ -121,7 +155,8 @@ CalibrationResult calibrate(const DeviceSpec& base, const std::vector<Measuremen
         if (members.size() >= kMinPointsPerKernelFit) {
             KernelFit fit = fit_kernel_profile(members, dev, name);
             dev.kernels[name] = fit.profile;
-            for (const auto& [t, s] : fit.dtype_scale) dev.dtype_compute_scale[t] = s;
+            for (const auto& [t, s] : fit.dtype_scale)
+                dev.dtype_compute_scale[t] = s;
             method[name] = "fitted";
         } else if (options.transfer_from && options.transfer_from->kernels.count(name)) {
             KernelProfile prof = options.transfer_from->kernels.at(name);
@@ -137,10 +172,11 @@ CalibrationResult calibrate(const DeviceSpec& base, const std::vector<Measuremen
             }
             dev.kernels[name] = prof;
         } else if (!members.empty()) {
-            KernelProfile prof = default_kernel_profile(c);
-            anchor(prof, members, dev, nullptr);
-            dev.kernels[name] = prof;
-            method[name] = "anchored-default";
+            // Too few to fit and nothing to transfer from: refuse rather than invent a curve.
+            throw InputError("op class '" + name + "'",
+                             "has " + std::to_string(members.size()) + " measurements; fitting needs at least " +
+                                 std::to_string(kMinPointsPerKernelFit) +
+                                 " (measure more sizes, or give --transfer-from a calibrated profile to anchor to)");
         }
     }
     // Bandwidth efficiency is a property of the memory system: a device-level memory anchor applies to every
@@ -154,7 +190,8 @@ CalibrationResult calibrate(const DeviceSpec& base, const std::vector<Measuremen
         }
     }
     if (options.transfer_from) {
-        for (const auto& [t, s] : options.transfer_from->dtype_compute_scale) dev.dtype_compute_scale.emplace(t, s);
+        for (const auto& [t, s] : options.transfer_from->dtype_compute_scale)
+            dev.dtype_compute_scale.emplace(t, s);
     }
     // Op-name overrides for element-wise kernels (different kernels reach very different bandwidth).
     for (const auto& [name, members] : by_name) {
@@ -172,6 +209,11 @@ CalibrationResult calibrate(const DeviceSpec& base, const std::vector<Measuremen
                 method[name] = "transferred";
             }
         }
+    }
+
+    if (host_copies.size() >= kMinPointsPerKernelFit) {
+        fit_host_link(dev.host, host_copies);
+        method["host_link"] = "fitted";
     }
 
     // Collectives.
@@ -204,20 +246,24 @@ CalibrationResult calibrate(const DeviceSpec& base, const std::vector<Measuremen
 
     // Report: per class, per op name and per collective group, in-sample and held-out, with the final profile.
     auto group_of = [](const Measurement& m) -> std::vector<std::string> {
+        if (is_host_copy(m)) return {"host_link"};
         if (m.is_collective()) {
             const auto kind = collective_from_name(m.op_name).value_or(CollectiveKind::all_reduce);
             return {collective_group_name(kind, m.group_size, m.inter_node())};
         }
         std::vector<std::string> g{std::string(op_class_name(m.op_class))};
-        if (!m.op_name.empty() && m.op_name != g.front()) g.push_back(std::string(op_class_name(m.op_class)) + "/" + m.op_name);
+        if (!m.op_name.empty() && m.op_name != g.front())
+            g.push_back(std::string(op_class_name(m.op_class)) + "/" + m.op_name);
         return g;
     };
     std::map<std::string, std::pair<std::vector<const Measurement*>, std::vector<const Measurement*>>> groups;
     for (const auto* r : fit_rows) {
-        for (const auto& g : group_of(*r)) groups[g].first.push_back(r);
+        for (const auto& g : group_of(*r))
+            groups[g].first.push_back(r);
     }
     for (const auto* r : held_rows) {
-        for (const auto& g : group_of(*r)) groups[g].second.push_back(r);
+        for (const auto& g : group_of(*r))
+            groups[g].second.push_back(r);
     }
     for (const auto& [name, sets] : groups) {
         GroupReport g;
@@ -252,10 +298,11 @@ std::string calibration_report_markdown(const CalibrationResult& result) {
     out += "|---|---|---:|---:|---:|---:|---:|---:|\n";
     for (const auto& g : result.groups) {
         auto pct = [](double v, size_t n) { return n == 0 ? std::string("-") : fmt::format("{:.1f}%", v * 100); };
-        out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", g.group, g.method, g.in_sample.points,
-                           pct(g.in_sample.median_error, g.in_sample.points), pct(g.in_sample.p90_error, g.in_sample.points),
-                           g.held_out.points, pct(g.held_out.median_error, g.held_out.points),
-                           pct(g.held_out.p90_error, g.held_out.points));
+        out +=
+            fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", g.group, g.method, g.in_sample.points,
+                        pct(g.in_sample.median_error, g.in_sample.points),
+                        pct(g.in_sample.p90_error, g.in_sample.points), g.held_out.points,
+                        pct(g.held_out.median_error, g.held_out.points), pct(g.held_out.p90_error, g.held_out.points));
     }
     return out;
 }

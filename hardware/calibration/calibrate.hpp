@@ -12,16 +12,16 @@
 namespace llmsim::hardware {
 
 struct CalibrationOptions {
-    double holdout_fraction = 0.0;          // rows held out at random (deterministic by row content)
-    std::vector<std::string> holdout_tags;  // rows with these tags are held out (e.g. other models' shapes)
+    double holdout_fraction = 0.0;            // rows held out at random (deterministic by row content)
+    std::vector<std::string> holdout_tags;    // rows with these tags are held out (e.g. other models' shapes)
     std::optional<DeviceSpec> transfer_from;  // fills classes this device has too few measurements for
     std::string source;                       // recorded in the profile
     std::string command;                      // the command that regenerates the profile
 };
 
 struct GroupReport {
-    std::string group;    // class name ("gemm") or op name ("rope"), or "all_reduce x8 intra"
-    std::string method;   // fitted, transferred, anchored, default
+    std::string group;   // class name ("gemm") or op name ("rope"), or "all_reduce x8 intra"
+    std::string method;  // fitted, transferred, anchored, default
     FitStats in_sample;
     FitStats held_out;
 };

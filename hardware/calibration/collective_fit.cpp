@@ -12,7 +12,8 @@ namespace llmsim::hardware {
 
 double predict_collective_ns(const CollectiveProfile& p, CollectiveKind kind, const Link& link, double bytes) {
     const double bus = CostModel::bus_bytes(kind, bytes, p.gpus);
-    return static_cast<double>(p.latency_ns) + bus / (link.bandwidth_bytes_per_s * p.bus_efficiency_by_bytes.at(bytes)) * 1e9;
+    return static_cast<double>(p.latency_ns) +
+           bus / (link.bandwidth_bytes_per_s * p.bus_efficiency_by_bytes.at(bytes)) * 1e9;
 }
 
 std::vector<CollectiveFit> fit_collectives(const std::vector<const Measurement*>& rows, const DeviceSpec& device) {
@@ -36,7 +37,8 @@ std::vector<CollectiveFit> fit_collectives(const std::vector<const Measurement*>
         // Latency: median time of the smallest tenth of messages (at least 3), where bandwidth is negligible.
         const size_t small = std::max<size_t>(3, members.size() / 10);
         std::vector<double> small_times;
-        for (size_t i = 0; i < std::min(small, members.size()); ++i) small_times.push_back(members[i]->time_ns_median);
+        for (size_t i = 0; i < std::min(small, members.size()); ++i)
+            small_times.push_back(members[i]->time_ns_median);
         std::sort(small_times.begin(), small_times.end());
         const double latency = small_times[small_times.size() / 2];
         CollectiveFit fit;

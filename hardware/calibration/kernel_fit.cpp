@@ -43,7 +43,8 @@ std::vector<double> isotonic(const std::vector<double>& values, const std::vecto
         }
     }
     std::vector<double> out;
-    for (const auto& b : blocks) out.insert(out.end(), b.count, b.sum / b.weight);
+    for (const auto& b : blocks)
+        out.insert(out.end(), b.count, b.sum / b.weight);
     return out;
 }
 
@@ -55,7 +56,8 @@ FitStats error_stats(const std::vector<double>& predicted_ns, const std::vector<
     if (s.points == 0) return s;
     std::vector<double> err;
     err.reserve(s.points);
-    for (size_t i = 0; i < s.points; ++i) err.push_back(std::fabs(predicted_ns[i] - measured_ns[i]) / measured_ns[i]);
+    for (size_t i = 0; i < s.points; ++i)
+        err.push_back(std::fabs(predicted_ns[i] - measured_ns[i]) / measured_ns[i]);
     std::sort(err.begin(), err.end());
     s.median_error = median_of(err);
     s.p90_error = err[std::min(err.size() - 1, static_cast<size_t>(0.9 * static_cast<double>(err.size())))];
@@ -135,13 +137,15 @@ KernelFit fit_kernel_profile(const std::vector<const Measurement*>& rows, const 
 
     // The dtype with the most rows defines the compute curve; others get a scale factor.
     std::map<DType, size_t> dtype_count;
-    for (const auto* r : rows) dtype_count[r->dtype]++;
-    const DType primary =
-        std::max_element(dtype_count.begin(), dtype_count.end(), [](auto& a, auto& b) { return a.second < b.second; })
-            ->first;
+    for (const auto* r : rows)
+        dtype_count[r->dtype]++;
+    const DType primary = std::max_element(dtype_count.begin(), dtype_count.end(), [](auto& a, auto& b) {
+                              return a.second < b.second;
+                          })->first;
 
     double min_time = rows.front()->time_ns_median;
-    for (const auto* r : rows) min_time = std::min(min_time, r->time_ns_median);
+    for (const auto* r : rows)
+        min_time = std::min(min_time, r->time_ns_median);
 
     double max_rows = 1;
     double min_time_per_row = INFINITY;
@@ -152,7 +156,8 @@ KernelFit fit_kernel_profile(const std::vector<const Measurement*>& rows, const 
     // Candidate per-row costs: none, or fractions of the largest one every row allows.
     std::vector<double> row_costs{0.0};
     if (max_rows > 1) {
-        for (double f : {0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9}) row_costs.push_back(f * min_time_per_row);
+        for (double f : {0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9})
+            row_costs.push_back(f * min_time_per_row);
     }
 
     KernelFit best;

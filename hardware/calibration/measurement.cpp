@@ -9,9 +9,10 @@
 namespace llmsim::hardware {
 namespace {
 
-constexpr const char* kColumns[] = {"device", "backend", "op_class", "op_name", "dtype", "m", "n", "k", "batch",
-                                    "tokens", "context", "group_size", "gpus_per_node", "flops", "bytes", "rows", "threads",
-                                    "repeats", "time_ns_median", "time_ns_min", "tag"};
+constexpr const char* kColumns[] = {
+    "device",         "backend",     "op_class",   "op_name",       "dtype", "m",     "n",    "k",       "batch",
+    "tokens",         "context",     "group_size", "gpus_per_node", "flops", "bytes", "rows", "threads", "repeats",
+    "time_ns_median", "time_ns_min", "tag"};
 
 }  // namespace
 
@@ -27,10 +28,12 @@ std::vector<Measurement> read_measurements_csv(const std::string& path) {
     const auto c_device = opt("device"), c_backend = opt("backend"), c_name = opt("op_name"), c_m = opt("m"),
                c_n = opt("n"), c_k = opt("k"), c_batch = opt("batch"), c_tokens = opt("tokens"),
                c_context = opt("context"), c_group = opt("group_size"), c_gpn = opt("gpus_per_node"),
-               c_rows = opt("rows"), c_threads = opt("threads"), c_repeats = opt("repeats"), c_min = opt("time_ns_min"), c_tag = opt("tag");
+               c_rows = opt("rows"), c_threads = opt("threads"), c_repeats = opt("repeats"), c_min = opt("time_ns_min"),
+               c_tag = opt("tag");
     std::vector<Measurement> out;
     std::vector<std::string> class_names;
-    for (OpClass c : kAllOpClasses) class_names.emplace_back(op_class_name(c));
+    for (OpClass c : kAllOpClasses)
+        class_names.emplace_back(op_class_name(c));
     while (csv.next()) {
         Measurement r;
         const std::string cls(csv.field(c_class));
@@ -73,13 +76,16 @@ std::vector<Measurement> read_measurements_csv(const std::string& path) {
 
 std::string measurements_to_csv(const std::vector<Measurement>& rows) {
     std::string out;
-    for (size_t i = 0; i < std::size(kColumns); ++i) out += (i ? "," : "") + std::string(kColumns[i]);
+    for (size_t i = 0; i < std::size(kColumns); ++i) {
+        if (i > 0) out += ',';
+        out += kColumns[i];
+    }
     out += "\n";
     for (const auto& r : rows) {
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{},{},{:.1f},{:.1f},{}\n", r.device,
-                           r.backend, op_class_name(r.op_class), r.op_name, dtype_name(r.dtype), r.m, r.n, r.k,
-                           r.batch, r.tokens, r.context, r.group_size, r.gpus_per_node, r.flops, r.bytes, r.rows, r.threads,
-                           r.repeats, r.time_ns_median, r.time_ns_min, r.tag);
+        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{},{},{:.1f},{:.1f},{}\n",
+                           r.device, r.backend, op_class_name(r.op_class), r.op_name, dtype_name(r.dtype), r.m, r.n,
+                           r.k, r.batch, r.tokens, r.context, r.group_size, r.gpus_per_node, r.flops, r.bytes, r.rows,
+                           r.threads, r.repeats, r.time_ns_median, r.time_ns_min, r.tag);
     }
     return out;
 }

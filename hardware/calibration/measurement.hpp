@@ -10,23 +10,23 @@
 namespace llmsim::hardware {
 
 struct Measurement {
-    std::string device;        // device id or label ("a100", "host")
-    std::string backend;       // cpu, cuda, vidur-import, ...
+    std::string device;   // device id or label ("a100", "host")
+    std::string backend;  // cpu, cuda, vidur-import, ...
     OpClass op_class = OpClass::gemm;
-    std::string op_name;       // finer name inside the class (qkv_proj, rope, all_reduce, ...)
+    std::string op_name;  // finer name inside the class (qkv_proj, rope, all_reduce, ...)
     DType dtype = DType::fp16;
-    int64_t m = 0, n = 0, k = 0;                   // GEMM shape
-    int64_t batch = 0, tokens = 0, context = 0;    // attention / element-wise shape
-    int32_t group_size = 0;                        // collectives: GPUs taking part
-    int32_t gpus_per_node = 0;                     // collectives: GPUs per node (== group_size: intra-node)
+    int64_t m = 0, n = 0, k = 0;                 // GEMM shape
+    int64_t batch = 0, tokens = 0, context = 0;  // attention / element-wise shape
+    int32_t group_size = 0;                      // collectives: GPUs taking part
+    int32_t gpus_per_node = 0;                   // collectives: GPUs per node (== group_size: intra-node)
     double flops = 0;
-    double bytes = 0;          // memory traffic; for collectives the message size per GPU
-    double rows = 1;           // independent rows of work (attention: query tokens x heads); 1 for GEMMs
+    double bytes = 0;  // memory traffic; for collectives the message size per GPU
+    double rows = 1;   // independent rows of work (attention: query tokens x heads); 1 for GEMMs
     int32_t threads = 0;
     int32_t repeats = 0;
     double time_ns_median = 0;
     double time_ns_min = 0;
-    std::string tag;           // provenance/grouping label (e.g. the model whose shapes these are)
+    std::string tag;  // provenance/grouping label (e.g. the model whose shapes these are)
 
     [[nodiscard]] double flops_per_row() const { return flops / rows; }
     [[nodiscard]] bool is_collective() const { return op_class == OpClass::collective; }

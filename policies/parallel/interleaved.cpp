@@ -36,12 +36,14 @@ std::vector<RankOrder> interleaved_orders(int32_t pp, int32_t m, int32_t vpp) {
         const int32_t warmup = warmup_forwards(pp, m, vpp, r);
         int32_t f = 0;
         int32_t b = 0;
-        for (; f < warmup; ++f) o.push_back(virtual_task(PipeTaskKind::forward, f, pp, vpp));
+        for (; f < warmup; ++f)
+            o.push_back(virtual_task(PipeTaskKind::forward, f, pp, vpp));
         while (f < total) {
             o.push_back(virtual_task(PipeTaskKind::forward, f++, pp, vpp));
             o.push_back(virtual_task(PipeTaskKind::backward, b++, pp, vpp));
         }
-        while (b < total) o.push_back(virtual_task(PipeTaskKind::backward, b++, pp, vpp));
+        while (b < total)
+            o.push_back(virtual_task(PipeTaskKind::backward, b++, pp, vpp));
     }
     return orders;
 }

@@ -8,7 +8,9 @@
 namespace llmsim::policies {
 namespace {
 
-std::string s(int64_t v) { return std::to_string(v); }
+std::string s(int64_t v) {
+    return std::to_string(v);
+}
 
 std::optional<LayoutViolation> fail(const char* flag, std::string message) {
     return LayoutViolation{flag, std::move(message)};
@@ -24,10 +26,10 @@ std::optional<LayoutViolation> check_training_layout(const models::ModelSpec& mo
         const char* flag;
         int64_t value;
     };
-    for (const Positive& v : {Positive{"--tp", p.tp}, Positive{"--pp", p.pp}, Positive{"--dp", p.dp},
-                              Positive{"--cp", p.cp}, Positive{"--ep", p.ep}, Positive{"--vpp", p.vpp},
-                              Positive{"--micro-batch", sh.micro_batch}, Positive{"--seq-len", sh.seq_len},
-                              Positive{"--global-batch", cfg.global_batch}}) {
+    for (const Positive& v :
+         {Positive{"--tp", p.tp}, Positive{"--pp", p.pp}, Positive{"--dp", p.dp}, Positive{"--cp", p.cp},
+          Positive{"--ep", p.ep}, Positive{"--vpp", p.vpp}, Positive{"--micro-batch", sh.micro_batch},
+          Positive{"--seq-len", sh.seq_len}, Positive{"--global-batch", cfg.global_batch}}) {
         if (v.value < 1) return fail(v.flag, "must be >= 1, got " + s(v.value));
     }
     if (cfg.zero < 0 || cfg.zero > 3) return fail("--zero", "ZeRO stage must be 0, 1, 2 or 3, got " + s(cfg.zero));
@@ -40,13 +42,13 @@ std::optional<LayoutViolation> check_training_layout(const models::ModelSpec& mo
                                 " attention heads of " + model.id);
     }
     if (model.num_kv_heads % p.tp != 0 && p.tp % model.num_kv_heads != 0) {
-        return fail("--tp", "tensor parallel degree " + s(p.tp) + " and the " + s(model.num_kv_heads) + " KV heads of " +
-                                model.id + " do not divide one another");
+        return fail("--tp", "tensor parallel degree " + s(p.tp) + " and the " + s(model.num_kv_heads) +
+                                " KV heads of " + model.id + " do not divide one another");
     }
     const int64_t stages = static_cast<int64_t>(p.pp) * p.vpp;
     if (stages > model.num_layers) {
-        return fail("--pp", "pp x vpp = " + s(p.pp) + " x " + s(p.vpp) + " = " + s(stages) + " pipeline stages exceed the " +
-                                s(model.num_layers) + " layers of " + model.id);
+        return fail("--pp", "pp x vpp = " + s(p.pp) + " x " + s(p.vpp) + " = " + s(stages) +
+                                " pipeline stages exceed the " + s(model.num_layers) + " layers of " + model.id);
     }
     if (model.num_layers % stages != 0 && !cfg.allow_uneven) {
         return fail("--pp", "pp x vpp = " + s(stages) + " does not divide the " + s(model.num_layers) + " layers of " +
@@ -54,13 +56,14 @@ std::optional<LayoutViolation> check_training_layout(const models::ModelSpec& mo
     }
     const int64_t per_step = static_cast<int64_t>(sh.micro_batch) * p.dp;
     if (cfg.global_batch % per_step != 0) {
-        return fail("--global-batch", "global batch " + s(cfg.global_batch) + " is not divisible by micro-batch x dp = " +
-                                          s(sh.micro_batch) + " x " + s(p.dp) + " = " + s(per_step));
+        return fail("--global-batch", "global batch " + s(cfg.global_batch) +
+                                          " is not divisible by micro-batch x dp = " + s(sh.micro_batch) + " x " +
+                                          s(p.dp) + " = " + s(per_step));
     }
     if (p.cp > 1) {
         if (sh.attention == models::AttentionImpl::unfused) {
-            return fail("--cp", "context parallelism needs --attention flash (got unfused attention with cp " +
-                                    s(p.cp) + ")");
+            return fail("--cp",
+                        "context parallelism needs --attention flash (got unfused attention with cp " + s(p.cp) + ")");
         }
         if (p.cp_kind == models::CpKind::ring && sh.seq_len % (2 * p.cp) != 0) {
             return fail("--cp", "ring context parallelism splits each sequence into 2 x cp = " + s(2 * p.cp) +
@@ -81,7 +84,8 @@ std::optional<LayoutViolation> check_training_layout(const models::ModelSpec& mo
                                      " tokens per CP rank over tp " + s(p.tp) + ", which does not divide them");
     }
     if (!model.moe.enabled() && p.ep != 1) {
-        return fail("--ep", "expert parallelism needs an MoE model; " + model.id + " is dense (got --ep " + s(p.ep) + ")");
+        return fail("--ep",
+                    "expert parallelism needs an MoE model; " + model.id + " is dense (got --ep " + s(p.ep) + ")");
     }
     if (model.moe.enabled()) {
         if (model.moe.num_experts % p.ep != 0) {

@@ -14,12 +14,14 @@ std::vector<RankOrder> one_f_one_b_orders(int32_t pp, int32_t m, int32_t /*vpp*/
         const int32_t warmup = std::min(pp - r - 1, m);
         int32_t next_f = 0;
         int32_t next_b = 0;
-        for (; next_f < warmup; ++next_f) o.push_back({PipeTaskKind::forward, next_f, 0});
+        for (; next_f < warmup; ++next_f)
+            o.push_back({PipeTaskKind::forward, next_f, 0});
         while (next_f < m) {
             o.push_back({PipeTaskKind::forward, next_f++, 0});
             o.push_back({PipeTaskKind::backward, next_b++, 0});
         }
-        while (next_b < m) o.push_back({PipeTaskKind::backward, next_b++, 0});
+        while (next_b < m)
+            o.push_back({PipeTaskKind::backward, next_b++, 0});
     }
     return orders;
 }

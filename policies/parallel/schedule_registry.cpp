@@ -21,7 +21,8 @@ const std::vector<ScheduleInfo>& schedule_registry() {
 
 std::vector<std::string> schedule_names() {
     std::vector<std::string> names;
-    for (const auto& s : schedule_registry()) names.push_back(s.name);
+    for (const auto& s : schedule_registry())
+        names.push_back(s.name);
     return names;
 }
 
@@ -42,8 +43,9 @@ void validate_schedule(const ScheduleInfo& s, int32_t pp, int32_t m, int32_t vpp
     }
     if (pp < 2) throw UsageError("--vpp", "interleaving needs --pp >= 2, got --pp " + std::to_string(pp));
     if (m % pp != 0) {
-        throw UsageError("--vpp", "the interleaved schedule needs the micro-batches per pipeline (" + std::to_string(m) +
-                                      ") to be a multiple of --pp " + std::to_string(pp) + " (Megatron-LM rule)");
+        throw UsageError("--vpp", "the interleaved schedule needs the micro-batches per pipeline (" +
+                                      std::to_string(m) + ") to be a multiple of --pp " + std::to_string(pp) +
+                                      " (Megatron-LM rule)");
     }
 }
 

@@ -11,7 +11,7 @@ namespace {
 enum EventKind : uint32_t { kTaskDone = 0, kDependencyArrived = 1 };
 
 class PipelineRun final : public EventHandler {
-public:
+  public:
     PipelineRun(const std::vector<policies::RankOrder>& orders, const PipelineTimes& t)
         : orders_(orders), t_(t), stages_(t.pp * t.vpp), m_(t.microbatches) {
         const size_t tasks = static_cast<size_t>(2) * static_cast<size_t>(stages_) * static_cast<size_t>(m_);
@@ -20,11 +20,13 @@ public:
         busy_.assign(static_cast<size_t>(t.pp), false);
         result_.busy_ns.assign(static_cast<size_t>(t.pp), 0);
         result_.sends.assign(static_cast<size_t>(t.pp), 0);
+        result_.finish_ns.assign(static_cast<size_t>(t.pp), 0);
         engine_.reserve(static_cast<size_t>(t.pp) * 2);
     }
 
     PipelineResult run() {
-        for (int32_t r = 0; r < t_.pp; ++r) try_start(r);
+        for (int32_t r = 0; r < t_.pp; ++r)
+            try_start(r);
         engine_.run();
         for (int32_t r = 0; r < t_.pp; ++r) {
             LLMSIM_ASSERT(cursor_[static_cast<size_t>(r)] == orders_[static_cast<size_t>(r)].size(),
@@ -42,18 +44,18 @@ public:
     void on_event(uint32_t kind, uint64_t payload) override {
         const auto id = static_cast<size_t>(payload);
         if (kind == kDependencyArrived) {
-            ++arrived_[id];
-            try_start(rank_of(id));
+            arrive(id);
             return;
         }
         const int32_t rank = rank_of(id);
         busy_[static_cast<size_t>(rank)] = false;
+        result_.finish_ns[static_cast<size_t>(rank)] = engine_.now().ns();
         ++cursor_[static_cast<size_t>(rank)];
         release_dependent(id);
         try_start(rank);
     }
 
-private:
+  private:
     // Task ids: ((kind * stages + virtual stage) * m + micro-batch).
     [[nodiscard]] size_t task_id(bool backward, int32_t vs, int32_t mb) const {
         return (static_cast<size_t>(backward ? 1 : 0) * static_cast<size_t>(stages_) + static_cast<size_t>(vs)) *
@@ -92,6 +94,20 @@ private:
         engine_.schedule_after(duration, *this, kTaskDone, id);
     }
 
+    void arrive(size_t id) {
+        ++arrived_[id];
+        try_start(rank_of(id));
+    }
+
+    // A dependency with no transfer delay is satisfied at once (same simulated time, no event needed).
+    void notify(size_t dependent, int64_t delay) {
+        if (delay == 0) {
+            arrive(dependent);
+        } else {
+            engine_.schedule_after(delay, *this, kDependencyArrived, dependent);
+        }
+    }
+
     void release_dependent(size_t id) {
         const int32_t vs = stage_of(id);
         const int32_t mb = mb_of(id);
@@ -99,13 +115,13 @@ private:
         if (!is_backward(id)) {
             if (vs + 1 < stages_) {
                 if (!t_.p2p_blocks_sender) ++result_.sends[static_cast<size_t>(rank_of(id))];
-                engine_.schedule_after(delay, *this, kDependencyArrived, task_id(false, vs + 1, mb));
+                notify(task_id(false, vs + 1, mb), delay);
             } else {
-                engine_.schedule_after(0, *this, kDependencyArrived, task_id(true, vs, mb));
+                notify(task_id(true, vs, mb), 0);
             }
         } else if (vs > 0) {
             if (!t_.p2p_blocks_sender) ++result_.sends[static_cast<size_t>(rank_of(id))];
-            engine_.schedule_after(delay, *this, kDependencyArrived, task_id(true, vs - 1, mb));
+            notify(task_id(true, vs - 1, mb), delay);
         }
     }
 

@@ -23,10 +23,11 @@ struct PipelineTimes {
 
 struct PipelineResult {
     int64_t makespan_ns = 0;
-    std::vector<int64_t> busy_ns;        // per rank
-    std::vector<int32_t> sends;          // per rank: point-to-point sends it made
+    std::vector<int64_t> busy_ns;    // per rank
+    std::vector<int64_t> finish_ns;  // per rank: when its last task ended
+    std::vector<int32_t> sends;      // per rank: point-to-point sends it made
     int32_t busiest_rank = 0;
-    double bubble_fraction = 0;          // idle share of the busiest rank
+    double bubble_fraction = 0;  // idle share of the busiest rank
     uint64_t events = 0;
 };
 

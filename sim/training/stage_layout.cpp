@@ -8,13 +8,15 @@ namespace llmsim::sim {
 
 int32_t StageLayout::layers_on_rank(int32_t rank) const {
     int32_t n = 0;
-    for (int32_t c = 0; c < vpp; ++c) n += layers_at(rank, c);
+    for (int32_t c = 0; c < vpp; ++c)
+        n += layers_at(rank, c);
     return n;
 }
 
 int32_t StageLayout::max_chunk_layers_on_rank(int32_t rank) const {
     int32_t n = 0;
-    for (int32_t c = 0; c < vpp; ++c) n = std::max(n, layers_at(rank, c));
+    for (int32_t c = 0; c < vpp; ++c)
+        n = std::max(n, layers_at(rank, c));
     return n;
 }
 
@@ -27,7 +29,8 @@ StageLayout make_stage_layout(int32_t num_layers, int32_t pp, int32_t vpp) {
     const int32_t base = num_layers / stages;
     const int32_t extra = num_layers % stages;
     s.layers.reserve(static_cast<size_t>(stages));
-    for (int32_t vs = 0; vs < stages; ++vs) s.layers.push_back(base + (vs < extra ? 1 : 0));
+    for (int32_t vs = 0; vs < stages; ++vs)
+        s.layers.push_back(base + (vs < extra ? 1 : 0));
     return s;
 }
 

@@ -37,10 +37,10 @@ struct LayoutGroups {
     GroupSpec tp;
     GroupSpec cp;
     GroupSpec ep;
-    GroupSpec dp;         // dense gradients: data x context parallel ranks
-    GroupSpec expert_dp;  // expert gradients: the data-parallel ranks that hold the same experts
-    GroupSpec pp_pair;    // neighbouring pipeline stages
-    GroupSpec embed_pair; // first and last stage (tied embedding gradients)
+    GroupSpec dp;          // dense gradients: data x context parallel ranks
+    GroupSpec expert_dp;   // expert gradients: the data-parallel ranks that hold the same experts
+    GroupSpec pp_pair;     // neighbouring pipeline stages
+    GroupSpec embed_pair;  // first and last stage (tied embedding gradients)
 };
 
 LayoutGroups layout_groups(const models::TrainingParallel& p);

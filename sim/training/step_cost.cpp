@@ -1,7 +1,7 @@
 #include "sim/training/step_cost.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "common/error.hpp"
 
@@ -9,7 +9,8 @@ namespace llmsim::sim {
 
 double PassTime::exposed_total_ns() const {
     double t = 0;
-    for (double v : exposed_ns) t += v;
+    for (double v : exposed_ns)
+        t += v;
     return t;
 }
 
@@ -39,9 +40,12 @@ PassTime PassTime::scaled(double f) const {
 const PassTime& LayerCosts::recompute(models::Recompute r) const {
     static const PassTime none;
     switch (r) {
-        case models::Recompute::none: return none;
-        case models::Recompute::selective: return recompute_selective;
-        case models::Recompute::full: return recompute_full;
+        case models::Recompute::none:
+            return none;
+        case models::Recompute::selective:
+            return recompute_selective;
+        case models::Recompute::full:
+            return recompute_full;
     }
     return none;
 }
@@ -55,7 +59,9 @@ models::Precision training_precision(DType dtype) {
             p.compute = dtype;
             break;
         case DType::fp16:
-        case DType::bf16: p.weights = p.compute = p.kv_cache = p.activations = dtype; break;
+        case DType::bf16:
+            p.weights = p.compute = p.kv_cache = p.activations = dtype;
+            break;
         case DType::fp8:
             p.weights = p.kv_cache = p.activations = DType::bf16;
             p.compute = DType::fp8;
@@ -76,8 +82,8 @@ StepCostModel::StepCostModel(const models::ModelSpec& model, const hardware::Cos
 double StepCostModel::collective_ns(CollectiveKind kind, double bytes, const GroupSpec& group,
                                     hardware::CollectiveAlgo algo, int32_t calls) {
     if (group.size <= 1 || bytes <= 0 || calls <= 0) return 0.0;
-    const auto key = std::make_tuple(static_cast<int>(kind), bytes, group.first, group.size, group.stride,
-                                     static_cast<int>(algo));
+    const auto key =
+        std::make_tuple(static_cast<int>(kind), bytes, group.first, group.size, group.stride, static_cast<int>(algo));
     auto it = collective_cache_.find(key);
     if (it == collective_cache_.end()) {
         const auto shape = collectives_.topology().group(group.first, group.size, group.stride);
@@ -93,17 +99,29 @@ double StepCostModel::op_ns(const models::TrainingOp& t, const LayoutGroups& gro
         if (bound) *bound = hardware::Bound::communication;
         const GroupSpec* g = nullptr;
         switch (t.axis) {
-            case models::CommAxis::tp: g = &groups.tp; break;
-            case models::CommAxis::cp: g = &groups.cp; break;
-            case models::CommAxis::ep: g = &groups.ep; break;
-            case models::CommAxis::dp: g = &groups.dp; break;
-            case models::CommAxis::pp: g = &groups.pp_pair; break;
-            case models::CommAxis::none: break;
+            case models::CommAxis::tp:
+                g = &groups.tp;
+                break;
+            case models::CommAxis::cp:
+                g = &groups.cp;
+                break;
+            case models::CommAxis::ep:
+                g = &groups.ep;
+                break;
+            case models::CommAxis::dp:
+                g = &groups.dp;
+                break;
+            case models::CommAxis::pp:
+                g = &groups.pp_pair;
+                break;
+            case models::CommAxis::none:
+                break;
         }
         LLMSIM_ASSERT(g != nullptr, "collective op without a parallel axis");
         return collective_ns(op.collective, op.bytes, *g, algo, op.kernels);
     }
-    const hardware::OpCost c = hardware_.kernel(op.op_class, op.name, op.dtype, op.flops, op.bytes, op.kernels, op.rows);
+    const hardware::OpCost c =
+        hardware_.kernel(op.op_class, op.name, op.dtype, op.flops, op.bytes, op.kernels, op.rows);
     if (bound) *bound = c.bound;
     return c.time_ns;
 }
@@ -148,11 +166,11 @@ const LayerCosts& StepCostModel::layer_costs(const TrainingConfig& cfg) {
     const auto& p = cfg.parallel;
     const auto& s = cfg.shape;
     const auto& o = cfg.overlap;
-    const std::string key =
-        fmt::format("{}/{}/{}/{}/{}/{}/{}/{}/{}/{}/{}/{}/{}/{}{}{}{}{}{}{}/{}", p.tp, p.cp, p.ep, static_cast<int>(p.cp_kind),
-                    p.sp(), s.micro_batch, s.seq_len, static_cast<int>(s.attention), s.dropout, s.capacity_factor,
-                    s.grad_accum_fusion, static_cast<int>(s.grad_dtype), static_cast<int>(cfg.dtype), o.dp, o.zero,
-                    o.tp, o.tp_bwd, o.cp, o.ep, o.pp, static_cast<int>(cfg.collective_algo));
+    const std::string key = fmt::format(
+        "{}/{}/{}/{}/{}/{}/{}/{}/{}/{}/{}/{}/{}/{}{}{}{}{}{}{}/{}", p.tp, p.cp, p.ep, static_cast<int>(p.cp_kind),
+        p.sp(), s.micro_batch, s.seq_len, static_cast<int>(s.attention), s.dropout, s.capacity_factor,
+        s.grad_accum_fusion, static_cast<int>(s.grad_dtype), static_cast<int>(cfg.dtype), o.dp, o.zero, o.tp, o.tp_bwd,
+        o.cp, o.ep, o.pp, static_cast<int>(cfg.collective_algo));
     if (auto it = layer_cache_.find(key); it != layer_cache_.end()) return *it->second;
 
     const models::Precision prec = training_precision(cfg.dtype);
@@ -185,7 +203,8 @@ double StepCostModel::p2p_ns(const TrainingConfig& cfg) {
 std::vector<OpTime> StepCostModel::explain(const TrainingConfig& cfg, bool backward) {
     const models::Precision prec = training_precision(cfg.dtype);
     const models::ShardShape shard = models::shard_for_training(model_, cfg.parallel);
-    const models::TrainingLayerOps layer = models::build_training_layer_ops(model_, shard, cfg.parallel, prec, cfg.shape);
+    const models::TrainingLayerOps layer =
+        models::build_training_layer_ops(model_, shard, cfg.parallel, prec, cfg.shape);
     const LayoutGroups groups = layout_groups(cfg.parallel);
     std::vector<OpTime> out;
     for (const auto& op : backward ? layer.backward : layer.forward) {

@@ -23,9 +23,9 @@ inline constexpr size_t kCommAxes = 6;  // indexed by models::CommAxis
 
 struct PassTime {
     double compute_ns = 0;
-    double gemm_ns = 0;       // GEMM part of compute: the window TP/EP overlap hides behind
-    double attention_ns = 0;  // attention kernels: the window ring-attention KV exchange hides behind
-    std::array<double, kCommAxes> comm_ns{};     // communication issued
+    double gemm_ns = 0;                       // GEMM part of compute: the window TP/EP overlap hides behind
+    double attention_ns = 0;                  // attention kernels: the window ring-attention KV exchange hides behind
+    std::array<double, kCommAxes> comm_ns{};  // communication issued
     std::array<double, kCommAxes> exposed_ns{};  // what is left on the critical path
 
     [[nodiscard]] double exposed_total_ns() const;
@@ -42,9 +42,9 @@ struct LayerCosts {
     PassTime recompute_full;       // the whole layer forward again
     PassTime first_forward;        // embedding
     PassTime first_backward;
-    PassTime last_forward;         // final norm, LM head, loss
+    PassTime last_forward;  // final norm, LM head, loss
     PassTime last_backward;
-    double p2p_bytes = 0;          // activation (or gradient) each GPU sends to the next pipeline stage
+    double p2p_bytes = 0;  // activation (or gradient) each GPU sends to the next pipeline stage
 
     [[nodiscard]] const PassTime& recompute(models::Recompute r) const;
 };
@@ -57,7 +57,7 @@ struct OpTime {
 };
 
 class StepCostModel {
-public:
+  public:
     StepCostModel(const models::ModelSpec& model, const hardware::CostModel& hardware,
                   const hardware::CollectiveModel& collectives);
 
@@ -73,7 +73,7 @@ public:
     [[nodiscard]] const hardware::CostModel& hardware() const { return hardware_; }
     [[nodiscard]] const hardware::CollectiveModel& collectives() const { return collectives_; }
 
-private:
+  private:
     [[nodiscard]] double op_ns(const models::TrainingOp& op, const LayoutGroups& groups, hardware::CollectiveAlgo algo,
                                hardware::Bound* bound = nullptr);
     PassTime price(const std::vector<models::TrainingOp>& ops, const TrainingConfig& cfg, bool backward,

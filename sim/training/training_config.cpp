@@ -12,17 +12,24 @@ OverlapOptions parse_overlap(const std::string& text, const std::string& where) 
     if (text == "none" || text.empty()) return o;
     for (auto part : split(text, ',')) {
         const std::string item(trim(part));
-        if (item == "dp") o.dp = true;
-        else if (item == "zero") o.zero = true;
-        else if (item == "tp") o.tp = true;
-        else if (item == "tp-bwd") o.tp_bwd = true;
-        else if (item == "cp") o.cp = true;
-        else if (item == "ep") o.ep = true;
-        else if (item == "pp") o.pp = true;
+        if (item == "dp")
+            o.dp = true;
+        else if (item == "zero")
+            o.zero = true;
+        else if (item == "tp")
+            o.tp = true;
+        else if (item == "tp-bwd")
+            o.tp_bwd = true;
+        else if (item == "cp")
+            o.cp = true;
+        else if (item == "ep")
+            o.ep = true;
+        else if (item == "pp")
+            o.pp = true;
         else {
-            throw UsageError(where, unknown_name_message("overlap item", item,
-                                                         {"none", "default", "dp", "zero", "tp", "tp-bwd", "cp",
-                                                          "ep", "pp"}));
+            throw UsageError(where,
+                             unknown_name_message("overlap item", item,
+                                                  {"none", "default", "dp", "zero", "tp", "tp-bwd", "cp", "ep", "pp"}));
         }
     }
     return o;

@@ -18,8 +18,8 @@ struct MemoryBreakdown {
     double activations_bytes = 0;
     double temporary_bytes = 0;
     double reserved_bytes = 0;
-    int32_t rank = 0;           // pipeline rank described
-    int32_t in_flight = 0;      // micro-batch chunks whose activations it holds at peak
+    int32_t rank = 0;       // pipeline rank described
+    int32_t in_flight = 0;  // micro-batch chunks whose activations it holds at peak
 
     [[nodiscard]] double model_state_bytes() const { return weights_bytes + gradients_bytes + optimizer_bytes; }
     [[nodiscard]] double total_bytes() const {

@@ -28,7 +28,7 @@ struct TimeBreakdown {
     double dp_comm_s = 0;  // gradient reduction and ZeRO parameter gathers left exposed
     double cp_comm_s = 0;
     double ep_comm_s = 0;
-    double bubble_s = 0;   // idle: pipeline fill/drain and waiting for other ranks
+    double bubble_s = 0;  // idle: pipeline fill/drain and waiting for other ranks
     double optimizer_s = 0;
 };
 
@@ -64,7 +64,7 @@ struct TrainingResult {
 };
 
 class TrainingSimulator {
-public:
+  public:
     TrainingSimulator(models::ModelSpec model, hardware::DeviceSpec device, hardware::TopologySpec topology,
                       int32_t gpus);
     ~TrainingSimulator();
@@ -82,11 +82,11 @@ public:
     [[nodiscard]] StepCostModel& costs() { return *costs_; }
     [[nodiscard]] int32_t gpus() const { return gpus_; }
 
-private:
+  private:
     struct Plan;
     Plan plan(const TrainingConfig& cfg);
-    TrainingResult finish(const TrainingConfig& cfg, const Plan& plan, double pipeline_s,
-                          const std::vector<double>& rank_finish_s, int32_t busiest, double bubble_fraction);
+    TrainingResult finish(const TrainingConfig& cfg, const Plan& plan, const std::vector<double>& rank_finish_s,
+                          const std::vector<double>& rank_busy_s, int32_t busiest, double bubble_fraction);
 
     models::ModelSpec model_;
     hardware::DeviceSpec device_;

@@ -13,24 +13,24 @@
 namespace llmsim::bench {
 
 enum class CaseKind {
-    model_op,     // one op of a model family's forward pass (row.op_name says which)
-    square_gemm,  // m = n = k GEMM
-    stream_copy,  // dst = src over `elements` floats
-    stream_triad, // a = b + s * c over `elements` floats
-    memcpy_h2d,   // CUDA host -> device copy of row.bytes
+    model_op,      // one op of a model family's forward pass (row.op_name says which)
+    square_gemm,   // m = n = k GEMM
+    stream_copy,   // dst = src over `elements` floats
+    stream_triad,  // a = b + s * c over `elements` floats
+    memcpy_h2d,    // CUDA host -> device copy of row.bytes
     memcpy_d2h,
     memcpy_d2d,
-    all_reduce,   // NCCL all-reduce of row.bytes per GPU over row.group_size GPUs
+    all_reduce,  // NCCL all-reduce of row.bytes per GPU over row.group_size GPUs
 };
 
 struct KernelCase {
     hardware::Measurement row;  // everything except the timing and the host fields (device, threads)
     CaseKind kind = CaseKind::model_op;
-    int32_t family = -1;        // model_op: index into PlanOptions::families
-    int64_t seqs = 0;           // attention: sequences in the batch (all alike)
-    int64_t new_tokens = 0;     // attention: query tokens per sequence; other ops: tokens in the pass
-    int64_t context = 0;        // attention: cached tokens per sequence before the new ones
-    int64_t elements = 0;       // streaming: floats per array
+    int32_t family = -1;     // model_op: index into PlanOptions::families
+    int64_t seqs = 0;        // attention: sequences in the batch (all alike)
+    int64_t new_tokens = 0;  // attention: query tokens per sequence; other ops: tokens in the pass
+    int64_t context = 0;     // attention: cached tokens per sequence before the new ones
+    int64_t elements = 0;    // streaming: floats per array
 };
 
 struct PlanOptions {

@@ -21,12 +21,14 @@ struct SplitMix64 {
 
 void fill_uniform(std::span<float> out, float scale, uint64_t seed) {
     SplitMix64 rng{seed};
-    for (float& v : out) v = scale * rng.symmetric();
+    for (float& v : out)
+        v = scale * rng.symmetric();
 }
 
 void fill_uniform_bf16(std::span<uint16_t> out, float scale, uint64_t seed) {
     SplitMix64 rng{seed};
-    for (uint16_t& v : out) v = static_cast<uint16_t>(std::bit_cast<uint32_t>(scale * rng.symmetric()) >> 16);
+    for (uint16_t& v : out)
+        v = static_cast<uint16_t>(std::bit_cast<uint32_t>(scale * rng.symmetric()) >> 16);
 }
 
 }  // namespace llmsim::bench

@@ -36,7 +36,8 @@ template <typename F>
 TimingResult time_kernel(F&& call, const TimingOptions& opt) {
     using Clock = std::chrono::steady_clock;
     int64_t rep = 0;
-    for (int32_t i = 0; i < opt.warmup; ++i) call(rep++);
+    for (int32_t i = 0; i < opt.warmup; ++i)
+        call(rep++);
     std::vector<double> samples;
     samples.reserve(static_cast<size_t>(std::min(opt.max_repeats, 256)));
     const auto start = Clock::now();

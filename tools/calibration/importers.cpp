@@ -24,9 +24,15 @@ struct VidurOp {
     const char* ours;
 };
 constexpr VidurOp kVidurOps[] = {
-    {"emb", "embedding"},          {"input_layernorm", "input_norm"}, {"attn_pre_proj", "qkv_proj"},
-    {"attn_rope", "rope"},         {"attn_post_proj", "o_proj"},      {"post_attention_layernorm", "post_attn_norm"},
-    {"mlp_up_proj", "mlp_up_proj"}, {"mlp_act", "mlp_act"},           {"mlp_down_proj", "mlp_down_proj"},
+    {"emb", "embedding"},
+    {"input_layernorm", "input_norm"},
+    {"attn_pre_proj", "qkv_proj"},
+    {"attn_rope", "rope"},
+    {"attn_post_proj", "o_proj"},
+    {"post_attention_layernorm", "post_attn_norm"},
+    {"mlp_up_proj", "mlp_up_proj"},
+    {"mlp_act", "mlp_act"},
+    {"mlp_down_proj", "mlp_down_proj"},
     {"add", "residual_add"},
 };
 
@@ -93,7 +99,8 @@ std::vector<Measurement> import_vidur_mlp(const std::string& path, const std::st
         batch.add_prefill_chunk(0, tokens, false);
         const auto ops = models::build_forward_ops(spec, shard, par, models::Precision::from_dtype(DType::fp16), batch);
         for (const auto& [vop, col] : columns) {
-            const auto it = std::find_if(ops.begin(), ops.end(), [&](const models::Op& o) { return o.name == vop->ours; });
+            const auto it =
+                std::find_if(ops.begin(), ops.end(), [&](const models::Op& o) { return o.name == vop->ours; });
             if (it == ops.end()) continue;
             const double ms = csv.get_positive_double(col);
             Measurement m = from_op(*it, device, ms, tag);
@@ -115,8 +122,8 @@ std::vector<Measurement> import_vidur_network(const std::string& path, const std
     const size_t c_dpn = csv.require_column("devices_per_node");
     const size_t c_collective = csv.require_column("collective");
     std::optional<size_t> c_time;
-    for (const char* name : {"time_stats.all_reduce.median", "time_stats.send_recv.median",
-                             "time_stats.all_gather.median"}) {
+    for (const char* name :
+         {"time_stats.all_reduce.median", "time_stats.send_recv.median", "time_stats.all_gather.median"}) {
         if (auto c = csv.column(name)) c_time = c;
     }
     if (!c_time) throw InputError(path + ":1", "no 'time_stats.<collective>.median' column");
@@ -162,11 +169,13 @@ std::vector<Measurement> import_attention_samples(const std::string& path, const
         const char* op_name = nullptr;
         if (phase == "decode") {
             if (batch <= 0) throw InputError(csv.where("batch_size"), "decode rows need batch_size > 0");
-            for (int64_t i = 0; i < batch; ++i) shape.add_decode(kv);
+            for (int64_t i = 0; i < batch; ++i)
+                shape.add_decode(kv);
             op_name = "attn_decode";
         } else if (phase == "prefill") {
             if (chunk <= 0) throw InputError(csv.where("prefill_chunk_size"), "prefill rows need a chunk > 0");
-            for (int64_t i = 0; i < std::max<int64_t>(1, batch); ++i) shape.add_prefill_chunk(kv, chunk, false);
+            for (int64_t i = 0; i < std::max<int64_t>(1, batch); ++i)
+                shape.add_prefill_chunk(kv, chunk, false);
             op_name = "attn_prefill";
         } else {
             throw InputError(csv.where("phase"), "bad phase '" + phase + "' (expected prefill or decode)");

@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "hardware/calibration/calibrate.hpp"
 #include "hardware/catalogue.hpp"
+#include "tools/bench/host_device.hpp"
 #include "tools/calibration/importers.hpp"
 #include "tools/commands/commands.hpp"
 
@@ -39,14 +40,17 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
     if (a.holdout_fraction < 0 || a.holdout_fraction >= 1) {
         throw UsageError("--holdout-fraction", "must be in [0, 1), got " + std::to_string(a.holdout_fraction));
     }
-    const hardware::DeviceSpec base = hardware::resolve_device(a.base, "--base");
+    // "cpu": the built-in host base (hardware/base/cpu.json) for profiles measured with `llmsim bench kernels`.
+    const hardware::DeviceSpec base =
+        a.base == "cpu" ? bench::host_device_spec() : hardware::resolve_device(a.base, "--base");
     std::vector<hardware::Measurement> rows;
     for (const auto& f : a.measurements) {
         auto r = hardware::read_measurements_csv(f);
         rows.insert(rows.end(), r.begin(), r.end());
     }
     if (!a.import_vidur.empty()) {
-        if (a.vidur_device.empty()) throw UsageError("--vidur-device", "required with --import-vidur (e.g. a100, h100)");
+        if (a.vidur_device.empty())
+            throw UsageError("--vidur-device", "required with --import-vidur (e.g. a100, h100)");
         auto r = import_vidur_dir(a.import_vidur, a.vidur_device, a.vidur_network);
         rows.insert(rows.end(), r.begin(), r.end());
     }
@@ -55,12 +59,14 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
         rows.insert(rows.end(), r.begin(), r.end());
     }
     if (!a.import_fractions.empty()) {
-        auto r = import_achievable_fractions(a.import_fractions, a.fractions_device.empty() ? base.id : a.fractions_device);
+        auto r =
+            import_achievable_fractions(a.import_fractions, a.fractions_device.empty() ? base.id : a.fractions_device);
         rows.insert(rows.end(), r.begin(), r.end());
     }
     if (rows.empty() && a.transfer_from.empty()) {
-        throw UsageError("--measurements", "no measurements given (use --measurements, --import-vidur, "
-                                           "--import-attention, --import-fractions or --transfer-from)");
+        throw UsageError("--measurements",
+                         "no measurements given (use --measurements, --import-vidur, "
+                         "--import-attention, --import-fractions or --transfer-from)");
     }
     if (!a.export_measurements.empty()) write_file_atomic(a.export_measurements, hardware::measurements_to_csv(rows));
     hardware::CalibrationOptions opt;
@@ -68,20 +74,31 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
     opt.holdout_tags = a.holdout_tags;
     if (!a.transfer_from.empty()) opt.transfer_from = hardware::resolve_device(a.transfer_from, "--transfer-from");
     opt.source = a.source;
+    if (opt.source.empty()) {
+        // Default provenance: the inputs, so a profile always says what it was fitted on.
+        std::vector<std::string> inputs = a.measurements;
+        if (!a.import_vidur.empty()) inputs.push_back(a.import_vidur + " (" + a.vidur_device + ")");
+        inputs.insert(inputs.end(), a.import_attention.begin(), a.import_attention.end());
+        if (!a.import_fractions.empty()) inputs.push_back(a.import_fractions);
+        if (!a.transfer_from.empty()) inputs.push_back("transferred from " + a.transfer_from);
+        for (const auto& in : inputs)
+            opt.source += (opt.source.empty() ? "" : ", ") + in;
+    }
     opt.command = command_line;
     const auto result = hardware::calibrate(base, rows, opt);
     const std::string md = hardware::calibration_report_markdown(result);
     if (!a.quiet) std::cout << md;
     if (!a.report.empty()) write_file_atomic(a.report, md);
     if (!a.predictions.empty()) {
-        std::string csv = "op_class,op_name,tag,dtype,m,n,k,batch,tokens,context,group_size,gpus_per_node,flops,bytes,"
-                          "measured_ns,predicted_ns,error\n";
+        std::string csv =
+            "op_class,op_name,tag,dtype,m,n,k,batch,tokens,context,group_size,gpus_per_node,flops,bytes,"
+            "measured_ns,predicted_ns,error\n";
         for (const auto& r : rows) {
             const double p = hardware::predict_measurement_ns(result.device, r);
             csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{:.6g},{:.6g},{:.1f},{:.1f},{:.4f}\n",
-                               op_class_name(r.op_class), r.op_name, r.tag, dtype_name(r.dtype), r.m, r.n, r.k,
-                               r.batch, r.tokens, r.context, r.group_size, r.gpus_per_node, r.flops, r.bytes,
-                               r.time_ns_median, p, (p - r.time_ns_median) / r.time_ns_median);
+                               op_class_name(r.op_class), r.op_name, r.tag, dtype_name(r.dtype), r.m, r.n, r.k, r.batch,
+                               r.tokens, r.context, r.group_size, r.gpus_per_node, r.flops, r.bytes, r.time_ns_median,
+                               p, (p - r.time_ns_median) / r.time_ns_median);
         }
         write_file_atomic(a.predictions, csv);
     }
@@ -92,23 +109,34 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
 
 void add_calibrate_command(CLI::App& root) {
     auto args = std::make_shared<CalibrateArgs>();
-    CLI::App* cmd = root.add_subcommand("calibrate", "fit a hardware profile (efficiency curves, overheads, "
-                                                     "collectives) to kernel measurements");
+    CLI::App* cmd = root.add_subcommand("calibrate",
+                                        "fit a hardware profile (efficiency curves, overheads, "
+                                        "collectives) to kernel measurements");
     cmd->add_option("--measurements", args->measurements, "measurement CSV (llmsim bench kernels schema); repeatable");
-    cmd->add_option("--import-vidur", args->import_vidur, "directory of vidur profiles (compute/<dev>/<model>/mlp.csv, network/<node>/*.csv)");
+    cmd->add_option("--import-vidur", args->import_vidur,
+                    "directory of vidur profiles (compute/<dev>/<model>/mlp.csv, network/<node>/*.csv)");
     cmd->add_option("--vidur-device", args->vidur_device, "device folder under compute/ (e.g. a100, h100)");
-    cmd->add_option("--vidur-network", args->vidur_network, "node folder under network/ (e.g. a100_dgx, a100_pairwise_nvlink)");
+    cmd->add_option("--vidur-network", args->vidur_network,
+                    "node folder under network/ (e.g. a100_dgx, a100_pairwise_nvlink)");
     cmd->add_option("--import-attention", args->import_attention, "attention samples CSV (Llama-2-7B TP1); repeatable");
-    cmd->add_option("--import-fractions", args->import_fractions, "published achievable-fractions CSV (gpu,test,size,value,unit)");
-    cmd->add_option("--fractions-device", args->fractions_device, "device id of the rows to use from --import-fractions (default: --base id)");
-    cmd->add_option("--base", args->base, "base device (preset id or profile JSON) supplying datasheet peaks")->required();
-    cmd->add_option("--transfer-from", args->transfer_from, "calibrated profile whose curves fill classes without enough measurements");
+    cmd->add_option("--import-fractions", args->import_fractions,
+                    "published achievable-fractions CSV (gpu,test,size,value,unit)");
+    cmd->add_option("--fractions-device", args->fractions_device,
+                    "device id of the rows to use from --import-fractions (default: --base id)");
+    cmd->add_option("--base", args->base,
+                    "base device supplying datasheet peaks: preset id, profile JSON, or cpu (this host's generic base)")
+        ->required();
+    cmd->add_option("--transfer-from", args->transfer_from,
+                    "calibrated profile whose curves fill classes without enough measurements");
     cmd->add_option("--out", args->out, "write the calibrated profile JSON here");
     cmd->add_option("--report", args->report, "write the fit report (markdown) here");
-    cmd->add_option("--export-measurements", args->export_measurements, "write all imported rows as one measurement CSV");
+    cmd->add_option("--export-measurements", args->export_measurements,
+                    "write all imported rows as one measurement CSV");
     cmd->add_option("--predictions", args->predictions, "write every row with its predicted time and error (CSV)");
-    cmd->add_option("--holdout-fraction", args->holdout_fraction, "fraction of rows held out of the fit and reported separately");
-    cmd->add_option("--holdout-tag", args->holdout_tags, "hold out rows with this tag (e.g. a model folder); repeatable");
+    cmd->add_option("--holdout-fraction", args->holdout_fraction,
+                    "fraction of rows held out of the fit and reported separately");
+    cmd->add_option("--holdout-tag", args->holdout_tags,
+                    "hold out rows with this tag (e.g. a model folder); repeatable");
     cmd->add_option("--source", args->source, "provenance text recorded in the profile");
     cmd->add_option("--record-command", args->record_command, "command text recorded in the profile's provenance");
     cmd->add_flag("--quiet", args->quiet, "do not print the report");

@@ -11,33 +11,52 @@ namespace llmsim::bench {
 namespace {
 
 // Work below these sizes runs on one thread: a dispatch costs more than it saves.
-constexpr int64_t kMinElementsPerWorker = 16384;
+constexpr int64_t kMinElementsPerWorker = 65536;
 constexpr int64_t kGemmColumnGrain = 64;
 constexpr double kMinGemmFlopsToSplit = 2e5;
 
-int64_t rows_grain(int64_t cols) { return std::max<int64_t>(1, kMinElementsPerWorker / std::max<int64_t>(1, cols)); }
+int64_t rows_grain(int64_t cols) {
+    return std::max<int64_t>(1, kMinElementsPerWorker / std::max<int64_t>(1, cols));
+}
 
 }  // namespace
 
 CpuKernels::CpuKernels(int32_t threads) : pool_(threads), scratch_(static_cast<size_t>(threads)) {}
 
-void CpuKernels::gemm(int64_t m, int64_t n, int64_t k, const float* a, const float* w, float* c) {
+void CpuKernels::gemm(int64_t m, int64_t n, int64_t k, const float* a, const float* w, int64_t ldw, float* c) {
+    if (m == 1) {
+        if (pad_a_.size() < static_cast<size_t>(2 * k)) pad_a_.assign(static_cast<size_t>(2 * k), 0.0f);
+        if (pad_c_.size() < static_cast<size_t>(2 * n)) pad_c_.resize(static_cast<size_t>(2 * n));
+        std::memcpy(pad_a_.data(), a, static_cast<size_t>(k) * sizeof(float));
+        gemm(2, n, k, pad_a_.data(), w, ldw, pad_c_.data());
+        std::memcpy(c, pad_c_.data(), static_cast<size_t>(n) * sizeof(float));
+        return;
+    }
     if (2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) < kMinGemmFlopsToSplit) {
-        simd::gemm_f32(m, n, k, a, k, w, n, c, n);
+        simd::gemm_f32(m, n, k, a, k, w, ldw, c, n);
         return;
     }
     // Columns of the weight matrix per worker: each worker streams its own share of the weights.
     pool_.parallel_for(n, kGemmColumnGrain,
-                       [&](int64_t c0, int64_t c1) { simd::gemm_f32(m, c1 - c0, k, a, k, w + c0, n, c + c0, n); });
+                       [&](int64_t c0, int64_t c1) { simd::gemm_f32(m, c1 - c0, k, a, k, w + c0, ldw, c + c0, n); });
 }
 
-void CpuKernels::gemm_bf16(int64_t m, int64_t n, int64_t k, const uint16_t* a, const uint16_t* w, uint16_t* c) {
+void CpuKernels::gemm_bf16(int64_t m, int64_t n, int64_t k, const uint16_t* a, const uint16_t* w, int64_t ldw,
+                           uint16_t* c) {
+    if (m == 1) {
+        if (pad_a16_.size() < static_cast<size_t>(2 * k)) pad_a16_.assign(static_cast<size_t>(2 * k), 0);
+        if (pad_c16_.size() < static_cast<size_t>(2 * n)) pad_c16_.resize(static_cast<size_t>(2 * n));
+        std::memcpy(pad_a16_.data(), a, static_cast<size_t>(k) * sizeof(uint16_t));
+        gemm_bf16(2, n, k, pad_a16_.data(), w, ldw, pad_c16_.data());
+        std::memcpy(c, pad_c16_.data(), static_cast<size_t>(n) * sizeof(uint16_t));
+        return;
+    }
     if (2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k) < kMinGemmFlopsToSplit) {
-        simd::gemm_bf16(m, n, k, a, k, w, n, c, n);
+        simd::gemm_bf16(m, n, k, a, k, w, ldw, c, n);
         return;
     }
     pool_.parallel_for(n, kGemmColumnGrain,
-                       [&](int64_t c0, int64_t c1) { simd::gemm_bf16(m, c1 - c0, k, a, k, w + c0, n, c + c0, n); });
+                       [&](int64_t c0, int64_t c1) { simd::gemm_bf16(m, c1 - c0, k, a, k, w + c0, ldw, c + c0, n); });
 }
 
 void CpuKernels::rmsnorm(int64_t rows, int64_t cols, const float* x, const float* weight, float* out) {
@@ -65,7 +84,8 @@ void CpuKernels::add(int64_t n, float* x, const float* y) {
 }
 
 void CpuKernels::copy(int64_t n, const float* src, float* dst) {
-    pool_.parallel_for(n, kMinElementsPerWorker, [&](int64_t i0, int64_t i1) { simd::copy(i1 - i0, src + i0, dst + i0); });
+    pool_.parallel_for(n, kMinElementsPerWorker,
+                       [&](int64_t i0, int64_t i1) { simd::copy(i1 - i0, src + i0, dst + i0); });
 }
 
 void CpuKernels::triad(int64_t n, float* a, const float* b, const float* c, float s) {
@@ -108,14 +128,14 @@ void CpuKernels::attention(std::span<const AttentionSeq> seqs, int32_t heads, in
         const auto need = static_cast<size_t>(a.new_tokens * (a.context + a.new_tokens));
         if (scratch.size() < need) scratch.resize(need);
         simd::attention_head(a.new_tokens, a.context, d, qkv + a.q_row * ld_qkv + h * d, ld_qkv, a.k_cache + kvh * d,
-                             a.v_cache + kvh * d, kv_dim, out + a.q_row * q_dim + h * d, q_dim, scale,
-                             scratch.data());
+                             a.v_cache + kvh * d, kv_dim, out + a.q_row * q_dim + h * d, q_dim, scale, scratch.data());
     });
 }
 
 void CpuKernels::argmax_rows(int64_t rows, int64_t cols, const float* x, int32_t* out) {
     pool_.parallel_for(rows, rows_grain(cols), [&](int64_t r0, int64_t r1) {
-        for (int64_t r = r0; r < r1; ++r) out[r] = static_cast<int32_t>(simd::argmax(cols, x + r * cols));
+        for (int64_t r = r0; r < r1; ++r)
+            out[r] = static_cast<int32_t>(simd::argmax(cols, x + r * cols));
     });
 }
 

@@ -21,14 +21,16 @@ struct AttentionSeq {
 };
 
 class CpuKernels {
-public:
+  public:
     explicit CpuKernels(int32_t threads);
 
     [[nodiscard]] int32_t threads() const { return pool_.threads(); }
 
-    // c[m x n] = a[m x k] * w[k x n], all contiguous row-major.
-    void gemm(int64_t m, int64_t n, int64_t k, const float* a, const float* w, float* c);
-    void gemm_bf16(int64_t m, int64_t n, int64_t k, const uint16_t* a, const uint16_t* w, uint16_t* c);
+    // c[m x n] = a[m x k] * w[k x n] (row-major; w rows are `ldw` apart, see weight_ld). A single row goes through
+    // the same blocked GEMM as two rows rather than Eigen's matrix-vector path, so small-batch GEMMs share one
+    // memory-bound regime (time set by the weight bytes) that a profile's efficiency-by-bytes curve can describe.
+    void gemm(int64_t m, int64_t n, int64_t k, const float* a, const float* w, int64_t ldw, float* c);
+    void gemm_bf16(int64_t m, int64_t n, int64_t k, const uint16_t* a, const uint16_t* w, int64_t ldw, uint16_t* c);
     void rmsnorm(int64_t rows, int64_t cols, const float* x, const float* weight, float* out);
     void silu_mul(int64_t rows, int64_t inter, const float* gate_up, float* out);
     // Rotates the first `heads` heads of each row of x (row stride ldx) by the row's position.
@@ -45,10 +47,18 @@ public:
     // out[r] = argmax of row r (greedy sampling).
     void argmax_rows(int64_t rows, int64_t cols, const float* x, int32_t* out);
 
-private:
+  private:
     ThreadPool pool_;
+    std::vector<float> pad_a_, pad_c_;  // the single-row GEMM as two rows
+    std::vector<uint16_t> pad_a16_, pad_c16_;
     std::vector<std::vector<float>> scratch_;  // per worker: attention scores
 };
+
+// Row stride for a weight matrix with n columns: padded so rows of power-of-two widths (the fused gate/up of
+// intermediate 2048 is 4096 wide) do not alias in the caches while the GEMM packs them.
+inline int64_t weight_ld(int64_t n) {
+    return n + 16;
+}
 
 // Table of (cos, sin) pairs per position for rotary embeddings with base `theta`.
 std::vector<float> rope_table(int64_t positions, int64_t head_dim, double theta = 10000.0);

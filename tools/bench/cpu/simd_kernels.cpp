@@ -90,7 +90,8 @@ void copy(int64_t n, const float* src, float* dst) {
 }
 
 void triad(int64_t n, float* a, const float* b, const float* c, float s) {
-    Eigen::Map<Eigen::ArrayXf>(a, n) = Eigen::Map<const Eigen::ArrayXf>(b, n) + s * Eigen::Map<const Eigen::ArrayXf>(c, n);
+    Eigen::Map<Eigen::ArrayXf>(a, n) =
+        Eigen::Map<const Eigen::ArrayXf>(b, n) + s * Eigen::Map<const Eigen::ArrayXf>(c, n);
 }
 
 void gather_rows(int64_t rows, int64_t cols, const float* table, const int32_t* ids, float* out) {
@@ -126,9 +127,21 @@ int64_t argmax(int64_t n, const float* x) {
     return static_cast<int64_t>(best);
 }
 
-void set_fast_float_mode() {
+uint32_t set_fast_float_mode() {
 #if defined(__SSE__)
-    _mm_setcsr(_mm_getcsr() | 0x8040);  // FTZ | DAZ
+    const uint32_t previous = _mm_getcsr();
+    _mm_setcsr(previous | 0x8040);  // FTZ | DAZ
+    return previous;
+#else
+    return 0;
+#endif
+}
+
+void restore_float_mode(uint32_t previous) {
+#if defined(__SSE__)
+    _mm_setcsr(previous);
+#else
+    (void)previous;
 #endif
 }
 

@@ -36,7 +36,9 @@ void attention_head(int64_t t, int64_t ctx, int64_t d, const float* q, int64_t l
 // Index of the largest of n values (greedy sampling).
 int64_t argmax(int64_t n, const float* x);
 
-// Sets flush-to-zero / denormals-are-zero for the calling thread (random weights must not hit slow denormal paths).
-void set_fast_float_mode();
+// Sets flush-to-zero / denormals-are-zero for the calling thread (random weights must not hit slow denormal paths);
+// returns the previous mode for restore_float_mode.
+uint32_t set_fast_float_mode();
+void restore_float_mode(uint32_t previous);
 
 }  // namespace llmsim::bench::simd

@@ -12,8 +12,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A weight matrix [rows x cols] stored with the padded row stride weight_ld(cols).
 std::vector<float> random_matrix(int64_t rows, int64_t cols, uint64_t seed) {
-    std::vector<float> w(static_cast<size_t>(rows * cols));
+    std::vector<float> w(static_cast<size_t>(rows * weight_ld(cols)));
     // Uniform with unit output variance for unit-variance inputs: activations stay O(1) through the layers.
     fill_uniform(w, std::sqrt(3.0f / static_cast<float>(rows)), seed);
     return w;
@@ -21,7 +22,7 @@ std::vector<float> random_matrix(int64_t rows, int64_t cols, uint64_t seed) {
 
 // Times one op and adds it to the op's running total.
 class OpTimer {
-public:
+  public:
     OpTimer(OpTimes& times, RealOp op) : times_(times), op_(op), start_(Clock::now()) {}
     ~OpTimer() {
         times_.ns[static_cast<size_t>(op_)] += std::chrono::duration<double, std::nano>(Clock::now() - start_).count();
@@ -29,7 +30,7 @@ public:
     OpTimer(const OpTimer&) = delete;
     OpTimer& operator=(const OpTimer&) = delete;
 
-private:
+  private:
     OpTimes& times_;
     RealOp op_;
     Clock::time_point start_;
@@ -44,9 +45,9 @@ void grow(std::vector<T>& v, int64_t n) {
 
 std::string_view real_op_name(RealOp op) {
     static constexpr std::array<std::string_view, kRealOpCount> names = {
-        "embedding",      "input_norm",  "qkv_proj", "rope",          "attn_prefill", "attn_decode",
-        "o_proj",         "post_attn_norm", "mlp_up_proj", "mlp_act", "mlp_down_proj", "residual_add",
-        "final_norm",     "lm_head",     "sampling"};
+        "embedding",     "input_norm",   "qkv_proj",       "rope",        "attn_prefill",
+        "attn_decode",   "o_proj",       "post_attn_norm", "mlp_up_proj", "mlp_act",
+        "mlp_down_proj", "residual_add", "final_norm",     "lm_head",     "sampling"};
     return names[static_cast<size_t>(op)];
 }
 
@@ -121,6 +122,10 @@ std::unique_ptr<KvCache> TinyLlama::new_cache(int64_t capacity_tokens) const {
     return std::make_unique<KvCache>(spec_.num_layers, kv_dim_, capacity_tokens);
 }
 
+void TinyLlama::reserve(int64_t tokens, int64_t sampled) {
+    ensure_buffers(tokens, sampled);
+}
+
 void TinyLlama::ensure_buffers(int64_t tokens, int64_t sampled) {
     grow(x_, tokens * h_);
     grow(xn_, tokens * h_);
@@ -179,7 +184,7 @@ void TinyLlama::forward(std::span<const SeqStep> steps, std::vector<int32_t>& sa
         }
         {
             OpTimer t(times_, RealOp::qkv_proj);
-            k_.gemm(tokens, ld_qkv, h_, xn_.data(), w.w_qkv.data(), qkv_.data());
+            k_.gemm(tokens, ld_qkv, h_, xn_.data(), w.w_qkv.data(), weight_ld(ld_qkv), qkv_.data());
         }
         {
             OpTimer t(times_, RealOp::rope);
@@ -188,8 +193,7 @@ void TinyLlama::forward(std::span<const SeqStep> steps, std::vector<int32_t>& sa
         }
         if (!prefill_seqs_.empty()) {
             OpTimer t(times_, RealOp::attn_prefill);
-            k_.attention(prefill_seqs_, spec_.num_heads, spec_.num_kv_heads, spec_.head_dim, qkv_.data(),
-                         attn_.data());
+            k_.attention(prefill_seqs_, spec_.num_heads, spec_.num_kv_heads, spec_.head_dim, qkv_.data(), attn_.data());
         }
         if (!decode_seqs_.empty()) {
             OpTimer t(times_, RealOp::attn_decode);
@@ -197,7 +201,7 @@ void TinyLlama::forward(std::span<const SeqStep> steps, std::vector<int32_t>& sa
         }
         {
             OpTimer t(times_, RealOp::o_proj);
-            k_.gemm(tokens, h_, q_dim_, attn_.data(), w.w_o.data(), proj_.data());
+            k_.gemm(tokens, h_, q_dim_, attn_.data(), w.w_o.data(), weight_ld(h_), proj_.data());
         }
         {
             OpTimer t(times_, RealOp::residual_add);
@@ -209,7 +213,7 @@ void TinyLlama::forward(std::span<const SeqStep> steps, std::vector<int32_t>& sa
         }
         {
             OpTimer t(times_, RealOp::mlp_up_proj);
-            k_.gemm(tokens, 2 * inter_, h_, xn_.data(), w.w_up.data(), gate_up_.data());
+            k_.gemm(tokens, 2 * inter_, h_, xn_.data(), w.w_up.data(), weight_ld(2 * inter_), gate_up_.data());
         }
         {
             OpTimer t(times_, RealOp::mlp_act);
@@ -217,7 +221,7 @@ void TinyLlama::forward(std::span<const SeqStep> steps, std::vector<int32_t>& sa
         }
         {
             OpTimer t(times_, RealOp::mlp_down_proj);
-            k_.gemm(tokens, h_, inter_, act_.data(), w.w_down.data(), proj_.data());
+            k_.gemm(tokens, h_, inter_, act_.data(), w.w_down.data(), weight_ld(h_), proj_.data());
         }
         {
             OpTimer t(times_, RealOp::residual_add);
@@ -240,7 +244,7 @@ void TinyLlama::forward(std::span<const SeqStep> steps, std::vector<int32_t>& sa
     }
     {
         OpTimer t(times_, RealOp::lm_head);
-        k_.gemm(n_sampled, vocab_, h_, xsn_.data(), lm_head_.data(), logits_.data());
+        k_.gemm(n_sampled, vocab_, h_, xsn_.data(), lm_head_.data(), weight_ld(vocab_), logits_.data());
     }
     {
         OpTimer t(times_, RealOp::sampling);

@@ -18,13 +18,15 @@ namespace llmsim::bench {
 
 // Keys and values of one sequence for every layer, `capacity` positions each.
 class KvCache {
-public:
+  public:
     KvCache(int32_t layers, int64_t kv_dim, int64_t capacity);
     [[nodiscard]] float* k(int32_t layer) { return data_.get() + (2 * static_cast<int64_t>(layer)) * layer_stride_; }
-    [[nodiscard]] float* v(int32_t layer) { return data_.get() + (2 * static_cast<int64_t>(layer) + 1) * layer_stride_; }
+    [[nodiscard]] float* v(int32_t layer) {
+        return data_.get() + (2 * static_cast<int64_t>(layer) + 1) * layer_stride_;
+    }
     [[nodiscard]] int64_t capacity() const { return capacity_; }
 
-private:
+  private:
     std::unique_ptr<float[]> data_;
     int64_t layer_stride_;
     int64_t capacity_;
@@ -67,7 +69,7 @@ struct OpTimes {
 };
 
 class TinyLlama {
-public:
+  public:
     // Throws UsageError(where, ...) for architectures this executor does not implement (see supported()).
     TinyLlama(const models::ModelSpec& spec, CpuKernels& kernels, uint64_t seed, const std::string& where);
 
@@ -78,6 +80,9 @@ public:
     [[nodiscard]] const models::ModelSpec& spec() const { return spec_; }
     [[nodiscard]] std::unique_ptr<KvCache> new_cache(int64_t capacity_tokens) const;
 
+    // Sizes the activation buffers for passes of up to `tokens` tokens and `sampled` sampled rows, so the first
+    // large pass does not pay for allocation and page faults inside the timed loop.
+    void reserve(int64_t tokens, int64_t sampled);
     // One pass over `steps`; appends the sampled token of every sampling step (in step order) to `sampled`.
     void forward(std::span<const SeqStep> steps, std::vector<int32_t>& sampled);
     // Logits of the sampled rows of the last pass ([sampled x vocab]), for tests.
@@ -86,7 +91,7 @@ public:
     [[nodiscard]] const OpTimes& op_times() const { return times_; }
     void reset_op_times() { times_ = OpTimes{}; }
 
-private:
+  private:
     struct Layer {
         std::vector<float> input_norm, post_norm;
         std::vector<float> w_qkv, w_o, w_up, w_down;
