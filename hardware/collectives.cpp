@@ -32,19 +32,7 @@ std::optional<CollectiveAlgo> collective_algo_from_name(std::string_view name) {
     return std::nullopt;
 }
 
-int32_t CollectiveModel::ring_steps(CollectiveKind kind, int32_t n) {
-    switch (kind) {
-        case CollectiveKind::all_reduce:
-            return 2 * (n - 1);
-        case CollectiveKind::all_gather:
-        case CollectiveKind::reduce_scatter:
-        case CollectiveKind::all_to_all:
-            return n - 1;
-        case CollectiveKind::send_recv:
-            return 1;
-    }
-    return 1;
-}
+int32_t CollectiveModel::ring_steps(CollectiveKind kind, int32_t n) { return CostModel::ring_steps(kind, n); }
 
 namespace {
 

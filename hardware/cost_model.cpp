@@ -102,10 +102,7 @@ double CostModel::bus_bytes(CollectiveKind kind, double bytes, int32_t group_siz
     return bytes;
 }
 
-namespace {
-
-// Latency grows with the number of ring steps; used when no calibrated profile covers the group size.
-int32_t ring_steps(CollectiveKind kind, int32_t n) {
+int32_t CostModel::ring_steps(CollectiveKind kind, int32_t n) {
     switch (kind) {
         case CollectiveKind::all_reduce:
             return 2 * (n - 1);
@@ -118,8 +115,6 @@ int32_t ring_steps(CollectiveKind kind, int32_t n) {
     }
     return 1;
 }
-
-}  // namespace
 
 OpCost CostModel::collective(CollectiveKind kind, double bytes, int32_t group_size, bool inter_node,
                              int32_t calls) const {

@@ -48,6 +48,8 @@ class CostModel {
 
     // Bytes that cross each GPU's link for a collective (the "bus bytes" of NCCL's performance notes).
     static double bus_bytes(CollectiveKind kind, double bytes, int32_t group_size);
+    // Sequential steps of a ring algorithm; latency-bound collectives scale with it.
+    static int32_t ring_steps(CollectiveKind kind, int32_t n);
 
   private:
     [[nodiscard]] const KernelProfile& profile(OpClass cls, std::string_view op_name) const;
