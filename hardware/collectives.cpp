@@ -32,7 +32,9 @@ std::optional<CollectiveAlgo> collective_algo_from_name(std::string_view name) {
     return std::nullopt;
 }
 
-int32_t CollectiveModel::ring_steps(CollectiveKind kind, int32_t n) { return CostModel::ring_steps(kind, n); }
+int32_t CollectiveModel::ring_steps(CollectiveKind kind, int32_t n) {
+    return CostModel::ring_steps(kind, n);
+}
 
 namespace {
 

@@ -1,6 +1,7 @@
 #include "sim/serving/cluster.hpp"
 
 #include "common/error.hpp"
+#include "sim/serving/request_progress.hpp"
 
 namespace llmsim::sim {
 namespace {
@@ -10,18 +11,7 @@ class Cluster final : public EventHandler, public RequestSink {
     Cluster(const ClusterConfig& config, ForwardCost& cost, const traces::Workload& workload, BatchObserver* observer)
         : config_(config), workload_(workload), router_(policies::make_router(config.router)) {
         if (config.replicas < 1) throw UsageError("--replicas", "must be >= 1, got " + std::to_string(config.replicas));
-        const auto& specs = workload.requests;
-        requests_.resize(specs.size());
-        for (size_t i = 0; i < specs.size(); ++i) {
-            RequestState& r = requests_[i];
-            r.id = static_cast<uint32_t>(i);
-            r.prompt_tokens = specs[i].prompt_tokens;
-            r.output_tokens = std::max(1, specs[i].output_tokens);
-            r.prefill_target = r.prompt_tokens;
-            r.arrival_ns = specs[i].arrival_ns;
-            LLMSIM_ASSERT(r.arrival_ns >= 0, "workload request without an arrival time");
-            LLMSIM_ASSERT(i == 0 || r.arrival_ns >= specs[i - 1].arrival_ns, "workload arrivals must be sorted");
-        }
+        requests_ = request_states_of(workload);
         for (int32_t i = 0; i < config.replicas; ++i) {
             const SchedulerFactory factory = [&config] {
                 return policies::make_scheduler(config.scheduler, config.limits);

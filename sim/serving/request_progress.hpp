@@ -2,12 +2,18 @@
 // Request lifecycle steps shared by the simulated replica and the real serving loop (llmsim bench serve), so both
 // apply exactly the same semantics: what a finished iteration does to its requests, and recompute preemption.
 #include <cstdint>
+#include <vector>
 
 #include "sim/serving/batch.hpp"
 #include "sim/serving/kv_block_manager.hpp"
 #include "sim/serving/request_state.hpp"
+#include "traces/workload.hpp"
 
 namespace llmsim::sim {
+
+// The lifecycle state of every request of a timestamped workload, ids in workload order (asserts arrivals are
+// present and sorted).
+std::vector<RequestState> request_states_of(const traces::Workload& workload);
 
 // Applies one finished iteration at time `now_ns`: prefill progress, sampled tokens, first-token and finish times;
 // finished requests release their KV. Calls on_finish(RequestState&) for each request that completed.

@@ -35,7 +35,8 @@ TEST_CASE("least-outstanding balances a burst across replicas", "[router]") {
     std::vector<Req> burst(40, Req{0, 16, 4});
     const auto run = sim::run_cluster(cfg, cost, workload_of(burst));
     std::vector<int> per_replica(4);
-    for (const auto& r : run.requests) per_replica[static_cast<size_t>(r.replica)]++;
+    for (const auto& r : run.requests)
+        per_replica[static_cast<size_t>(r.replica)]++;
     CHECK(per_replica == std::vector<int>{10, 10, 10, 10});
 }
 

@@ -8,6 +8,7 @@
 #include "models/layer_ops.hpp"
 #include "models/parallel.hpp"
 #include "models/precision.hpp"
+#include "tools/calibration/op_measurement.hpp"
 
 namespace llmsim::bench {
 namespace {
@@ -20,22 +21,6 @@ std::vector<models::Op> ops_for(const models::ModelSpec& spec, DType dtype, cons
                                      batch);
 }
 
-// The measurement row of one launch of `op` (ops with several launches are timed one launch at a time).
-Measurement row_of(const models::Op& op, const std::string& tag) {
-    Measurement m;
-    m.op_class = op.op_class;
-    m.op_name = std::string(op.name);
-    m.dtype = op.dtype;
-    m.m = op.m;
-    m.n = op.n;
-    m.k = op.k;
-    m.flops = op.flops / op.kernels;
-    m.bytes = op.bytes / op.kernels;
-    m.rows = std::max(1.0, op.rows / op.kernels);
-    m.tag = tag;
-    return m;
-}
-
 void add_op_cases(std::vector<KernelCase>& out, const models::ModelSpec& spec, int32_t family, DType dtype,
                   const models::BatchShape& batch, const std::vector<std::string_view>& names, int64_t new_tokens,
                   int64_t seqs, int64_t context) {
@@ -44,7 +29,7 @@ void add_op_cases(std::vector<KernelCase>& out, const models::ModelSpec& spec, i
         KernelCase c;
         c.kind = CaseKind::model_op;
         c.family = family;
-        c.row = row_of(op, spec.id);
+        c.row = tools::launch_measurement(op, spec.id);
         c.row.tokens = new_tokens;
         c.row.batch = seqs;
         c.row.context = context;

@@ -12,6 +12,7 @@
 #include "common/units.hpp"
 #include "models/layer_ops.hpp"
 #include "models/presets.hpp"
+#include "tools/calibration/op_measurement.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -37,23 +38,12 @@ constexpr VidurOp kVidurOps[] = {
 };
 
 Measurement from_op(const models::Op& op, const std::string& device, double time_ms, const std::string& tag) {
-    Measurement m;
+    Measurement m = launch_measurement(op, tag);
     m.device = device;
     m.backend = "vidur-import";
-    m.op_class = op.op_class;
-    m.op_name = std::string(op.name);
-    m.dtype = op.dtype;
-    m.m = op.m;
-    m.n = op.n;
-    m.k = op.k;
     m.tokens = op.m;
-    // Measurements are per launch.
-    m.flops = op.flops / op.kernels;
-    m.bytes = op.bytes / op.kernels;
-    m.rows = op.rows;
     m.time_ns_median = time_ms * 1e6;
     m.time_ns_min = m.time_ns_median;
-    m.tag = tag;
     return m;
 }
 
@@ -103,13 +93,8 @@ std::vector<Measurement> import_vidur_mlp(const std::string& path, const std::st
                 std::find_if(ops.begin(), ops.end(), [&](const models::Op& o) { return o.name == vop->ours; });
             if (it == ops.end()) continue;
             const double ms = csv.get_positive_double(col);
-            Measurement m = from_op(*it, device, ms, tag);
-            if (std::string(vop->vidur) == "add") {
-                // Vidur times one residual add; our op counts the layer's two.
-                m.flops = it->flops / it->kernels;
-                m.bytes = it->bytes / it->kernels;
-            }
-            out.push_back(std::move(m));
+            // Per launch: Vidur times one residual add, our op counts the layer's two.
+            out.push_back(from_op(*it, device, ms, tag));
         }
     }
     return out;

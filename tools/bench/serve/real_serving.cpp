@@ -97,19 +97,11 @@ RealServingResult run_real_serving(const tools::ServingSetup& setup, const trace
     TinyLlama model(dep.model, kernels, options.weight_seed, "--model");
 
     // Requests exactly as the simulated cluster builds them.
-    const auto& specs = workload.requests;
-    std::vector<sim::RequestState> requests(specs.size());
-    std::vector<RealRequest> real(specs.size());
+    std::vector<sim::RequestState> requests = sim::request_states_of(workload);
+    std::vector<RealRequest> real(requests.size());
     int64_t longest = 1;
-    for (size_t i = 0; i < specs.size(); ++i) {
-        sim::RequestState& r = requests[i];
-        r.id = static_cast<uint32_t>(i);
-        r.prompt_tokens = specs[i].prompt_tokens;
-        r.output_tokens = std::max(1, specs[i].output_tokens);
-        r.prefill_target = r.prompt_tokens;
-        r.arrival_ns = specs[i].arrival_ns;
-        LLMSIM_ASSERT(r.arrival_ns >= 0, "workload request without an arrival time");
-        LLMSIM_ASSERT(i == 0 || r.arrival_ns >= specs[i - 1].arrival_ns, "workload arrivals must be sorted");
+    for (size_t i = 0; i < requests.size(); ++i) {
+        const sim::RequestState& r = requests[i];
         longest = std::max(longest, r.total_tokens());
         // Random prompt ids, deterministic per request.
         auto& toks = real[i].tokens;
@@ -128,7 +120,7 @@ RealServingResult run_real_serving(const tools::ServingSetup& setup, const trace
     }
     CachePool caches(model, cache_tokens);
     // Schedulers keep partly prefilled requests running beyond the batch cap; twice the cap covers them in practice.
-    caches.prefill(std::min<int64_t>(static_cast<int64_t>(specs.size()), 2 * setup.cluster.limits.max_batch_seqs));
+    caches.prefill(std::min<int64_t>(static_cast<int64_t>(requests.size()), 2 * setup.cluster.limits.max_batch_seqs));
 
     sim::KvBlockManager kv(setup.cluster.kv_blocks_per_replica, setup.cluster.block_tokens);
     LoopContext ctx(kv);
