@@ -114,7 +114,7 @@ const BuiltinWorkload& find_builtin_workload(std::string_view name, const std::s
     throw UsageError(where, unknown_name_message("built-in workload", name, names));
 }
 
-std::pair<int32_t, int32_t> sample_builtin_lengths(const BuiltinWorkload& w, sim::Rng& rng) {
+std::pair<int32_t, int32_t> sample_builtin_lengths(const BuiltinWorkload& w, Rng& rng) {
     const double rho = w.rank_correlation;
     const double z1 = rng.normal();
     const double z2 = rho * z1 + std::sqrt(std::max(0.0, 1.0 - rho * rho)) * rng.normal();

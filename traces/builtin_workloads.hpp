@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/json_io.hpp"
-#include "sim/engine/rng.hpp"
+#include "common/rng.hpp"
 #include "traces/trace_format.hpp"
 
 namespace llmsim::traces {
@@ -50,6 +50,6 @@ std::vector<NamedDescription> list_builtin_workloads();
 const BuiltinWorkload& find_builtin_workload(std::string_view name, const std::string& where);
 
 // One (prompt, output) pair: correlated standard normals -> uniforms via Phi -> quantile tables -> integers >= 1.
-std::pair<int32_t, int32_t> sample_builtin_lengths(const BuiltinWorkload& w, sim::Rng& rng);
+std::pair<int32_t, int32_t> sample_builtin_lengths(const BuiltinWorkload& w, Rng& rng);
 
 }  // namespace llmsim::traces

@@ -152,13 +152,13 @@ TraceStats compute_trace_stats(const Workload& workload) {
             st.interarrival_cv = std::sqrt(var) / mean_gap;
         }
     }
-    if (!workload.hash_ids.empty()) {
+    if (!workload.segments.empty()) {
         std::unordered_set<uint64_t> seen;
         int64_t repeats = 0;
         for (const auto& r : reqs) {
-            for (uint32_t i = 0; i < r.hash_count; ++i) {
+            for (uint32_t i = 0; i < r.segment_count; ++i) {
                 st.hash_ids += 1;
-                repeats += seen.insert(workload.hash_ids[r.hash_offset + i]).second ? 0 : 1;
+                repeats += seen.insert(workload.segments[r.segment_offset + i].id).second ? 0 : 1;
             }
         }
         st.repeated_hash_fraction = st.hash_ids > 0 ? static_cast<double>(repeats) / st.hash_ids : 0.0;

@@ -26,7 +26,8 @@ struct TraceStats {
     double interarrival_cv = 0;  // std / mean of inter-arrival gaps (1 for Poisson); 0 without timestamps
     LengthSummary prompt;
     LengthSummary output;
-    int64_t hash_ids = 0;               // prefix-block hash occurrences (Mooncake), 0 if none
+    int64_t hash_ids = 0;  // prompt-segment occurrences (Mooncake hash blocks, token-id runs...), 0 if none; the
+                           // name predates segments and stays for the printed/JSON keys
     double repeated_hash_fraction = 0;  // share of those occurrences whose id appeared earlier in arrival order
 };
 

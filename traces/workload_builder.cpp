@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "common/error.hpp"
+#include "common/rng.hpp"
 #include "common/strings.hpp"
-#include "sim/engine/rng.hpp"
 #include "traces/builtin_workloads.hpp"
 #include "traces/synthetic/arrivals.hpp"
 #include "traces/synthetic/lengths.hpp"
@@ -96,7 +96,7 @@ std::pair<ArrivalProcess, double> arrival_settings(const WorkloadOptions& o, con
 
 Workload build_workload(const WorkloadOptions& o) {
     validate_trace_format_name(o.trace_format);
-    const sim::RngStreams streams(o.seed);
+    const RngStreams streams(o.seed);
 
     if (o.trace_path) {
         if (o.lengths) {
@@ -111,7 +111,7 @@ Workload build_workload(const WorkloadOptions& o) {
         const auto rows = static_cast<int64_t>(w.requests.size());
         const int64_t n = checked_count(o.num_requests, rows);
         const auto [process, qps] = arrival_settings(o, nullptr, *o.trace_path);
-        sim::Rng arrival_rng = streams.stream("arrivals");
+        Rng arrival_rng = streams.stream("arrivals");
         const auto arrivals = generate_arrivals(process, qps, n, arrival_rng);
         Workload out;
         out.requests.reserve(static_cast<size_t>(n));
@@ -120,8 +120,8 @@ Workload build_workload(const WorkloadOptions& o) {
             r.arrival_ns = arrivals[static_cast<size_t>(i)];
             out.requests.push_back(r);
         }
-        out.hash_ids = std::move(w.hash_ids);
-        out.hash_block_tokens = w.hash_block_tokens;
+        out.segments = std::move(w.segments);
+        out.stages = std::move(w.stages);
         out.has_timestamps = true;
         out.source = w.source + " with " + to_string(process) + " arrivals at qps " + describe_rate(qps);
         out.notes = std::move(w.notes);
@@ -136,8 +136,8 @@ Workload build_workload(const WorkloadOptions& o) {
     const LengthSampler sampler(parse_lengths(lengths_text));
     const int64_t n = checked_count(o.num_requests, default_synthetic_requests);
     const auto [process, qps] = arrival_settings(o, sampler.builtin(), lengths_text);
-    sim::Rng arrival_rng = streams.stream("arrivals");
-    sim::Rng length_rng = streams.stream("lengths");
+    Rng arrival_rng = streams.stream("arrivals");
+    Rng length_rng = streams.stream("lengths");
     const auto arrivals = generate_arrivals(process, qps, n, arrival_rng);
     Workload out;
     out.requests.reserve(static_cast<size_t>(n));

@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/rng.hpp"
 #include "sim/engine/engine.hpp"
-#include "sim/engine/rng.hpp"
 
 using namespace llmsim;
 using namespace llmsim::sim;

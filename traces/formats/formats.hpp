@@ -21,7 +21,8 @@ Workload read_azure(const std::string& path);
 // "YYYY-MM-DD HH:MM:SS[.f{1,9}][Z|+HH:MM|-HH:MM]" -> ns since 1970-01-01 (offset applied; no offset = as written).
 std::optional<int64_t> parse_azure_timestamp_ns(std::string_view text);
 
-// Mooncake FAST'25 JSONL: timestamp (ms), input_length, output_length, hash_ids (512-token prefix blocks).
+// Mooncake FAST'25 JSONL: timestamp (ms), input_length, output_length, hash_ids (512-token prefix blocks -> one
+// prompt segment each).
 bool detect_mooncake(std::string_view first_line);
 Workload read_mooncake(const std::string& path);
 inline constexpr int32_t mooncake_hash_block_tokens = 512;
@@ -40,7 +41,8 @@ Workload read_sharegpt_stats(const std::string& path);
 bool detect_burstgpt(std::string_view first_line);
 Workload read_burstgpt(const std::string& path);
 
-// LLMServingSim JSONL dataset: input_toks, output_toks, arrival_time_ns (+ optional token-id arrays).
+// LLMServingSim JSONL dataset: input_toks, output_toks, arrival_time_ns (+ optional input_tok_ids -> 16-token
+// prompt segments).
 bool detect_llmservingsim(std::string_view first_line);
 Workload read_llmservingsim(const std::string& path);
 

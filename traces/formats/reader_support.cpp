@@ -249,15 +249,22 @@ void WorkloadAssembler::add(int64_t arrival_ns, int64_t prompt_tokens, const std
     workload_.requests.push_back(r);
 }
 
-void WorkloadAssembler::set_last_hashes(const std::vector<uint64_t>& hashes) {
-    LLMSIM_ASSERT(!workload_.requests.empty(), "set_last_hashes before add");
-    if (workload_.hash_ids.size() + hashes.size() > std::numeric_limits<uint32_t>::max()) {
-        throw InputError(path_, "too many prefix-block hash ids (more than 2^32 in one trace)");
+void WorkloadAssembler::set_last_segments(const std::vector<PromptSegment>& segments) {
+    LLMSIM_ASSERT(!workload_.requests.empty(), "set_last_segments before add");
+    // Offsets are uint32 to keep RequestSpec small; a trace past that is far beyond what a run can hold anyway.
+    if (workload_.segments.size() + segments.size() > std::numeric_limits<uint32_t>::max()) {
+        throw InputError(path_, "too many prompt segments (more than 2^32 in one trace)");
     }
     auto& r = workload_.requests.back();
-    r.hash_offset = static_cast<uint32_t>(workload_.hash_ids.size());
-    r.hash_count = static_cast<uint32_t>(hashes.size());
-    workload_.hash_ids.insert(workload_.hash_ids.end(), hashes.begin(), hashes.end());
+    int64_t tokens = 0;
+    for (const PromptSegment& s : segments) {
+        LLMSIM_ASSERT(s.id != 0 && s.tokens > 0, "prompt segments need a nonzero id and at least one token");
+        tokens += s.tokens;
+    }
+    LLMSIM_ASSERT(tokens <= r.prompt_tokens, "prompt segments longer than the prompt");
+    r.segment_offset = static_cast<uint32_t>(workload_.segments.size());
+    r.segment_count = static_cast<uint32_t>(segments.size());
+    workload_.segments.insert(workload_.segments.end(), segments.begin(), segments.end());
 }
 
 Workload WorkloadAssembler::finish() {

@@ -69,9 +69,8 @@ class WorkloadAssembler {
     // ignored for lengths-only formats. A zero prompt is an InputError; a zero output is clamped to 1 and counted.
     void add(int64_t arrival_ns, int64_t prompt_tokens, const std::string& prompt_where, int64_t output_tokens,
              const std::string& output_where);
-    // Prefix-block hashes of the request added last.
-    void set_last_hashes(const std::vector<uint64_t>& hashes);
-    void set_hash_block_tokens(int32_t tokens) { workload_.hash_block_tokens = tokens; }
+    // Prompt content runs of the request added last (ids nonzero, tokens positive, summing to at most its prompt).
+    void set_last_segments(const std::vector<PromptSegment>& segments);
     void note(std::string text) { workload_.notes.push_back(std::move(text)); }
     [[nodiscard]] size_t size() const { return workload_.requests.size(); }
 

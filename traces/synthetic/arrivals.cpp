@@ -55,7 +55,7 @@ double parse_qps(std::string_view text) {
     return *v;
 }
 
-std::vector<int64_t> generate_arrivals(const ArrivalProcess& process, double qps, int64_t count, sim::Rng& rng) {
+std::vector<int64_t> generate_arrivals(const ArrivalProcess& process, double qps, int64_t count, Rng& rng) {
     validate_qps(qps);
     LLMSIM_ASSERT(count >= 0, "negative request count");
     std::vector<int64_t> out(static_cast<size_t>(count), 0);

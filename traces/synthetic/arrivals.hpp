@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/engine/rng.hpp"
+#include "common/rng.hpp"
 
 namespace llmsim::traces {
 
@@ -27,6 +27,6 @@ void validate_qps(double qps);
 
 // `count` arrival times in ns, non-decreasing, the first at t=0. Gaps have mean 1/qps s: exponential (poisson),
 // gamma with shape 1/CV^2 (gamma:CV), or exactly 1/qps (uniform). qps = +inf puts every request at t=0.
-std::vector<int64_t> generate_arrivals(const ArrivalProcess& process, double qps, int64_t count, sim::Rng& rng);
+std::vector<int64_t> generate_arrivals(const ArrivalProcess& process, double qps, int64_t count, Rng& rng);
 
 }  // namespace llmsim::traces

@@ -84,7 +84,7 @@ LengthSampler::LengthSampler(const LengthSpec& spec) : spec_(spec) {
     }
 }
 
-std::pair<int32_t, int32_t> LengthSampler::sample(sim::Rng& rng) const {
+std::pair<int32_t, int32_t> LengthSampler::sample(Rng& rng) const {
     switch (spec_.kind) {
         case LengthKind::fixed:
             return {spec_.prompt_tokens, spec_.output_tokens};

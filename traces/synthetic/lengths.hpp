@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/engine/rng.hpp"
+#include "common/rng.hpp"
 
 namespace llmsim::traces {
 
@@ -31,7 +31,7 @@ class LengthSampler {
     // trace:PATH reads the trace now (any format, auto-detected; timestamps ignored).
     explicit LengthSampler(const LengthSpec& spec);
     // One (prompt, output) pair, both >= 1. trace: uniform with replacement over the trace's rows.
-    std::pair<int32_t, int32_t> sample(sim::Rng& rng) const;
+    std::pair<int32_t, int32_t> sample(Rng& rng) const;
     [[nodiscard]] const LengthSpec& spec() const { return spec_; }
     // The built-in workload behind a builtin:NAME spec, nullptr otherwise.
     [[nodiscard]] const BuiltinWorkload* builtin() const { return builtin_; }

@@ -78,10 +78,18 @@ TEST_CASE("traces: JSONL errors name file, line and key", "[traces]") {
     check_positioned(mm, missing, 2, "output_length");
 
     const auto hashes = dir.write(
-        "h.jsonl", ok + "\n" + R"({"timestamp": 5, "input_length": 3, "output_length": 1, "hash_ids": [1, -2]})");
+        "h.jsonl", ok + "\n" + R"({"timestamp": 5, "input_length": 600, "output_length": 1, "hash_ids": [1, -2]})");
     const std::string mh = read_error(hashes);
     check_positioned(mh, hashes, 2, "-2");
     CHECK(mh.find("hash_ids") != std::string::npos);
+
+    // Mooncake hash ids are one per 512-token block: a row whose count disagrees with its length is corrupt.
+    const auto counts = dir.write(
+        "c.jsonl", ok + "\n" + R"({"timestamp": 5, "input_length": 1025, "output_length": 1, "hash_ids": [1, 2]})");
+    const std::string mc = read_error(counts);
+    check_positioned(mc, counts, 2, "hash_ids");
+    CHECK(mc.find("got 2 ids for input_length 1025") != std::string::npos);
+    CHECK(mc.find("ceil(1025/512) = 3") != std::string::npos);
 
     const auto broken = dir.write("broken.jsonl", ok + "\n" + R"({"timestamp": 5, "input_length": 3,)");
     const std::string mb = read_error(broken, "mooncake");

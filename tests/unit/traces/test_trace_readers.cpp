@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <initializer_list>
+#include <utility>
 
 #include "common/error.hpp"
 #include "tests/support/test_support.hpp"
@@ -77,37 +79,49 @@ TEST_CASE("traces: azure reader makes arrivals relative to the first row", "[tra
     CHECK(w.requests[1].arrival_ns == 4'314'579'000);
     CHECK(w.requests[2].arrival_ns == 60'000'000'000);
     CHECK(w.requests[2].output_tokens == 1);
-    CHECK(w.hash_ids.empty());
+    CHECK(w.segments.empty());
 }
 
-TEST_CASE("traces: mooncake reader pools hash ids and converts milliseconds", "[traces]") {
+TEST_CASE("traces: mooncake reader turns hash ids into 512-token segments and converts milliseconds", "[traces]") {
     TempDir dir;
     const auto path =
         dir.write("m.jsonl", R"({"timestamp": 0, "input_length": 1000, "output_length": 5, "hash_ids": [0, 1]})"
                              "\n"
                              R"({"timestamp": 2500, "input_length": 600, "output_length": 7, "hash_ids": [0, 2]})"
                              "\n"
-                             R"({"timestamp": 1000.5, "input_length": 10, "output_length": 0, "hash_ids": []})"
+                             R"({"timestamp": 1000.5, "input_length": 10, "output_length": 0, "hash_ids": [7]})"
                              "\n"
                              R"({"timestamp": 3000, "input_length": 513, "output_length": 1})"
                              "\n");
     const Workload w = read_trace(path, "auto");
     CHECK(w.source == "mooncake:" + path);
-    CHECK(w.hash_block_tokens == 512);
     REQUIRE(w.requests.size() == 4);
-    CHECK(w.hash_ids == std::vector<uint64_t>{0, 1, 0, 2});
-    // Sorted: 0 ms, 1000.5 ms, 2500 ms, 3000 ms; hash ranges travel with their request.
-    CHECK(w.requests[0].hash_offset == 0);
-    CHECK(w.requests[0].hash_count == 2);
+    // Segment id = hash id + 1 (0 is reserved for unique content); the last block holds the remainder.
+    REQUIRE(w.segments.size() == 5);
+    const auto seg = [&](const RequestSpec& r, uint32_t i) { return w.segments[r.segment_offset + i]; };
+    // Sorted: 0 ms, 1000.5 ms, 2500 ms, 3000 ms; segment ranges travel with their request.
+    REQUIRE(w.requests[0].segment_count == 2);
+    CHECK(seg(w.requests[0], 0).id == 1);
+    CHECK(seg(w.requests[0], 0).tokens == 512);
+    CHECK(seg(w.requests[0], 1).id == 2);
+    CHECK(seg(w.requests[0], 1).tokens == 488);
     CHECK(w.requests[1].arrival_ns == 1'000'500'000);
-    CHECK(w.requests[1].hash_count == 0);
+    REQUIRE(w.requests[1].segment_count == 1);
+    CHECK(seg(w.requests[1], 0).id == 8);
+    CHECK(seg(w.requests[1], 0).tokens == 10);
     CHECK(w.requests[1].output_tokens == 1);
     CHECK(w.requests[2].arrival_ns == 2'500'000'000);
     CHECK(w.requests[2].prompt_tokens == 600);
-    CHECK(w.requests[2].hash_offset == 2);
-    CHECK(w.requests[2].hash_count == 2);
-    CHECK(w.hash_ids[w.requests[2].hash_offset + 1] == 2);
-    CHECK(w.requests[3].hash_count == 0);
+    REQUIRE(w.requests[2].segment_count == 2);
+    CHECK(seg(w.requests[2], 0).id == seg(w.requests[0], 0).id);  // shared first block
+    CHECK(seg(w.requests[2], 1).id == 3);
+    CHECK(seg(w.requests[2], 1).tokens == 88);
+    CHECK(w.requests[3].segment_count == 0);  // no hash_ids: the whole prompt is unique
+    for (const auto& r : w.requests) {
+        CHECK(r.after == -1);
+        CHECK(r.stage == -1);
+        CHECK(r.output_segment == 0);
+    }
 }
 
 TEST_CASE("traces: splitwise reader uses seconds, token_size, and expands batches", "[traces]") {
@@ -172,13 +186,12 @@ TEST_CASE("traces: burstgpt reader skips failed rows and says so", "[traces]") {
     CHECK(w.notes[0].find("skipped 1 of 4 rows") != std::string::npos);
 }
 
-TEST_CASE("traces: llmservingsim reader reads ns arrivals and ignores token ids", "[traces]") {
+TEST_CASE("traces: llmservingsim reader reads ns arrivals", "[traces]") {
     TempDir dir;
-    const auto path =
-        dir.write("l.jsonl", R"({"input_toks":10,"output_toks":70,"arrival_time_ns":46926808,"input_tok_ids":[1,2]})"
-                             "\n"
-                             R"({"input_toks":22,"output_toks":104,"arrival_time_ns":347938952})"
-                             "\n");
+    const auto path = dir.write("l.jsonl", R"({"input_toks":10,"output_toks":70,"arrival_time_ns":46926808})"
+                                           "\n"
+                                           R"({"input_toks":22,"output_toks":104,"arrival_time_ns":347938952})"
+                                           "\n");
     const Workload w = read_trace(path);
     CHECK(w.source == "llmservingsim:" + path);
     REQUIRE(w.requests.size() == 2);
@@ -186,11 +199,73 @@ TEST_CASE("traces: llmservingsim reader reads ns arrivals and ignores token ids"
     CHECK(w.requests[0].prompt_tokens == 10);
     CHECK(w.requests[0].output_tokens == 70);
     CHECK(w.requests[1].arrival_ns == 347938952 - 46926808);
-    CHECK(w.hash_ids.empty());
+    CHECK(w.segments.empty());
 
     const auto agentic = dir.write("ag.jsonl", R"({"session_id":"s","arrival_time_ns":0,"sub_requests":[]})"
                                                "\n");
     check_positioned(test::error_message<InputError>([&] { (void)read_trace(agentic); }), agentic, 1, "sub_requests");
+}
+
+namespace {
+
+// A JSON array of consecutive token ids, one run per {first, count} pair.
+std::string token_ids(std::initializer_list<std::pair<int, int>> runs) {
+    std::string out;
+    for (const auto& [first, count] : runs) {
+        for (int i = 0; i < count; ++i) {
+            if (!out.empty()) out += ',';
+            out += std::to_string(first + i);
+        }
+    }
+    return "[" + out + "]";
+}
+
+std::string llmservingsim_row(int64_t arrival_ns, const std::string& ids, int count) {
+    return R"({"input_toks":)" + std::to_string(count) + R"(,"output_toks":3,"arrival_time_ns":)" +
+           std::to_string(arrival_ns) + R"(,"input_tok_ids":)" + ids + "}\n";
+}
+
+}  // namespace
+
+TEST_CASE("traces: llmservingsim token ids become chained 16-token segments", "[traces]") {
+    TempDir dir;
+    // a: tokens 0..39; b: tokens 0..31 then 100..107 (same first two segments); c: 1000..1015 then 16..31 (same
+    // second window as a, different prefix).
+    const auto path = dir.write("t.jsonl", llmservingsim_row(0, token_ids({{0, 40}}), 40) +
+                                               llmservingsim_row(1, token_ids({{0, 32}, {100, 8}}), 40) +
+                                               llmservingsim_row(2, token_ids({{1000, 16}, {16, 16}}), 32));
+    const Workload w = read_trace(path, "llmservingsim");
+    REQUIRE(w.requests.size() == 3);
+    const auto& a = w.requests[0];
+    const auto& b = w.requests[1];
+    const auto& c = w.requests[2];
+    REQUIRE(a.segment_count == 3);
+    REQUIRE(b.segment_count == 3);
+    REQUIRE(c.segment_count == 2);
+    const auto seg = [&](const RequestSpec& r, uint32_t i) { return w.segments[r.segment_offset + i]; };
+    CHECK(seg(a, 0).tokens == 16);
+    CHECK(seg(a, 1).tokens == 16);
+    CHECK(seg(a, 2).tokens == 8);  // the last segment holds the remainder
+    CHECK(seg(b, 0).id == seg(a, 0).id);
+    CHECK(seg(b, 1).id == seg(a, 1).id);
+    CHECK(seg(b, 2).id != seg(a, 2).id);
+    CHECK(seg(c, 0).id != seg(a, 0).id);
+    CHECK(seg(c, 1).id != seg(a, 1).id);  // same 16 tokens, different prefix: chained ids differ
+    for (const auto& s : w.segments)
+        CHECK(s.id != 0);
+
+    // The id list must cover the prompt exactly.
+    const auto bad = dir.write("bad.jsonl", llmservingsim_row(0, token_ids({{0, 4}}), 4) +
+                                                R"({"input_toks":5,"output_toks":3,"arrival_time_ns":9,)"
+                                                R"("input_tok_ids":[1,2,3]})"
+                                                "\n");
+    const std::string m = test::error_message<InputError>([&] { (void)read_trace(bad); });
+    check_positioned(m, bad, 2, "input_tok_ids");
+    CHECK(m.find("got 3 token ids for input_toks 5") != std::string::npos);
+    const auto neg = dir.write("neg.jsonl", R"({"input_toks":2,"output_toks":3,"arrival_time_ns":9,)"
+                                            R"("input_tok_ids":[1,-7]})"
+                                            "\n");
+    check_positioned(test::error_message<InputError>([&] { (void)read_trace(neg); }), neg, 1, "-7");
 }
 
 TEST_CASE("traces: format registry lists, validates and detects", "[traces]") {

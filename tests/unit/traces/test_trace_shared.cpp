@@ -71,10 +71,14 @@ TEST_CASE("traces: mooncake hash-id reuse matches the README and reads fast", "[
     const Workload w = read_trace(*path, "mooncake");
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     CHECK(seconds < 1.0);
-    CHECK(w.hash_block_tokens == 512);
     const TraceStats st = compute_trace_stats(w);
     CHECK(st.repeated_hash_fraction == Approx(0.366).margin(0.001));
-    // Every request's hash blocks cover its prompt: ceil(input_length / 512) ids.
-    for (const auto& r : w.requests)
-        REQUIRE(r.hash_count == static_cast<uint32_t>((r.prompt_tokens + 511) / 512));
+    // Every request's segments (one per 512-token hash block) cover its prompt exactly.
+    for (const auto& r : w.requests) {
+        REQUIRE(r.segment_count == static_cast<uint32_t>((r.prompt_tokens + 511) / 512));
+        int64_t tokens = 0;
+        for (uint32_t i = 0; i < r.segment_count; ++i)
+            tokens += w.segments[r.segment_offset + i].tokens;
+        REQUIRE(tokens == r.prompt_tokens);
+    }
 }

@@ -8,7 +8,7 @@
 #include <numeric>
 
 #include "common/error.hpp"
-#include "sim/engine/rng.hpp"
+#include "common/rng.hpp"
 #include "tests/support/test_support.hpp"
 #include "tests/unit/traces/trace_test_util.hpp"
 #include "traces/builtin_workloads.hpp"
@@ -78,7 +78,7 @@ TEST_CASE("traces: arrival text parses and bad text names --arrival", "[traces]"
 }
 
 TEST_CASE("traces: poisson and gamma arrivals have the requested rate and CV", "[traces]") {
-    sim::Rng rng(11);
+    Rng rng(11);
     const auto poisson = generate_arrivals(parse_arrival("poisson"), 4.0, 200'000, rng);
     REQUIRE(poisson.size() == 200'000);
     CHECK(poisson.front() == 0);
@@ -98,7 +98,7 @@ TEST_CASE("traces: poisson and gamma arrivals have the requested rate and CV", "
 }
 
 TEST_CASE("traces: uniform arrivals are exactly evenly spaced and inf puts all at zero", "[traces]") {
-    sim::Rng rng(1);
+    Rng rng(1);
     const auto u = generate_arrivals(parse_arrival("uniform"), 4.0, 9, rng);
     for (size_t i = 0; i < u.size(); ++i)
         CHECK(u[i] == static_cast<int64_t>(i) * 250'000'000);
@@ -162,7 +162,7 @@ TEST_CASE("traces: built-in workloads are shipped with attribution and sane stat
 
 TEST_CASE("traces: built-in sampler reproduces the shipped marginals and correlation", "[traces]") {
     for (const auto& w : builtin_workloads()) {
-        sim::Rng rng(2024);
+        Rng rng(2024);
         const int n = 100'000;
         std::vector<double> prompt, output;
         for (int i = 0; i < n; ++i) {
@@ -214,7 +214,7 @@ TEST_CASE("traces: derived statistics round-trip through the built-in parser", "
     Workload w;
     w.has_timestamps = true;
     w.source = "test";
-    sim::Rng rng(5);
+    Rng rng(5);
     int64_t t = 0;
     for (int i = 0; i < 5000; ++i) {
         t += static_cast<int64_t>(rng.exponential(2.0) * 1e9);
@@ -372,7 +372,7 @@ TEST_CASE("traces: builder samples lengths from fixed values and from traces", "
         return r.prompt_tokens == 11;
     });
     CHECK(elevens == Approx(1000).margin(100));
-    CHECK(w.hash_ids.empty());
+    CHECK(w.segments.empty());
 
     // A timestamped builtin supplies the rate; a lengths-only builtin does not.
     o = {};

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace llmsim::sim {
+namespace llmsim {
 
 class Rng {
   public:
@@ -35,4 +35,4 @@ class RngStreams {
     uint64_t seed_;
 };
 
-}  // namespace llmsim::sim
+}  // namespace llmsim

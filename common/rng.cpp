@@ -1,10 +1,10 @@
-#include "sim/engine/rng.hpp"
+#include "common/rng.hpp"
 
 #include <cmath>
 
 #include "common/error.hpp"
 
-namespace llmsim::sim {
+namespace llmsim {
 namespace {
 
 uint64_t splitmix64(uint64_t& x) {
@@ -120,4 +120,4 @@ Rng RngStreams::stream(std::string_view name) const {
     return Rng(splitmix64(mixed));
 }
 
-}  // namespace llmsim::sim
+}  // namespace llmsim
