@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "common/nearest.hpp"
 #include "common/strings.hpp"
+#include "sim/serving/serving_defaults.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -28,38 +29,52 @@ const SettingInfo* find_setting(const std::string& key) {
 }  // namespace
 
 const std::vector<SettingInfo>& run_settings() {
+    namespace d = sim::defaults;
     static const std::vector<SettingInfo> settings = {
-        {"model", SettingKind::text, "model preset id or path to a Hugging Face config.json"},
-        {"hardware", SettingKind::text, "hardware preset id/alias or path to a profile JSON"},
-        {"dtype", SettingKind::text, "fp16 | bf16 | fp8 (weights, GEMMs and KV cache) | int8 | int4 (weight-only)"},
+        {"model", SettingKind::text, "model preset id or path to a Hugging Face config.json", "llama-2-7b"},
+        {"hardware", SettingKind::text, "hardware preset id/alias or path to a profile JSON", "a100-sxm-80gb"},
+        {"dtype", SettingKind::text, "fp16 | bf16 | fp8 (weights, GEMMs and KV cache) | int8 | int4 (weight-only)",
+         "fp16"},
         {"kv-dtype", SettingKind::text, "KV-cache dtype (default: follows --dtype)"},
-        {"tp", SettingKind::integer, "tensor parallel degree per replica"},
-        {"pp", SettingKind::integer, "pipeline stages per replica"},
-        {"ep", SettingKind::integer, "expert parallel degree (MoE models)"},
-        {"replicas", SettingKind::integer, "number of replicas"},
-        {"router", SettingKind::text, "round-robin | least-outstanding | least-tokens"},
-        {"scheduler", SettingKind::text, "vllm | sarathi | orca | static"},
-        {"max-batch", SettingKind::integer, "max sequences per iteration (vLLM max_num_seqs)"},
-        {"max-batch-tokens", SettingKind::integer, "max tokens per iteration (vLLM max_num_batched_tokens)"},
-        {"chunk-size", SettingKind::integer, "Sarathi token budget per iteration"},
+        {"tp", SettingKind::integer, "tensor parallel degree per replica", 1},
+        {"pp", SettingKind::integer, "pipeline stages per replica", 1},
+        {"ep", SettingKind::integer, "expert parallel degree (MoE models)", 1},
+        {"replicas", SettingKind::integer, "number of replicas", 1},
+        {"router", SettingKind::text, "round-robin | least-outstanding | least-tokens | prefix-aware[:k=v,...]",
+         "round-robin"},
+        {"scheduler", SettingKind::text, "vllm | sarathi | orca | static", "sarathi"},
+        {"max-batch", SettingKind::integer, "max sequences per iteration (vLLM max_num_seqs)", d::max_batch_seqs},
+        {"max-batch-tokens", SettingKind::integer, "max tokens per iteration (vLLM max_num_batched_tokens)",
+         d::max_batch_tokens},
+        {"chunk-size", SettingKind::integer, "Sarathi token budget per iteration", d::chunk_size},
         {"max-model-len", SettingKind::integer, "max prompt+output tokens per request (default: model context)"},
-        {"gpu-memory-utilization", SettingKind::number, "fraction of device memory for weights, activations and KV"},
-        {"block-size", SettingKind::integer, "KV-cache block size in tokens"},
+        {"gpu-memory-utilization", SettingKind::number, "fraction of device memory for weights, activations and KV",
+         d::gpu_memory_utilization},
+        {"block-size", SettingKind::integer, "KV-cache block size in tokens", d::block_tokens},
+        {"prefix-cache", SettingKind::text, "on | off: automatic prefix caching (hashed, shared, LRU-reused KV blocks)",
+         "off"},
+        {"kv-tiers", SettingKind::text,
+         "KV tiers below HBM for evicted prefix blocks and swap space, fastest first, per replica: "
+         "NAME=CAPACITY@BANDWIDTH,... e.g. dram=512GiB@64GB/s,ssd=4TB@7GB/s"},
+        {"kv-tier-load", SettingKind::text,
+         "serial | layerwise: lower-tier hits load before the prefill, or overlap it layer by layer", "serial"},
+        {"preemption", SettingKind::text, "recompute | swap, optionally :victim=newest|most-kv", "recompute"},
         {"framework-overhead", SettingKind::text,
          "host overhead per iteration: none | vllm-v0 | cpp | FIXED_US[:PER_SEQ_US] (default by scheduler)"},
         {"trace", SettingKind::text, "workload trace file (arrivals replayed when it has timestamps)"},
         {"trace-format", SettingKind::text,
-         "auto | vidur | azure | mooncake | splitwise | sharegpt-stats | burstgpt | llmservingsim"},
+         "auto | vidur | azure | mooncake | splitwise | sharegpt-stats | burstgpt | llmservingsim", "auto"},
         {"num-requests", SettingKind::integer, "number of requests (synthetic default 1000)"},
         {"qps", SettingKind::qps, "arrival rate in requests/s, or inf (all at t=0)"},
         {"arrival", SettingKind::text, "poisson | gamma:CV | uniform"},
         {"lengths", SettingKind::text, "fixed:IN:OUT | trace:PATH | builtin:NAME (default builtin:azure-conv-2023)"},
         {"slo-ttft-ms", SettingKind::number, "TTFT target for SLO attainment"},
         {"slo-tpot-ms", SettingKind::number, "TPOT target for SLO attainment"},
-        {"seed", SettingKind::integer, "random seed"},
+        {"seed", SettingKind::integer, "random seed", 0},
         {"out", SettingKind::text, "output directory (summary.json, requests.csv, config.resolved.json)"},
-        {"chrome-trace", SettingKind::flag, "also write trace.json (Chrome/Perfetto timeline of batches) to --out"},
-        {"json", SettingKind::flag, "print exactly one JSON object on stdout"},
+        {"chrome-trace", SettingKind::flag, "also write trace.json (Chrome/Perfetto timeline of batches) to --out",
+         false},
+        {"json", SettingKind::flag, "print exactly one JSON object on stdout", false},
     };
     return settings;
 }
@@ -119,24 +134,10 @@ void RunConfig::set_from_text(const std::string& key, const std::string& text, c
 }
 
 void RunConfig::resolve() {
-    values_ = {{"model", "llama-2-7b"},
-               {"hardware", "a100-sxm-80gb"},
-               {"dtype", "fp16"},
-               {"tp", 1},
-               {"pp", 1},
-               {"ep", 1},
-               {"replicas", 1},
-               {"router", "round-robin"},
-               {"scheduler", "sarathi"},
-               {"max-batch", 256},
-               {"max-batch-tokens", 8192},
-               {"chunk-size", 512},
-               {"gpu-memory-utilization", 0.9},
-               {"block-size", 16},
-               {"trace-format", "auto"},
-               {"seed", 0},
-               {"chrome-trace", false},
-               {"json", false}};
+    values_.clear();
+    for (const auto& s : run_settings()) {
+        if (!s.default_value.is_null()) values_[s.key] = s.default_value;
+    }
     for (const auto& [k, v] : values_)
         where_[k] = "default";
     if (!config_path_.empty()) {

@@ -22,6 +22,7 @@ struct SettingInfo {
     std::string key;  // canonical name, as the flag without dashes: "max-batch"
     SettingKind kind;
     std::string help;
+    Json default_value = nullptr;  // the one statement of the default (null: none, or derived from other settings)
 };
 
 const std::vector<SettingInfo>& run_settings();

@@ -3,10 +3,13 @@
 #include <cmath>
 
 #include "common/error.hpp"
+#include "common/units.hpp"
 #include "hardware/catalogue.hpp"
 #include "models/presets.hpp"
+#include "hardware/memory_tier.hpp"
+#include "policies/preemption/preemption.hpp"
 #include "policies/router/router.hpp"
-#include "policies/scheduler/scheduler.hpp"
+#include "policies/scheduler/scheduler_registry.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -15,6 +18,57 @@ int64_t positive(const RunConfig& cfg, const std::string& key) {
     const int64_t v = cfg.integer(key);
     if (v < 1) throw UsageError(cfg.where(key), "must be >= 1, got " + std::to_string(v));
     return v;
+}
+
+bool on_off(const RunConfig& cfg, const std::string& key) {
+    const std::string v = cfg.text(key);
+    if (v != "on" && v != "off") throw UsageError(cfg.where(key), "expected on or off, got '" + v + "'");
+    return v == "on";
+}
+
+// Prefix caching, KV tiers and the host link that swaps and tier loads use.
+void set_kv_options(const RunConfig& cfg, ServingSetup& s, int32_t gpus_per_replica) {
+    auto& c = s.cluster;
+    c.prefix_caching = on_off(cfg, "prefix-cache");
+    c.kv_block_bytes = s.kv.kv_bytes_per_token_per_gpu * c.block_tokens;
+    c.host_link_bytes_per_s = s.device.host.bandwidth_bytes_per_s;
+    const std::string load = cfg.text("kv-tier-load");
+    if (load != "serial" && load != "layerwise") {
+        throw UsageError(cfg.where("kv-tier-load"), "expected serial or layerwise, got '" + load + "'");
+    }
+    const bool swap = policies::preemption_registry().parse(cfg.text("preemption"), cfg.where("preemption")).name() ==
+                      "swap";
+    if (swap && c.host_link_bytes_per_s <= 0 && !cfg.has("kv-tiers")) {
+        throw UsageError(cfg.where("preemption"), "swap needs a host link: the device profile has no host bandwidth "
+                                                  "and no --kv-tiers was given");
+    }
+    if (!cfg.has("kv-tiers")) {
+        if (load == "layerwise") throw UsageError(cfg.where("kv-tier-load"), "has no effect without --kv-tiers");
+        return;
+    }
+    if (!c.prefix_caching && !swap) {
+        throw UsageError(cfg.where("kv-tiers"), "tiers hold evicted prefix blocks and swapped KV: they need "
+                                                "--prefix-cache on or --preemption swap");
+    }
+    c.layerwise_kv_load = load == "layerwise";
+    // A tier's capacity is per replica; each GPU moves its own shard over its own host link, so a block costs its
+    // per-GPU bytes at the tier's bandwidth, capped by the device's host link.
+    const double block_bytes_per_replica = c.kv_block_bytes * gpus_per_replica;
+    for (const auto& t : hardware::parse_memory_tiers(cfg.text("kv-tiers"), cfg.where("kv-tiers"), sim::kMaxKvTiers)) {
+        sim::KvTier tier;
+        tier.name = t.name;
+        tier.capacity_blocks = static_cast<int64_t>(std::floor(t.capacity_bytes / block_bytes_per_replica));
+        if (tier.capacity_blocks < 1) {
+            throw UsageError(cfg.where("kv-tiers"),
+                             "tier '" + t.name + "' (" + units::format_bytes(t.capacity_bytes) +
+                                 ") is smaller than one KV block (" + units::format_bytes(block_bytes_per_replica) +
+                                 " per replica)");
+        }
+        tier.bandwidth_bytes_per_s = c.host_link_bytes_per_s > 0
+                                         ? std::min(t.bandwidth_bytes_per_s, c.host_link_bytes_per_s)
+                                         : t.bandwidth_bytes_per_s;
+        c.kv_tiers.push_back(tier);
+    }
 }
 
 }  // namespace
@@ -34,8 +88,9 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     par.ep = static_cast<int32_t>(positive(cfg, "ep"));
 
     const std::string scheduler = cfg.text("scheduler");
-    (void)policies::make_scheduler(scheduler, {}, cfg.where("scheduler"));  // validates the name early
+    (void)policies::scheduler_registry().get(scheduler, cfg.where("scheduler"));  // validates the names early
     (void)policies::make_router(cfg.text("router"), cfg.where("router"));
+    (void)policies::make_preemption(cfg.text("preemption"), cfg.where("preemption"));
     cfg.set_default("framework-overhead", cpu_device ? "none" : scheduler == "static" ? "cpp" : "vllm-v0");
     cfg.set_default("max-model-len", model.max_position);
 
@@ -43,7 +98,7 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     const sim::FrameworkOverhead overhead =
         sim::parse_framework_overhead(cfg.text("framework-overhead"), cfg.where("framework-overhead"));
 
-    policies::SchedulerLimits limits;
+    sim::SchedulerLimits limits;
     limits.max_batch_seqs = static_cast<int32_t>(positive(cfg, "max-batch"));
     limits.max_batch_tokens = positive(cfg, "max-batch-tokens");
     limits.chunk_size = positive(cfg, "chunk-size");
@@ -58,6 +113,8 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     s.cluster.limits = limits;
     s.cluster.kv_blocks_per_replica = s.kv.blocks;
     s.cluster.block_tokens = static_cast<int32_t>(cfg.integer("block-size"));
+    s.cluster.preemption = cfg.text("preemption");
+    set_kv_options(cfg, s, par.gpus());
 
     s.cost = std::make_unique<sim::ForwardCost>(std::move(deployment), hardware::CostModel(s.device), overhead);
 

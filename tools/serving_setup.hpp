@@ -5,7 +5,7 @@
 
 #include "hardware/device_spec.hpp"
 #include "sim/cost/forward_cost.hpp"
-#include "sim/serving/cluster.hpp"
+#include "policies/cluster_spec.hpp"
 #include "sim/serving/kv_capacity.hpp"
 #include "sim/serving/metrics.hpp"
 #include "tools/run_config.hpp"
@@ -16,7 +16,7 @@ namespace llmsim::tools {
 struct ServingSetup {
     hardware::DeviceSpec device;
     std::unique_ptr<sim::ForwardCost> cost;
-    sim::ClusterConfig cluster;
+    policies::ClusterSpec cluster;
     sim::KvCapacity kv;
     sim::SloTargets slo;
     traces::WorkloadOptions workload;

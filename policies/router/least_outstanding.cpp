@@ -1,23 +1,19 @@
-// Least outstanding requests (join-the-shortest-queue); ties go to the lowest replica index.
+// Fewest outstanding requests (ties: lowest index), as most load balancers in front of vLLM do.
 #include "policies/router/router.hpp"
 
 namespace llmsim::policies {
 namespace {
 
-class LeastOutstandingRouter final : public Router {
+class LeastOutstandingRouter final : public sim::Router {
   public:
-    int32_t route(const std::vector<ReplicaLoad>& replicas) override {
-        int32_t best = 0;
-        for (int32_t i = 1; i < static_cast<int32_t>(replicas.size()); ++i) {
-            if (replicas[i].outstanding_requests < replicas[best].outstanding_requests) best = i;
-        }
-        return best;
+    sim::Route route(const sim::RequestState& /*r*/, const sim::ClusterView& cluster) override {
+        return least_loaded(cluster, [](const sim::ReplicaLoad& l) { return l.outstanding_requests; });
     }
 };
 
 }  // namespace
 
-std::unique_ptr<Router> make_least_outstanding_router() {
+std::unique_ptr<sim::Router> make_least_outstanding_router(const PolicySpec& /*spec*/) {
     return std::make_unique<LeastOutstandingRouter>();
 }
 

@@ -4,20 +4,16 @@
 namespace llmsim::policies {
 namespace {
 
-class LeastTokensRouter final : public Router {
+class LeastTokensRouter final : public sim::Router {
   public:
-    int32_t route(const std::vector<ReplicaLoad>& replicas) override {
-        int32_t best = 0;
-        for (int32_t i = 1; i < static_cast<int32_t>(replicas.size()); ++i) {
-            if (replicas[i].outstanding_tokens < replicas[best].outstanding_tokens) best = i;
-        }
-        return best;
+    sim::Route route(const sim::RequestState& /*r*/, const sim::ClusterView& cluster) override {
+        return least_loaded(cluster, [](const sim::ReplicaLoad& l) { return l.outstanding_tokens; });
     }
 };
 
 }  // namespace
 
-std::unique_ptr<Router> make_least_tokens_router() {
+std::unique_ptr<sim::Router> make_least_tokens_router(const PolicySpec& /*spec*/) {
     return std::make_unique<LeastTokensRouter>();
 }
 

@@ -3,41 +3,39 @@
 // as in sarathi-serve. vLLM v1's default scheduler behaves like this with a budget of 8192 tokens.
 #include <algorithm>
 
-#include "policies/scheduler/scheduler.hpp"
+#include "policies/scheduler/scheduler_registry.hpp"
 
 namespace llmsim::policies {
 namespace {
+
+using namespace llmsim::sim;
 
 class SarathiScheduler final : public Scheduler {
   public:
     using Scheduler::Scheduler;
 
-    void schedule(sim::Batch& batch, SchedulerContext& ctx) override {
+    void schedule(Batch& batch, SchedulerContext& ctx) override {
         compact_running();
         auto& kv = ctx.kv();
+        // 0. Swapped-out requests come back first (vLLM), while their KV fits.
+        if (!swapped_.empty()) resume_swapped(ctx, watermark_blocks(kv));
         int64_t budget = limits_.chunk_size;
         int64_t seqs = 0;
         // 1. Decodes of running requests, oldest first.
         for (size_t i = 0; i < running_.size() && budget > 0; ++i) {
-            sim::RequestState& r = *running_[i];
-            if (r.in_flight || r.phase != sim::RequestPhase::running || !r.prefill_done()) continue;
+            RequestState& r = *running_[i];
+            if (r.in_flight || r.phase() != sim::RequestPhase::running || !r.prefill_done()) continue;
             if (seqs >= limits_.max_batch_seqs) break;
             const int64_t cached = r.kv_tokens();
-            bool ok = reserve_tokens(r, cached + 1, kv);
-            while (!ok) {
-                sim::RequestState* victim = preempt_newest(ctx);
-                if (victim == nullptr || victim == &r) break;
-                ok = reserve_tokens(r, cached + 1, kv);
-            }
-            if (!ok) break;
+            if (!reserve_or_preempt(r, cached + 1, ctx)) break;
             batch.add_decode(r, cached);
             --budget;
             ++seqs;
         }
         // 2. Chunks of prefills already under way.
         for (size_t i = 0; i < running_.size() && budget > 0; ++i) {
-            sim::RequestState& r = *running_[i];
-            if (r.in_flight || r.phase != sim::RequestPhase::running || r.prefill_done()) continue;
+            RequestState& r = *running_[i];
+            if (r.in_flight || r.phase() != sim::RequestPhase::running || r.prefill_done()) continue;
             if (seqs >= limits_.max_batch_seqs) break;
             const auto chunk = static_cast<int32_t>(std::min<int64_t>(budget, r.remaining_prefill()));
             batch.add_prefill(r, chunk);
@@ -46,11 +44,9 @@ class SarathiScheduler final : public Scheduler {
         }
         // 3. New requests, while the budget, the sequence cap and the KV pool allow.
         while (!waiting_.empty() && budget > 0 && seqs < limits_.max_batch_seqs) {
-            sim::RequestState& r = *waiting_.front();
-            const int64_t blocks = kv.blocks_for(r.prefill_target) - r.kv_blocks;
-            if (kv.free_blocks() - blocks < watermark_blocks(kv)) break;
-            reserve_tokens(r, r.prefill_target, kv);
-            admit_front();
+            RequestState* admitted = try_admit_front(ctx, waiting_.front()->prefill_target, watermark_blocks(kv));
+            if (admitted == nullptr) break;
+            RequestState& r = *admitted;
             const auto chunk = static_cast<int32_t>(std::min<int64_t>(budget, r.remaining_prefill()));
             batch.add_prefill(r, chunk);
             budget -= chunk;
@@ -61,7 +57,7 @@ class SarathiScheduler final : public Scheduler {
 
 }  // namespace
 
-std::unique_ptr<Scheduler> make_sarathi_scheduler(const SchedulerLimits& limits) {
+std::unique_ptr<sim::Scheduler> make_sarathi_scheduler(const sim::SchedulerLimits& limits) {
     return std::make_unique<SarathiScheduler>(limits);
 }
 

@@ -3,47 +3,46 @@
 // --max-batch-tokens, as TensorRT-LLM bounds a pass by max_num_tokens), then decode the whole batch until every
 // member has finished; only then form the next batch. This is what static-batch benchmarks
 // (TensorRT-LLM's gptSessionBenchmark, LMDeploy's static profiler) measure.
-#include "policies/scheduler/scheduler.hpp"
+#include "policies/scheduler/scheduler_registry.hpp"
 
 namespace llmsim::policies {
 namespace {
+
+using namespace llmsim::sim;
 
 class StaticScheduler final : public Scheduler {
   public:
     using Scheduler::Scheduler;
 
-    void schedule(sim::Batch& batch, SchedulerContext& ctx) override {
+    void schedule(Batch& batch, SchedulerContext& ctx) override {
         compact_running();
-        if (running_.empty()) admit_batch(ctx.kv());
+        if (running_.empty()) admit_batch(ctx);
         // Prefill passes first, whole prompts, bounded by the token cap (a prompt longer than the cap runs alone).
         int64_t tokens = 0;
-        for (sim::RequestState* r : running_) {
+        for (RequestState* r : running_) {
             if (r->in_flight || r->prefill_done()) continue;
             if (tokens + r->remaining_prefill() > limits_.max_batch_tokens && !batch.empty()) break;
             tokens += r->remaining_prefill();
             batch.add_prefill(*r, r->remaining_prefill());
         }
         if (!batch.empty()) return;
-        for (sim::RequestState* r : running_) {
-            if (r->in_flight || r->phase != sim::RequestPhase::running) continue;
+        for (RequestState* r : running_) {
+            if (r->in_flight || r->phase() != RequestPhase::running) continue;
             batch.add_decode(*r);
         }
     }
 
   private:
-    void admit_batch(sim::KvBlockManager& kv) {
+    void admit_batch(SchedulerContext& ctx) {
         while (!waiting_.empty() && running() < limits_.max_batch_seqs) {
-            sim::RequestState& r = *waiting_.front();
-            if (!kv.can_allocate(kv.blocks_for(r.total_tokens()) - r.kv_blocks)) break;
-            reserve_tokens(r, r.total_tokens(), kv);
-            admit_front();
+            if (try_admit_front(ctx, waiting_.front()->total_tokens(), 0) == nullptr) break;
         }
     }
 };
 
 }  // namespace
 
-std::unique_ptr<Scheduler> make_static_scheduler(const SchedulerLimits& limits) {
+std::unique_ptr<sim::Scheduler> make_static_scheduler(const sim::SchedulerLimits& limits) {
     return std::make_unique<StaticScheduler>(limits);
 }
 

@@ -1,54 +1,56 @@
 // vLLM v0 scheduling: prefill-priority batches that never mix with decodes, paged KV blocks, max-num-seqs and
-// max-num-batched-tokens caps, recompute preemption of the newest request when blocks run out.
-#include "policies/scheduler/scheduler.hpp"
+// max-num-batched-tokens caps, preemption (recompute by default) of the newest request when blocks run out;
+// swapped-out requests are resumed before new prefills are admitted.
+#include "policies/scheduler/scheduler_registry.hpp"
 
 namespace llmsim::policies {
 namespace {
+
+using namespace llmsim::sim;
 
 class VllmScheduler final : public Scheduler {
   public:
     using Scheduler::Scheduler;
 
-    void schedule(sim::Batch& batch, SchedulerContext& ctx) override {
+    void schedule(Batch& batch, SchedulerContext& ctx) override {
         compact_running();
         auto& kv = ctx.kv();
-        // 1. Prefill-only batch when waiting requests can be admitted.
+        // 1. Prefill-only batch when waiting requests can be admitted (not while any request is swapped out).
         int64_t tokens = 0;
-        while (!waiting_.empty()) {
-            sim::RequestState& r = *waiting_.front();
-            const int64_t need = r.remaining_prefill();
+        while (swapped_.empty() && !waiting_.empty()) {
+            const RequestState& next = *waiting_.front();
+            const int64_t need = next.remaining_prefill();
             if (running() + 1 > limits_.max_batch_seqs) break;
             // A prompt longer than the token cap runs alone (vLLM v0 sizes the cap to the model length by default).
             if (tokens + need > limits_.max_batch_tokens && !batch.empty()) break;
-            const int64_t blocks = kv.blocks_for(r.prefill_target) - r.kv_blocks;
-            if (kv.free_blocks() - blocks < watermark_blocks(kv)) break;
-            reserve_tokens(r, r.prefill_target, kv);
-            admit_front();
-            batch.add_prefill(r, static_cast<int32_t>(need));
-            tokens += need;
+            RequestState* r = try_admit_front(ctx, next.prefill_target, watermark_blocks(kv));
+            if (r == nullptr) break;
+            const int32_t chunk = r->remaining_prefill();  // a cached prefix shortens it
+            batch.add_prefill(*r, chunk);
+            tokens += chunk;
             if (tokens >= limits_.max_batch_tokens) break;
         }
         if (!batch.empty()) return;
         // 2. Decode batch over every running request, preempting the newest when the pool runs dry.
         for (size_t i = 0; i < running_.size(); ++i) {
-            sim::RequestState& r = *running_[i];
-            if (r.in_flight || r.phase != sim::RequestPhase::running) continue;
+            RequestState& r = *running_[i];
+            if (r.in_flight || r.phase() != RequestPhase::running) continue;
             const int64_t cached = r.kv_tokens();
-            bool ok = reserve_tokens(r, cached + 1, kv);
-            while (!ok) {
-                sim::RequestState* victim = preempt_newest(ctx);
-                if (victim == nullptr || victim == &r) break;
-                ok = reserve_tokens(r, cached + 1, kv);
-            }
-            if (!ok) break;  // r itself was preempted (it was the newest) or nothing left to free
+            if (!reserve_or_preempt(r, cached + 1, ctx)) break;  // r itself was preempted, or nothing left to free
             batch.add_decode(r, cached);
         }
+        // 3. When nothing had to be preempted, swapped-out requests come back and decode in this step too.
+        if (preempted_this_step_ > 0 || swapped_.empty()) return;
+        const size_t before = running_.size();
+        resume_swapped(ctx, 0);
+        for (size_t i = before; i < running_.size(); ++i)
+            batch.add_decode(*running_[i]);
     }
 };
 
 }  // namespace
 
-std::unique_ptr<Scheduler> make_vllm_scheduler(const SchedulerLimits& limits) {
+std::unique_ptr<sim::Scheduler> make_vllm_scheduler(const sim::SchedulerLimits& limits) {
     return std::make_unique<VllmScheduler>(limits);
 }
 

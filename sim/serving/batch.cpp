@@ -8,6 +8,8 @@ void Batch::clear() {
     entries_.clear();
     const int32_t window = shape_.attention_window;
     shape_ = models::BatchShape{};
+    kv_transfer_ns_ = 0;
+    sampled_tokens_ = 0;
     shape_.attention_window = window;
 }
 
@@ -15,7 +17,8 @@ void Batch::add_prefill(RequestState& r, int32_t tokens) {
     LLMSIM_ASSERT(tokens > 0 && tokens <= r.remaining_prefill(), "prefill chunk outside the request's prompt");
     const bool samples = tokens == r.remaining_prefill();
     r.in_flight = true;  // a built batch is always dispatched
-    entries_.push_back({&r, tokens, true, samples});
+    entries_.push_back({&r, tokens, true, samples ? 1 : 0});
+    sampled_tokens_ += samples ? 1 : 0;
     shape_.add_prefill_chunk(r.prefilled, tokens, samples);
 }
 

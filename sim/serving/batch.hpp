@@ -13,7 +13,7 @@ struct BatchEntry {
     RequestState* request = nullptr;
     int32_t new_tokens = 0;  // prefill chunk length, or 1 for a decode
     bool prefill = false;
-    bool samples = false;  // this step produces an output token
+    int32_t sampled = 0;  // output tokens this step produces (0 for a prefill chunk that is not the last)
 };
 
 class Batch {
@@ -28,7 +28,8 @@ class Batch {
     void add_decode(RequestState& r, int64_t kv_tokens) {
         LLMSIM_ASSERT(r.prefill_done() && r.generated < r.output_tokens, "decode of a request that cannot decode");
         r.in_flight = true;  // a built batch is always dispatched
-        entries_.push_back({&r, 1, false, true});
+        entries_.push_back({&r, 1, false, 1});
+        sampled_tokens_ += 1;
         shape_.add_decode(kv_tokens);
     }
 
@@ -37,10 +38,18 @@ class Batch {
     [[nodiscard]] bool empty() const { return entries_.empty(); }
     [[nodiscard]] int32_t size() const { return static_cast<int32_t>(entries_.size()); }
     [[nodiscard]] int64_t tokens() const { return shape_.total_tokens(); }
+    // Output tokens the iteration produces (decodes and last prefill chunks).
+    [[nodiscard]] int64_t sampled_tokens() const { return sampled_tokens_; }
+    // Time spent moving KV for this iteration before (or, layer by layer, during) its forward pass: prefix blocks
+    // loaded from lower tiers, swap-outs and swap-ins. Set by the replica from its KV manager.
+    [[nodiscard]] int64_t kv_transfer_ns() const { return kv_transfer_ns_; }
+    void set_kv_transfer_ns(int64_t ns) { kv_transfer_ns_ = ns; }
 
   private:
     std::vector<BatchEntry> entries_;
     models::BatchShape shape_;
+    int64_t kv_transfer_ns_ = 0;
+    int64_t sampled_tokens_ = 0;
 };
 
 }  // namespace llmsim::sim

@@ -1,83 +1,150 @@
 #include "sim/serving/cluster.hpp"
 
 #include "common/error.hpp"
-#include "sim/serving/request_progress.hpp"
 
 namespace llmsim::sim {
 namespace {
 
-class Cluster final : public EventHandler, public RequestSink {
+class Cluster final : public EventHandler, public RequestSink, public ClusterView {
   public:
-    Cluster(const ClusterConfig& config, ForwardCost& cost, const traces::Workload& workload, BatchObserver* observer)
-        : config_(config), workload_(workload), router_(policies::make_router(config.router)) {
-        if (config.replicas < 1) throw UsageError("--replicas", "must be >= 1, got " + std::to_string(config.replicas));
+    Cluster(const ClusterConfig& config, const traces::Workload& workload, BatchObserver* observer)
+        : config_(config), router_(config.make_router()) {
+        LLMSIM_ASSERT(!config.pools.empty(), "a cluster needs at least one pool");
+        for (auto* o : config.observers)
+            lifecycle_.add_observer(o);
         requests_ = request_states_of(workload);
-        for (int32_t i = 0; i < config.replicas; ++i) {
-            const SchedulerFactory factory = [&config] {
-                return policies::make_scheduler(config.scheduler, config.limits);
-            };
-            replicas_.push_back(std::make_unique<Replica>(i, engine_, cost, factory, config.kv_blocks_per_replica,
-                                                          config.block_tokens, *this, observer));
+        for (const auto& r : requests_) {
+            if (r.after >= 0) has_dependents_ = true;
         }
-        loads_.resize(static_cast<size_t>(config.replicas));
+        if (has_dependents_) dependents_.resize(requests_.size());
+        for (size_t p = 0; p < config.pools.size(); ++p) {
+            const PoolConfig& pool = config.pools[p];
+            LLMSIM_ASSERT(pool.replicas >= 1, "a pool needs at least one replica");
+            ReplicaParts parts = pool.parts;
+            parts.kv.segments = &workload.segments;
+            replicas_.emplace_back();
+            for (int32_t i = 0; i < pool.replicas; ++i) {
+                replicas_.back().push_back(std::make_unique<Replica>(static_cast<int32_t>(p), i, engine_, parts,
+                                                                     lifecycle_, *this, observer));
+            }
+        }
     }
 
     ServingRun run() {
-        if (!requests_.empty()) engine_.schedule_at(SimTime::from_ns(requests_[0].arrival_ns), *this, 0, 0);
+        if (!requests_.empty()) engine_.schedule_at(SimTime::from_ns(requests_[0].arrival_ns), *this, kArrivals, 0);
         engine_.run();
         ServingRun out;
         out.events = engine_.events_processed();
-        for (const auto& r : replicas_)
-            out.replicas.push_back(r->stats());
+        for (size_t p = 0; p < replicas_.size(); ++p) {
+            for (const auto& r : replicas_[p]) {
+                out.replicas.push_back(r->stats());
+                out.replica_pool.push_back(static_cast<int32_t>(p));
+            }
+        }
         for (const auto& r : requests_) {
-            LLMSIM_ASSERT(r.phase == RequestPhase::finished || r.phase == RequestPhase::rejected,
+            LLMSIM_ASSERT(r.phase() == RequestPhase::finished || r.phase() == RequestPhase::rejected,
                           "simulation ended with request " + std::to_string(r.id) + " unfinished");
         }
         out.requests = std::move(requests_);
         return out;
     }
 
-    void on_event(uint32_t /*kind*/, uint64_t payload) override {
+    void on_event(uint32_t kind, uint64_t payload) override {
+        auto i = static_cast<size_t>(payload);
+        if (kind == kReleased) {
+            admit(requests_[i]);
+            return;
+        }
         // Every request arriving at this instant is routed before any replica forms a batch (static batches and
         // prefill batches must see all of them).
-        auto i = static_cast<size_t>(payload);
         const int64_t now = requests_[i].arrival_ns;
         for (; i < requests_.size() && requests_[i].arrival_ns == now; ++i)
-            admit(requests_[i]);
-        if (i < requests_.size()) engine_.schedule_at(SimTime::from_ns(requests_[i].arrival_ns), *this, 0, i);
+            arrive(requests_[i]);
+        if (i < requests_.size()) engine_.schedule_at(SimTime::from_ns(requests_[i].arrival_ns), *this, kArrivals, i);
+    }
+
+    void on_finished(RequestState& r) override { release_dependents(r); }
+
+    // ClusterView
+    [[nodiscard]] int32_t pools() const override { return static_cast<int32_t>(replicas_.size()); }
+    [[nodiscard]] PoolRole role(int32_t pool) const override { return config_.pools[static_cast<size_t>(pool)].role; }
+    [[nodiscard]] int32_t replicas(int32_t pool) const override {
+        return static_cast<int32_t>(replicas_[static_cast<size_t>(pool)].size());
+    }
+    [[nodiscard]] ReplicaLoad load(int32_t pool, int32_t replica) const override {
+        return at(pool, replica).load();
+    }
+    [[nodiscard]] PrefixMatch cached_prefix(int32_t pool, int32_t replica, const RequestState& r) const override {
+        return at(pool, replica).cached_prefix(r);
+    }
+
+  private:
+    enum EventKind : uint32_t { kArrivals = 0, kReleased = 1 };
+
+    [[nodiscard]] Replica& at(int32_t pool, int32_t replica) const {
+        return *replicas_[static_cast<size_t>(pool)][static_cast<size_t>(replica)];
+    }
+
+    void arrive(RequestState& r) {
+        // A follow-up turn is sent when the answer it quotes has come back (the client waits for it).
+        if (r.after >= 0) {
+            const RequestState& prev = requests_[static_cast<size_t>(r.after)];
+            if (prev.phase() != RequestPhase::finished && prev.phase() != RequestPhase::rejected) {
+                dependents_[static_cast<size_t>(r.after)].push_back(r.id);
+                return;
+            }
+        }
+        admit(r);
+    }
+
+    void release_dependents(const RequestState& r) {
+        if (!has_dependents_) return;
+        for (uint32_t d : dependents_[r.id]) {
+            RequestState& next = requests_[d];
+            next.arrival_ns = std::max(next.arrival_ns, engine_.now().ns());
+            engine_.schedule_at(SimTime::from_ns(next.arrival_ns), *this, kReleased, d);
+        }
+        dependents_[r.id].clear();
     }
 
     void admit(RequestState& r) {
         // A request that can never fit (too long for the model, or for an empty KV pool) is rejected up front,
         // as serving engines do, rather than blocking the queue forever.
-        if (r.total_tokens() > config_.limits.max_model_len || !replicas_.front()->can_ever_fit(r.total_tokens())) {
-            r.phase = RequestPhase::rejected;
+        if (!fits_somewhere(r)) {
+            lifecycle_.reject(r);
+            release_dependents(r);
             return;
         }
-        for (size_t k = 0; k < replicas_.size(); ++k)
-            loads_[k] = replicas_[k]->load();
-        const int32_t pick = router_->route(loads_);
-        LLMSIM_ASSERT(pick >= 0 && pick < static_cast<int32_t>(replicas_.size()), "router picked no replica");
-        replicas_[static_cast<size_t>(pick)]->add(r);
+        const Route route = router_->route(r, *this);
+        LLMSIM_ASSERT(route.pool >= 0 && route.pool < pools() && route.replica >= 0 &&
+                          route.replica < replicas(route.pool) && accepts_arrivals(route.pool),
+                      "router picked no entry replica");
+        at(route.pool, route.replica).add(r);
     }
 
-    void on_finished(RequestState& /*r*/) override {}
+    [[nodiscard]] bool fits_somewhere(const RequestState& r) const {
+        for (int32_t p = 0; p < pools(); ++p) {
+            const PoolConfig& pool = config_.pools[static_cast<size_t>(p)];
+            if (!accepts_arrivals(p) || (pool.max_model_len > 0 && r.total_tokens() > pool.max_model_len)) continue;
+            if (at(p, 0).can_ever_fit(r.total_tokens())) return true;
+        }
+        return false;
+    }
 
-  private:
-    ClusterConfig config_;
-    const traces::Workload& workload_;
+    const ClusterConfig& config_;
     Engine engine_;
-    std::unique_ptr<policies::Router> router_;
-    std::vector<std::unique_ptr<Replica>> replicas_;
-    std::vector<policies::ReplicaLoad> loads_;
+    RequestLifecycle lifecycle_;
+    std::unique_ptr<Router> router_;
+    std::vector<std::vector<std::unique_ptr<Replica>>> replicas_;
     std::vector<RequestState> requests_;
+    bool has_dependents_ = false;
+    std::vector<std::vector<uint32_t>> dependents_;  // by request: the follow-ups waiting for it
 };
 
 }  // namespace
 
-ServingRun run_cluster(const ClusterConfig& config, ForwardCost& cost, const traces::Workload& workload,
-                       BatchObserver* observer) {
-    Cluster cluster(config, cost, workload, observer);
+ServingRun run_cluster(const ClusterConfig& config, const traces::Workload& workload, BatchObserver* observer) {
+    Cluster cluster(config, workload, observer);
     return cluster.run();
 }
 

@@ -1,39 +1,45 @@
 #pragma once
-// A cluster of identical replicas behind a router, fed by a workload's arrivals (one chained arrival event at a
-// time, so a million requests never sit in the event queue at once).
+// A cluster of pools behind a router, fed by a workload's arrivals (one chained arrival event at a time, so a million
+// requests never sit in the event queue at once). Each pool has its own replicas, hardware and parallelism (through
+// its executor), scheduler, limits and KV cache manager; colocated serving is one mixed pool.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "policies/router/router.hpp"
-#include "policies/scheduler/scheduler.hpp"
-#include "sim/cost/forward_cost.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/serving/batch_observer.hpp"
-#include "sim/serving/metrics.hpp"
 #include "sim/serving/replica.hpp"
+#include "sim/serving/request_lifecycle.hpp"
+#include "sim/serving/router.hpp"
 #include "traces/workload.hpp"
 
 namespace llmsim::sim {
 
-struct ClusterConfig {
+struct PoolConfig {
+    std::string name = "mixed";
+    PoolRole role = PoolRole::mixed;
     int32_t replicas = 1;
-    std::string router = "round-robin";
-    std::string scheduler = "sarathi";
-    policies::SchedulerLimits limits;
-    int64_t kv_blocks_per_replica = 0;
-    int32_t block_tokens = 16;
+    int64_t max_model_len = 0;  // prompt + output tokens a request may have here (0: no limit)
+    ReplicaParts parts;
+};
+
+struct ClusterConfig {
+    std::vector<PoolConfig> pools;
+    std::function<std::unique_ptr<Router>()> make_router;
+    std::vector<LifecycleObserver*> observers;  // metrics and reports that want lifecycle events
 };
 
 struct ServingRun {
     std::vector<RequestState> requests;
-    std::vector<ReplicaStats> replicas;
+    std::vector<ReplicaStats> replicas;  // pool by pool
+    std::vector<int32_t> replica_pool;   // pool of each entry of `replicas`
     uint64_t events = 0;
 };
 
-// Runs the workload to completion. `cost` is shared by all replicas (they are identical), so its memo is too.
-ServingRun run_cluster(const ClusterConfig& config, ForwardCost& cost, const traces::Workload& workload,
+// Runs the workload to completion.
+ServingRun run_cluster(const ClusterConfig& config, const traces::Workload& workload,
                        BatchObserver* observer = nullptr);
 
 }  // namespace llmsim::sim

@@ -58,11 +58,11 @@ ServingSummary summarize(const std::vector<RequestState>& requests, const SloTar
     for (const auto& r : requests) {
         first_arrival = std::min(first_arrival, r.arrival_ns);
         s.preemptions += r.preemptions;
-        if (r.phase == RequestPhase::rejected) {
+        if (r.phase() == RequestPhase::rejected) {
             ++s.rejected;
             continue;
         }
-        if (r.phase != RequestPhase::finished) continue;
+        if (r.phase() != RequestPhase::finished) continue;
         ++s.completed;
         last_finish = std::max(last_finish, r.finish_ns);
         output_tokens += r.output_tokens;
@@ -103,8 +103,8 @@ std::string requests_csv(const std::vector<RequestState>& requests) {
         "ttft_ms,tpot_ms,e2e_ms,preemptions\n";
     out.reserve(requests.size() * 120);
     for (const auto& r : requests) {
-        const bool done = r.phase == RequestPhase::finished;
-        const char* status = done ? "completed" : (r.phase == RequestPhase::rejected ? "rejected" : "unfinished");
+        const bool done = r.phase() == RequestPhase::finished;
+        const char* status = done ? "completed" : (r.phase() == RequestPhase::rejected ? "rejected" : "unfinished");
         auto seconds = [](int64_t ns) { return ns < 0 ? std::string() : fmt::format("{:.6f}", ns * 1e-9); };
         std::string queue, ttft, tpot, e2e;
         if (done) {

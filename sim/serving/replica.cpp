@@ -3,43 +3,64 @@
 #include <algorithm>
 
 #include "common/error.hpp"
-#include "sim/serving/request_progress.hpp"
 
 namespace llmsim::sim {
 
-void Replica::VirtualEngine::preempt(RequestState& r) {
-    preempt_for_recompute(r, pool);
-    stats_.preemptions += 1;
+void Replica::VirtualEngine::admitted(RequestState& r, int64_t reused_prefix_tokens) {
+    replica_.lifecycle_.admit(r);
+    if (r.cached_prompt_tokens < 0 || reused_prefix_tokens > 0) {
+        replica_.lifecycle_.reuse_prefix(r, reused_prefix_tokens);
+        replica_.outstanding_tokens_ -= reused_prefix_tokens;
+    }
 }
 
-Replica::Replica(int32_t index, Engine& engine, ForwardCost& cost, const SchedulerFactory& make_scheduler,
-                 int64_t kv_blocks, int32_t block_tokens, RequestSink& sink, BatchObserver* observer)
-    : index_(index),
+int64_t Replica::VirtualEngine::choose_victim(const std::vector<RequestState*>& running) {
+    return replica_.preemption_->choose_victim(running);
+}
+
+PreemptMode Replica::VirtualEngine::preempt(RequestState& r) {
+    const int64_t before = r.outstanding_tokens();
+    PreemptMode mode = replica_.preemption_->mode();
+    if (mode == PreemptMode::swap && !pool->swap_out(r)) mode = PreemptMode::recompute;  // host swap space is full
+    if (mode == PreemptMode::recompute) pool->free(r);
+    replica_.lifecycle_.preempt(r, mode);
+    replica_.outstanding_tokens_ += r.outstanding_tokens() - before;
+    replica_.stats_.preemptions += 1;
+    if (mode == PreemptMode::swap) replica_.stats_.swap_preemptions += 1;
+    return mode;
+}
+
+Replica::Replica(int32_t pool, int32_t index, Engine& engine, const ReplicaParts& parts, RequestLifecycle& lifecycle,
+                 RequestSink& sink, BatchObserver* observer)
+    : pool_(pool),
+      index_(index),
       engine_(engine),
-      cost_(cost),
+      lifecycle_(lifecycle),
       sink_(sink),
       observer_(observer),
-      stages_(cost.deployment().parallel.pp) {
-    const int32_t window = cost.deployment().model.sliding_window;
-    for (int32_t i = 0; i < stages_; ++i) {
+      executor_(parts.make_executor()),
+      preemption_(parts.make_preemption()) {
+    const int32_t stages = executor_->stages();
+    KvCacheOptions share = parts.kv;
+    share.capacity_blocks = parts.kv.capacity_blocks / stages;
+    for (int32_t i = 0; i < stages; ++i) {
         engines_.push_back(
-            std::make_unique<VirtualEngine>(make_scheduler(), kv_blocks / stages_, block_tokens, window, stats_));
+            std::make_unique<VirtualEngine>(*this, parts.make_scheduler(), parts.make_kv(share), parts.attention_window));
     }
-    stage_free_ns_.assign(static_cast<size_t>(stages_), 0);
-    stats_.stages = stages_;
-    stats_.kv_capacity_blocks = (kv_blocks / stages_) * stages_;
+    tracks_content_ = engines_.front()->pool->tracks_content();
+    stats_.stages = stages;
+    stats_.kv_capacity_blocks = share.capacity_blocks * stages;
 }
 
 bool Replica::can_ever_fit(int64_t tokens) const {
-    const KvBlockManager& pool = engines_.front()->pool;
-    return pool.blocks_for(tokens) <= pool.capacity();
+    const KvCacheManager& kv = *engines_.front()->pool;
+    return kv.blocks_for(tokens) <= kv.capacity();
 }
 
 void Replica::add(RequestState& r) {
-    r.replica = index_;
-    r.phase = RequestPhase::waiting;
+    lifecycle_.arrive(r, pool_, index_, engine_.now().ns());
     ++outstanding_requests_;
-    outstanding_tokens_ += r.total_tokens();
+    outstanding_tokens_ += r.outstanding_tokens();
     // Least-loaded virtual engine (ties: lowest index), as vLLM assigns requests with pipeline parallelism.
     VirtualEngine* target = engines_.front().get();
     for (auto& e : engines_) {
@@ -54,28 +75,50 @@ void Replica::request_dispatch() {
     // Dispatch from a follow-up event at this instant (or when stage 0 frees), after every simultaneous arrival.
     if (dispatch_pending_) return;
     dispatch_pending_ = true;
-    engine_.schedule_at(SimTime::from_ns(std::max(engine_.now().ns(), stage_free_ns_[0])), *this, kDispatch);
+    engine_.schedule_at(SimTime::from_ns(std::max(engine_.now().ns(), executor_->stage0_free_ns())), *this, kDispatch);
 }
 
-policies::ReplicaLoad Replica::load() const {
-    policies::ReplicaLoad l;
+ReplicaLoad Replica::load() const {
+    ReplicaLoad l;
     l.outstanding_requests = outstanding_requests_;
-    l.outstanding_tokens = std::max<int64_t>(0, outstanding_tokens_);
+    l.outstanding_tokens = outstanding_tokens_;
     int64_t free_blocks = 0;
     int64_t capacity = 0;
     for (const auto& e : engines_) {
-        free_blocks += e->pool.free_blocks();
-        capacity += e->pool.capacity();
+        free_blocks += e->pool->free_blocks();
+        capacity += e->pool->capacity();
+        l.waiting_requests += e->scheduler->waiting();
     }
     l.kv_free_fraction = capacity > 0 ? static_cast<double>(free_blocks) / static_cast<double>(capacity) : 0.0;
     return l;
 }
 
+PrefixMatch Replica::cached_prefix(const RequestState& r) const {
+    // Engines share nothing, so the best any one of them holds (a new request goes to one engine).
+    PrefixMatch best;
+    for (const auto& e : engines_) {
+        const PrefixMatch m = e->pool->lookup_prefix(r);
+        if (m.tokens > best.tokens) best = m;
+    }
+    return best;
+}
+
 ReplicaStats Replica::stats() const {
     ReplicaStats s = stats_;
     s.kv_peak_blocks = 0;
-    for (const auto& e : engines_)
-        s.kv_peak_blocks += e->pool.peak_used();
+    for (const auto& e : engines_) {
+        s.kv_peak_blocks += e->pool->usage().peak_used_blocks;
+        const KvCacheStats& k = e->pool->stats();
+        s.kv.lookups += k.lookups;
+        s.kv.lookup_tokens += k.lookup_tokens;
+        for (size_t t = 0; t < k.hit_tokens.size(); ++t)
+            s.kv.hit_tokens[t] += k.hit_tokens[t];
+        s.kv.evicted_blocks += k.evicted_blocks;
+        s.kv.offloaded_blocks += k.offloaded_blocks;
+        s.kv.swapped_out_blocks += k.swapped_out_blocks;
+        s.kv.swapped_in_blocks += k.swapped_in_blocks;
+        s.kv.transfer_ns += k.transfer_ns;
+    }
     return s;
 }
 
@@ -89,11 +132,11 @@ void Replica::on_event(uint32_t kind, uint64_t payload) {
 }
 
 void Replica::try_dispatch() {
-    const int64_t now = engine_.now().ns();
-    if (stage_free_ns_[0] > now) {
+    if (executor_->stage0_free_ns() > engine_.now().ns()) {
         request_dispatch();  // stage 0 is still busy with the previous micro-batch
         return;
     }
+    const int64_t now = executor_->begin(engine_.now().ns());
     // Engines take turns; the first idle one with runnable work forms the next micro-batch.
     VirtualEngine* chosen = nullptr;
     size_t chosen_index = 0;
@@ -103,6 +146,7 @@ void Replica::try_dispatch() {
         if (e.busy) continue;
         e.batch.clear();
         e.scheduler->schedule(e.batch, e);
+        e.batch.set_kv_transfer_ns(e.pool->take_transfer_ns());
         if (!e.batch.empty()) {
             chosen = &e;
             chosen_index = i;
@@ -111,40 +155,45 @@ void Replica::try_dispatch() {
     if (chosen == nullptr) return;  // nothing runnable; an arrival or a completion will call back
     next_engine_ = (chosen_index + 1) % engines_.size();
     Batch& batch = chosen->batch;
-    mark_dispatched(batch, now);
-    const PassCost pass = cost_.pass(batch.shape());
-    // Host work (scheduling, input preparation, sampling) is serial with the device in the engines we model.
-    int64_t t = now + seconds_to_ns(pass.overhead_ns * 1e-9);
-    for (int32_t s = 0; s < stages_; ++s) {
-        const int64_t start = std::max(t, stage_free_ns_[static_cast<size_t>(s)]);
-        const int64_t end = start + seconds_to_ns(cost_.stage_ns(pass, s) * 1e-9);
-        stage_free_ns_[static_cast<size_t>(s)] = end;
-        stats_.stage_busy_ns += static_cast<double>(end - start);
-        if (observer_ != nullptr) observer_->on_stage(index_, s, start, end, batch);
-        t = end + (s + 1 < stages_ ? seconds_to_ns(pass.boundary_ns * 1e-9) : 0);
+    // Decodes were scheduled before (their first step was a prefill), so only prefills can be first-timers.
+    for (const BatchEntry& e : batch.entries()) {
+        if (e.prefill && e.request->first_scheduled_ns < 0) e.request->first_scheduled_ns = now;
     }
+    const IterationResult res = executor_->run(batch, now, index_, observer_);
     if (in_flight_ == 0) active_since_ns_ = now;
     ++in_flight_;
     chosen->busy = true;
     stats_.iterations += 1;
     stats_.batched_seqs += batch.size();
     stats_.batched_tokens += batch.tokens();
-    stats_.overhead_ns += pass.overhead_ns;
-    engine_.schedule_at(SimTime::from_ns(t), *this, kBatchDone, chosen_index);
+    stats_.stage_busy_ns += res.busy_ns;
+    stats_.overhead_ns += res.overhead_ns;
+    stats_.kv_transfer_ns += res.kv_transfer_ns;
+    engine_.schedule_at(SimTime::from_ns(res.end_ns), *this, kBatchDone, chosen_index);
     // With a pipeline, the next micro-batch may start as soon as stage 0 is free.
-    if (stages_ > 1) request_dispatch();
+    if (engines_.size() > 1) request_dispatch();
 }
 
 void Replica::complete(size_t engine) {
     const int64_t now = engine_.now().ns();
     VirtualEngine& e = *engines_[engine];
     LLMSIM_ASSERT(e.busy, "completion of an idle virtual engine");
-    outstanding_tokens_ -= e.batch.tokens();
-    apply_batch_progress(e.batch, now, e.pool, [this, &e](RequestState& r) {
+    outstanding_tokens_ -= e.batch.shape().prefill_tokens + e.batch.sampled_tokens();
+    KvCacheManager& kv = *e.pool;
+    lifecycle_.apply(e.batch, now, [&](RequestState& r) {
+        if (tracks_content_) kv.on_computed(r);
+        kv.free(r);
         --outstanding_requests_;
         --e.outstanding;
         sink_.on_finished(r);
     });
+    if (tracks_content_) {
+        for (const BatchEntry& b : e.batch.entries()) {
+            if (b.request->phase() == RequestPhase::running) kv.on_computed(*b.request);
+        }
+    }
+    LLMSIM_ASSERT(outstanding_tokens_ >= 0 && (outstanding_requests_ > 0 || outstanding_tokens_ == 0),
+                  "replica outstanding-token accounting drifted");
     e.busy = false;
     --in_flight_;
     if (in_flight_ == 0) stats_.active_ns += static_cast<double>(now - active_since_ns_);

@@ -8,7 +8,7 @@
 #include "hardware/device_spec.hpp"
 #include "models/presets.hpp"
 #include "sim/cost/forward_cost.hpp"
-#include "sim/serving/cluster.hpp"
+#include "policies/cluster_spec.hpp"
 #include "traces/workload.hpp"
 
 namespace llmsim::test {
@@ -64,9 +64,9 @@ inline traces::Workload workload_of(const std::vector<Req>& reqs) {
     return w;
 }
 
-inline sim::ClusterConfig cluster_of(const std::string& scheduler, int64_t kv_blocks = 100000,
-                                     int32_t block_tokens = 16) {
-    sim::ClusterConfig c;
+inline policies::ClusterSpec cluster_of(const std::string& scheduler, int64_t kv_blocks = 100000,
+                                        int32_t block_tokens = 16) {
+    policies::ClusterSpec c;
     c.scheduler = scheduler;
     c.kv_blocks_per_replica = kv_blocks;
     c.block_tokens = block_tokens;

@@ -1,13 +1,14 @@
 #include <catch2/catch.hpp>
 
 #include "sim/serving/metrics.hpp"
+#include "sim/serving/request_lifecycle.hpp"
 
 using namespace llmsim::sim;
 
 namespace {
 RequestState finished(int64_t arrival_ms, int64_t scheduled_ms, int64_t first_ms, int64_t finish_ms, int32_t out) {
     RequestState r;
-    r.phase = RequestPhase::finished;
+    RequestLifecycle::record_outcome(r, RequestPhase::finished);
     r.arrival_ns = arrival_ms * 1000000;
     r.first_scheduled_ns = scheduled_ms * 1000000;
     r.first_token_ns = first_ms * 1000000;
@@ -23,7 +24,7 @@ TEST_CASE("metrics follow the contract definitions", "[metrics]") {
     std::vector<RequestState> rs = {finished(0, 0, 100, 1100, 11), finished(1000, 1200, 1300, 2000, 8),
                                     finished(500, 500, 600, 600, 1)};
     RequestState rejected;
-    rejected.phase = RequestPhase::rejected;
+    RequestLifecycle::record_outcome(rejected, RequestPhase::rejected);
     rejected.arrival_ns = 0;
     rs.push_back(rejected);
     const auto s = summarize(rs, {});

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/error.hpp"
-#include "policies/scheduler/scheduler.hpp"
+#include "policies/scheduler/scheduler_registry.hpp"
 #include "sim/serving/cluster.hpp"
 #include "tests/unit/sim_fixture.hpp"
 
@@ -16,7 +16,7 @@ TEST_CASE("vllm: prefill-priority batches never mix with decodes", "[scheduler][
     // iteration 3 [2,3]: decode r0,r1,r2 -> r2 has its 2 tokens, done at 3 ms.
     // iteration 4 [3,4]: decode r0,r1 -> 3 tokens each, done at 4 ms.
     auto cost = instant_cost();
-    const auto run = sim::run_cluster(cluster_of("vllm"), cost, workload_of({{0, 4, 3}, {0, 4, 3}, {0.5, 4, 2}}));
+    const auto run = policies::simulate(cluster_of("vllm"), cost, workload_of({{0, 4, 3}, {0, 4, 3}, {0.5, 4, 2}}));
     const auto& r = run.requests;
     CHECK(ms(r[0].first_token_ns) == Approx(1));
     CHECK(ms(r[1].first_token_ns) == Approx(1));
@@ -34,7 +34,7 @@ TEST_CASE("sarathi: decodes first, then chunks within the token budget", "[sched
     auto cost = instant_cost();
     auto cfg = cluster_of("sarathi");
     cfg.limits.chunk_size = 4;
-    const auto run = sim::run_cluster(cfg, cost, workload_of({{0, 6, 2}, {0, 2, 2}}));
+    const auto run = policies::simulate(cfg, cost, workload_of({{0, 6, 2}, {0, 2, 2}}));
     const auto& r = run.requests;
     CHECK(ms(r[0].first_token_ns) == Approx(2));
     CHECK(ms(r[1].first_token_ns) == Approx(2));
@@ -49,7 +49,7 @@ TEST_CASE("sarathi: a running decode is never stalled by a long prefill", "[sche
     auto cost = instant_cost();
     auto cfg = cluster_of("sarathi");
     cfg.limits.chunk_size = 8;
-    const auto run = sim::run_cluster(cfg, cost, workload_of({{0, 2, 6}, {1.5, 40, 1}}));
+    const auto run = policies::simulate(cfg, cost, workload_of({{0, 2, 6}, {1.5, 40, 1}}));
     const auto& r = run.requests;
     CHECK(ms(r[0].first_token_ns) == Approx(1));
     CHECK(ms(r[0].finish_ns) == Approx(6));  // tokens at 1,2,3,4,5,6 ms
@@ -61,7 +61,7 @@ TEST_CASE("orca: whole prefills join the running decodes", "[scheduler][orca]") 
     // iteration 1 [0,1]: prefill r0 -> token 1.  iteration 2 [1,2]: decode r0 -> token 2.
     // r1 arrives at 1.5; iteration 3 [2,3]: decode r0 (token 3, done) + whole prefill r1 (its only token).
     auto cost = instant_cost();
-    const auto run = sim::run_cluster(cluster_of("orca"), cost, workload_of({{0, 4, 3}, {1.5, 4, 1}}));
+    const auto run = policies::simulate(cluster_of("orca"), cost, workload_of({{0, 4, 3}, {1.5, 4, 1}}));
     const auto& r = run.requests;
     CHECK(ms(r[0].finish_ns) == Approx(3));
     CHECK(ms(r[1].first_token_ns) == Approx(3));
@@ -73,7 +73,7 @@ TEST_CASE("orca: KV reserved for the maximum length limits concurrency", "[sched
     auto cost = instant_cost();
     auto cfg = cluster_of("orca", 4, 16);
     cfg.limits.max_model_len = 32;
-    const auto run = sim::run_cluster(cfg, cost, workload_of({{0, 4, 2}, {0, 4, 2}, {0, 4, 2}}));
+    const auto run = policies::simulate(cfg, cost, workload_of({{0, 4, 2}, {0, 4, 2}, {0, 4, 2}}));
     const auto& r = run.requests;
     CHECK(ms(r[0].finish_ns) == Approx(2));
     CHECK(ms(r[2].first_token_ns) == Approx(3));  // admitted at 2 ms when r0/r1 released their reservations
@@ -85,7 +85,7 @@ TEST_CASE("static: a batch runs to completion before the next one forms", "[sche
     auto cost = instant_cost();
     auto cfg = cluster_of("static");
     cfg.limits.max_batch_seqs = 2;
-    const auto run = sim::run_cluster(cfg, cost, workload_of({{0, 4, 2}, {0, 4, 3}, {0, 4, 1}}));
+    const auto run = policies::simulate(cfg, cost, workload_of({{0, 4, 2}, {0, 4, 3}, {0, 4, 1}}));
     const auto& r = run.requests;
     CHECK(ms(r[0].finish_ns) == Approx(2));
     CHECK(ms(r[1].finish_ns) == Approx(3));
@@ -97,10 +97,10 @@ TEST_CASE("vllm: recompute preemption of the newest request when KV blocks run o
     // finish without r1 (the newest) being preempted and recomputed.
     auto cost = instant_cost();
     auto cfg = cluster_of("vllm", 4, 2);
-    const auto run = sim::run_cluster(cfg, cost, workload_of({{0, 2, 4}, {0, 2, 4}}));
+    const auto run = policies::simulate(cfg, cost, workload_of({{0, 2, 4}, {0, 2, 4}}));
     const auto& r = run.requests;
-    CHECK(r[0].phase == sim::RequestPhase::finished);
-    CHECK(r[1].phase == sim::RequestPhase::finished);
+    CHECK(r[0].phase() == sim::RequestPhase::finished);
+    CHECK(r[1].phase() == sim::RequestPhase::finished);
     CHECK(r[0].preemptions == 0);
     CHECK(r[1].preemptions >= 1);
     CHECK(run.replicas[0].kv_peak_blocks <= 4);
@@ -110,9 +110,9 @@ TEST_CASE("vllm: recompute preemption of the newest request when KV blocks run o
 TEST_CASE("requests that can never fit are rejected, not queued forever", "[scheduler]") {
     auto cost = instant_cost();
     auto cfg = cluster_of("sarathi", 4, 2);  // 8 tokens of KV
-    const auto run = sim::run_cluster(cfg, cost, workload_of({{0, 10, 10}, {0, 2, 2}}));
-    CHECK(run.requests[0].phase == sim::RequestPhase::rejected);
-    CHECK(run.requests[1].phase == sim::RequestPhase::finished);
+    const auto run = policies::simulate(cfg, cost, workload_of({{0, 10, 10}, {0, 2, 2}}));
+    CHECK(run.requests[0].phase() == sim::RequestPhase::rejected);
+    CHECK(run.requests[1].phase() == sim::RequestPhase::finished);
 }
 
 TEST_CASE("pipeline parallelism keeps micro-batches in flight and measures the bubble", "[scheduler][pipeline]") {
@@ -122,7 +122,7 @@ TEST_CASE("pipeline parallelism keeps micro-batches in flight and measures the b
     auto bubble = [](const sim::ReplicaStats& s) { return 1.0 - s.stage_busy_ns / (s.stages * s.active_ns); };
     {
         auto cost = instant_cost(2, "0", "1TB/s", "llama-2-7b");
-        const auto run = sim::run_cluster(cluster_of("sarathi"), cost, workload_of({{0, 8, 16}}));
+        const auto run = policies::simulate(cluster_of("sarathi"), cost, workload_of({{0, 8, 16}}));
         CHECK(run.replicas[0].stages == 2);
         CHECK(bubble(run.replicas[0]) == Approx(0.5).margin(0.05));
     }
@@ -131,9 +131,9 @@ TEST_CASE("pipeline parallelism keeps micro-batches in flight and measures the b
         std::vector<Req> many;
         for (int i = 0; i < 64; ++i)
             many.push_back({0, 8, 16});
-        const auto run = sim::run_cluster(cluster_of("sarathi"), cost, workload_of(many));
+        const auto run = policies::simulate(cluster_of("sarathi"), cost, workload_of(many));
         for (const auto& r : run.requests)
-            CHECK(r.phase == sim::RequestPhase::finished);
+            CHECK(r.phase() == sim::RequestPhase::finished);
         CHECK(bubble(run.replicas[0]) < 0.1);
     }
 }
@@ -141,5 +141,5 @@ TEST_CASE("pipeline parallelism keeps micro-batches in flight and measures the b
 TEST_CASE("scheduler and router names are validated against their registries", "[scheduler]") {
     CHECK_THROWS_WITH(policies::make_scheduler("sarathy", {}),
                       Catch::Contains("--scheduler") && Catch::Contains("did you mean 'sarathi'"));
-    CHECK(policies::scheduler_names() == std::vector<std::string>{"vllm", "sarathi", "orca", "static"});
+    CHECK(policies::scheduler_registry().names() == std::vector<std::string>{"vllm", "sarathi", "orca", "static"});
 }

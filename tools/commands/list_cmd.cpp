@@ -10,7 +10,8 @@
 #include "hardware/catalogue.hpp"
 #include "models/presets.hpp"
 #include "policies/router/router.hpp"
-#include "policies/scheduler/scheduler.hpp"
+#include "policies/preemption/preemption.hpp"
+#include "policies/scheduler/scheduler_registry.hpp"
 #include "sim/cost/framework_overhead.hpp"
 #include "tools/commands/commands.hpp"
 #include "traces/builtin_workloads.hpp"
@@ -21,6 +22,22 @@ namespace {
 
 void print_row(const std::string& id, const std::string& description) {
     std::cout << fmt::format("{:<24} {}\n", id, description);
+}
+
+// A registry's rows: description, then the parameters (NAME:k=v) with defaults and the run settings it reads.
+template <typename Info>
+void print_registry(const Registry<Info>& registry) {
+    for (const auto& row : registry.rows()) {
+        print_row(row.name, row.description);
+        for (const auto& p : row.params)
+            print_row("", fmt::format("  {}={} : {}", p.name, p.default_value, p.help));
+        if (!row.settings.empty()) {
+            std::string flags;
+            for (const auto& s : row.settings)
+                flags += (flags.empty() ? "--" : ", --") + s;
+            print_row("", "  reads " + flags);
+        }
+    }
 }
 
 void list(const std::string& what) {
@@ -45,11 +62,11 @@ void list(const std::string& what) {
                                         d.calibration ? d.calibration->source : ""));
         }
     } else if (what == "schedulers") {
-        for (const auto& s : policies::scheduler_registry())
-            print_row(s.name, s.description);
+        print_registry(policies::scheduler_registry());
     } else if (what == "routers") {
-        for (const auto& r : policies::router_registry())
-            print_row(r.name, r.description);
+        print_registry(policies::router_registry());
+    } else if (what == "preemption") {
+        print_registry(policies::preemption_registry());
     } else if (what == "traces") {
         std::cout << "trace formats (--trace-format):\n";
         for (const auto& f : traces::list_trace_formats())
@@ -63,7 +80,7 @@ void list(const std::string& what) {
     } else {
         throw UsageError(
             "llmsim list",
-            unknown_name_message("list", what, {"models", "hardware", "schedulers", "routers", "traces", "overheads"}));
+            unknown_name_message("list", what, {"models", "hardware", "schedulers", "routers", "preemption", "traces", "overheads"}));
     }
 }
 
@@ -71,8 +88,8 @@ void list(const std::string& what) {
 
 void add_list_command(CLI::App& root) {
     auto what = std::make_shared<std::string>();
-    CLI::App* cmd = root.add_subcommand("list", "list models | hardware | schedulers | routers | traces | overheads");
-    cmd->add_option("what", *what, "models | hardware | schedulers | routers | traces | overheads")->required();
+    CLI::App* cmd = root.add_subcommand("list", "list models | hardware | schedulers | routers | preemption | traces | overheads");
+    cmd->add_option("what", *what, "models | hardware | schedulers | routers | preemption | traces | overheads")->required();
     cmd->callback([what]() { list(*what); });
 }
 

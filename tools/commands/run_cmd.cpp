@@ -6,7 +6,7 @@
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
-#include "sim/serving/cluster.hpp"
+#include "policies/cluster_spec.hpp"
 #include "tools/commands/commands.hpp"
 #include "tools/report/chrome_trace.hpp"
 #include "tools/report/serving_report.hpp"
@@ -33,7 +33,7 @@ void run_command(RunConfig& cfg) {
     std::unique_ptr<ChromeTraceWriter> trace;
     if (chrome) trace = std::make_unique<ChromeTraceWriter>();
     const auto t0 = std::chrono::steady_clock::now();
-    const sim::ServingRun run = sim::run_cluster(setup.cluster, *setup.cost, workload, trace.get());
+    const sim::ServingRun run = policies::simulate(setup.cluster, *setup.cost, workload, trace.get());
     ServingReport report;
     report.summary = sim::summarize(run.requests, setup.slo);
     report.summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

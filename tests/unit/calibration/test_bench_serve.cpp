@@ -53,7 +53,7 @@ TEST_CASE("calibration: The real loop completes every request with the simulator
         const auto res = llmsim::bench::run_real_serving(setup, workload, opt);
         REQUIRE(res.run.requests.size() == 6);
         for (const auto& r : res.run.requests) {
-            CHECK(r.phase == llmsim::sim::RequestPhase::finished);
+            CHECK(r.phase() == llmsim::sim::RequestPhase::finished);
             CHECK(r.generated == 5);
             CHECK(r.first_scheduled_ns >= r.arrival_ns);
             CHECK(r.first_token_ns > r.first_scheduled_ns);
@@ -91,7 +91,7 @@ TEST_CASE("calibration: Under KV pressure the real loop preempts exactly as the 
     llmsim::bench::RealServingOptions opt;
     opt.threads = 1;
     const auto real = llmsim::bench::run_real_serving(setup, workload, opt);
-    const auto sim = llmsim::sim::run_cluster(setup.cluster, *setup.cost, workload);
+    const auto sim = llmsim::policies::simulate(setup.cluster, *setup.cost, workload);
     CHECK(real.run.replicas.front().preemptions > 0);
     CHECK(real.run.replicas.front().preemptions == sim.replicas.front().preemptions);
     CHECK(real.run.replicas.front().iterations == sim.replicas.front().iterations);

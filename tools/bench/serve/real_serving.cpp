@@ -6,29 +6,15 @@
 #include <thread>
 
 #include "common/error.hpp"
-#include "policies/scheduler/scheduler.hpp"
-#include "sim/serving/batch.hpp"
-#include "sim/serving/kv_block_manager.hpp"
-#include "sim/serving/request_progress.hpp"
+#include "policies/cluster_spec.hpp"
+#include "sim/serving/cluster.hpp"
+#include "sim/serving/iteration_executor.hpp"
+#include "sim/serving/request_lifecycle.hpp"
 
 namespace llmsim::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-class LoopContext final : public policies::SchedulerContext {
-  public:
-    explicit LoopContext(sim::KvBlockManager& kv) : kv_(kv) {}
-    sim::KvBlockManager& kv() override { return kv_; }
-    void preempt(sim::RequestState& r) override {
-        sim::preempt_for_recompute(r, kv_);
-        ++preemptions;
-    }
-    int64_t preemptions = 0;
-
-  private:
-    sim::KvBlockManager& kv_;
-};
 
 // Token ids and the KV cache of one request (the cache is kept across a recompute preemption and rewritten).
 struct RealRequest {
@@ -83,6 +69,107 @@ std::pair<double, double> fit_line(const std::vector<std::pair<double, double>>&
     return {a, b};
 }
 
+// The real executor: runs each batch on the CPU transformer in wall-clock time (ns since the loop started), so the
+// replica core and the cluster drive it exactly as they drive the simulator's cost model.
+class RealExecutor final : public sim::IterationExecutor, public sim::LifecycleObserver {
+  public:
+    RealExecutor(TinyLlama& model, std::vector<RealRequest>& real, CachePool& caches,
+                 const models::ModelSpec& spec, bool predict_ops, RealServingResult& result)
+        : model_(model), real_(real), caches_(caches), spec_(spec), predict_ops_(predict_ops), result_(result) {}
+
+    void start_clock() { t0_ = Clock::now(); }
+    [[nodiscard]] int32_t stages() const override { return 1; }
+    [[nodiscard]] int64_t stage0_free_ns() const override { return last_end_ns_; }
+
+    int64_t begin(int64_t now_ns) override {
+        // Idle until the event's time in wall-clock terms; right after a completion the iteration's host time starts
+        // at the previous iteration's end (the progress bookkeeping in between is host work too).
+        const int64_t wall = now();
+        if (now_ns > wall) {
+            std::this_thread::sleep_until(t0_ + std::chrono::nanoseconds(now_ns));
+            const int64_t woke = now();
+            result_.idle_ns += static_cast<double>(woke - wall);
+            iteration_start_ns_ = woke;
+            return woke;
+        }
+        iteration_start_ns_ = now_ns <= last_end_ns_ ? last_end_ns_ : wall;
+        return wall;
+    }
+
+    sim::IterationResult run(const sim::Batch& batch, int64_t /*start_ns*/, int32_t /*replica*/,
+                             sim::BatchObserver* /*observer*/) override {
+        steps_.clear();
+        for (const sim::BatchEntry& e : batch.entries()) {
+            const sim::RequestState& r = *e.request;
+            RealRequest& rr = real_[r.id];
+            if (rr.kv == nullptr) rr.kv = caches_.take();
+            SeqStep st;
+            st.kv = rr.kv;
+            st.new_tokens = e.new_tokens;
+            st.prefill = e.prefill;
+            st.samples = e.sampled > 0;
+            st.context = e.prefill ? r.prefilled : r.kv_tokens();
+            st.tokens = rr.tokens.data() + st.context;
+            LLMSIM_ASSERT(st.context + st.new_tokens <= static_cast<int64_t>(rr.tokens.size()),
+                          "step beyond the request's known tokens");
+            steps_.push_back(st);
+        }
+        const OpTimes before = model_.op_times();
+        sampled_.clear();
+        model_.forward(steps_, sampled_);
+        size_t s = 0;
+        for (const sim::BatchEntry& e : batch.entries()) {
+            if (e.sampled > 0) real_[e.request->id].tokens.push_back(sampled_[s++]);
+        }
+        const int64_t end = now();
+        const OpTimes& after = model_.op_times();
+        const double kernels_ns = after.kernels_ns() - before.kernels_ns();
+        const auto si = static_cast<size_t>(RealOp::sampling);
+        const double sampling_ns = after.ns[si] - before.ns[si];
+        const double host_ns =
+            std::max(0.0, static_cast<double>(end - iteration_start_ns_) - kernels_ns - sampling_ns);
+        result_.forward_ns += kernels_ns;
+        result_.sampling_ns += sampling_ns;
+        result_.host_ns += host_ns;
+        host_by_seqs_.emplace_back(batch.size(), host_ns + sampling_ns);
+        ++result_.iterations;
+        if (predict_ops_) shapes_.push_back(batch.shape());  // priced after the run, off the clock
+        last_end_ns_ = end;
+        sim::IterationResult out;
+        out.end_ns = end;
+        out.busy_ns = static_cast<double>(end - iteration_start_ns_);
+        out.overhead_ns = host_ns + sampling_ns;
+        return out;
+    }
+
+    void on_finished(const sim::RequestState& r, int64_t /*now_ns*/) override {
+        caches_.give_back(real_[r.id].kv);
+        real_[r.id].kv = nullptr;
+    }
+
+    [[nodiscard]] const std::vector<std::pair<double, double>>& host_by_seqs() const { return host_by_seqs_; }
+    [[nodiscard]] const std::vector<models::BatchShape>& shapes() const { return shapes_; }
+
+  private:
+    [[nodiscard]] int64_t now() const {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0_).count();
+    }
+
+    TinyLlama& model_;
+    std::vector<RealRequest>& real_;
+    CachePool& caches_;
+    const models::ModelSpec& spec_;
+    bool predict_ops_;
+    RealServingResult& result_;
+    Clock::time_point t0_;
+    int64_t last_end_ns_ = 0;
+    int64_t iteration_start_ns_ = 0;
+    std::vector<SeqStep> steps_;
+    std::vector<int32_t> sampled_;
+    std::vector<std::pair<double, double>> host_by_seqs_;
+    std::vector<models::BatchShape> shapes_;
+};
+
 }  // namespace
 
 RealServingResult run_real_serving(const tools::ServingSetup& setup, const traces::Workload& workload,
@@ -90,20 +177,22 @@ RealServingResult run_real_serving(const tools::ServingSetup& setup, const trace
     const auto& dep = setup.cost->deployment();
     LLMSIM_ASSERT(dep.parallel.tp == 1 && dep.parallel.pp == 1 && setup.cluster.replicas == 1,
                   "the real serving loop runs one single-device replica");
+    if (setup.cluster.prefix_caching) {
+        throw UsageError("--prefix-cache", "bench serve runs each request on its own KV cache: prefix caching is off");
+    }
     RealServingResult result;
     const auto setup_start = Clock::now();
 
     CpuKernels kernels(options.threads);
     TinyLlama model(dep.model, kernels, options.weight_seed, "--model");
 
-    // Requests exactly as the simulated cluster builds them.
-    std::vector<sim::RequestState> requests = sim::request_states_of(workload);
-    std::vector<RealRequest> real(requests.size());
+    // Random prompt ids, deterministic per request; lengths exactly as the simulated cluster reads them.
+    const std::vector<sim::RequestState> shapes = sim::request_states_of(workload);
+    std::vector<RealRequest> real(shapes.size());
     int64_t longest = 1;
-    for (size_t i = 0; i < requests.size(); ++i) {
-        const sim::RequestState& r = requests[i];
+    for (size_t i = 0; i < shapes.size(); ++i) {
+        const sim::RequestState& r = shapes[i];
         longest = std::max(longest, r.total_tokens());
-        // Random prompt ids, deterministic per request.
         auto& toks = real[i].tokens;
         toks.reserve(static_cast<size_t>(r.total_tokens()));
         uint64_t state = 0x9E3779B97F4A7C15ULL * (i + 1) + options.weight_seed;
@@ -112,127 +201,37 @@ RealServingResult run_real_serving(const tools::ServingSetup& setup, const trace
             toks.push_back(static_cast<int32_t>((state >> 33) % static_cast<uint64_t>(dep.model.vocab_size)));
         }
     }
-    const int64_t cache_tokens = std::min<int64_t>(longest, setup.cluster.limits.max_model_len);
-    {
-        const auto& lim = setup.cluster.limits;
-        const int64_t budget = setup.cluster.scheduler == "sarathi" ? lim.chunk_size : lim.max_batch_tokens;
-        model.reserve(std::min<int64_t>(budget + lim.max_batch_seqs, lim.max_batch_seqs * longest), lim.max_batch_seqs);
-    }
+    const auto& lim = setup.cluster.limits;
+    const int64_t cache_tokens = std::min<int64_t>(longest, lim.max_model_len);
+    const int64_t budget = setup.cluster.scheduler == "sarathi" ? lim.chunk_size : lim.max_batch_tokens;
+    model.reserve(std::min<int64_t>(budget + lim.max_batch_seqs, lim.max_batch_seqs * longest), lim.max_batch_seqs);
     CachePool caches(model, cache_tokens);
     // Schedulers keep partly prefilled requests running beyond the batch cap; twice the cap covers them in practice.
-    caches.prefill(std::min<int64_t>(static_cast<int64_t>(requests.size()), 2 * setup.cluster.limits.max_batch_seqs));
+    caches.prefill(std::min<int64_t>(static_cast<int64_t>(shapes.size()), 2 * lim.max_batch_seqs));
 
-    sim::KvBlockManager kv(setup.cluster.kv_blocks_per_replica, setup.cluster.block_tokens);
-    LoopContext ctx(kv);
-    auto scheduler = policies::make_scheduler(setup.cluster.scheduler, setup.cluster.limits);
-    sim::Batch batch(dep.model.sliding_window);
-    std::vector<SeqStep> steps;
-    std::vector<int32_t> sampled;
-    std::vector<std::pair<double, double>> host_by_seqs;
-    std::vector<models::BatchShape> shapes;
-    sim::ReplicaStats stats;
-    stats.kv_capacity_blocks = kv.capacity();
+    RealExecutor executor(model, real, caches, dep.model, options.predict_ops, result);
+    sim::ClusterConfig config = policies::make_cluster_config(setup.cluster, *setup.cost);
+    config.pools.front().parts.make_executor = [&executor] {
+        // The cluster owns its executors; this one lives on the stack, so hand out a forwarding wrapper.
+        struct Forward final : sim::IterationExecutor {
+            explicit Forward(RealExecutor& e) : e_(e) {}
+            [[nodiscard]] int32_t stages() const override { return e_.stages(); }
+            [[nodiscard]] int64_t stage0_free_ns() const override { return e_.stage0_free_ns(); }
+            int64_t begin(int64_t now_ns) override { return e_.begin(now_ns); }
+            sim::IterationResult run(const sim::Batch& b, int64_t s, int32_t r, sim::BatchObserver* o) override {
+                return e_.run(b, s, r, o);
+            }
+            RealExecutor& e_;
+        };
+        return std::make_unique<Forward>(executor);
+    };
+    config.observers.push_back(&executor);
     result.setup_s = std::chrono::duration<double>(Clock::now() - setup_start).count();
 
-    const auto t0 = Clock::now();
-    auto now_ns = [&] { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count(); };
-    size_t next = 0;      // next request to arrive
-    size_t finished = 0;  // finished or rejected
-    // Arrival handling as in the simulated cluster: reject what can never fit, otherwise hand to the scheduler.
-    auto arrive = [&](sim::RequestState& r) {
-        if (r.total_tokens() > setup.cluster.limits.max_model_len || kv.blocks_for(r.total_tokens()) > kv.capacity()) {
-            r.phase = sim::RequestPhase::rejected;
-            ++finished;
-            return;
-        }
-        r.replica = 0;
-        r.phase = sim::RequestPhase::waiting;
-        scheduler->add(r);
-    };
+    executor.start_clock();
+    result.run = sim::run_cluster(config, workload);
 
-    // One iteration if the scheduler forms a batch; false when it has nothing to run.
-    auto iterate = [&]() -> bool {
-        const int64_t start = now_ns();
-        batch.clear();
-        scheduler->schedule(batch, ctx);
-        if (batch.empty()) return false;
-        sim::mark_dispatched(batch, start);
-        steps.clear();
-        for (const sim::BatchEntry& e : batch.entries()) {
-            sim::RequestState& r = *e.request;
-            RealRequest& rr = real[r.id];
-            if (rr.kv == nullptr) rr.kv = caches.take();
-            SeqStep st;
-            st.kv = rr.kv;
-            st.new_tokens = e.new_tokens;
-            st.prefill = e.prefill;
-            st.samples = e.samples;
-            st.context = e.prefill ? r.prefilled : r.kv_tokens();
-            st.tokens = rr.tokens.data() + st.context;
-            LLMSIM_ASSERT(st.context + st.new_tokens <= static_cast<int64_t>(rr.tokens.size()),
-                          "step beyond the request's known tokens");
-            steps.push_back(st);
-        }
-        const OpTimes before = model.op_times();
-        sampled.clear();
-        model.forward(steps, sampled);
-        const int64_t done = now_ns();
-        size_t s = 0;
-        for (const sim::BatchEntry& e : batch.entries()) {
-            if (e.samples) real[e.request->id].tokens.push_back(sampled[s++]);
-        }
-        sim::apply_batch_progress(batch, done, kv, [&](sim::RequestState& r) {
-            caches.give_back(real[r.id].kv);
-            real[r.id].kv = nullptr;
-            ++finished;
-        });
-        const int64_t end = now_ns();
-        const OpTimes& after = model.op_times();
-        const double kernels_ns = after.kernels_ns() - before.kernels_ns();
-        const auto si = static_cast<size_t>(RealOp::sampling);
-        const double sampling_ns = after.ns[si] - before.ns[si];
-        const double host_ns = std::max(0.0, static_cast<double>(end - start) - kernels_ns - sampling_ns);
-        result.forward_ns += kernels_ns;
-        result.sampling_ns += sampling_ns;
-        result.host_ns += host_ns;
-        host_by_seqs.emplace_back(batch.size(), host_ns + sampling_ns);
-        ++result.iterations;
-        stats.iterations += 1;
-        stats.batched_seqs += batch.size();
-        stats.batched_tokens += batch.tokens();
-        stats.stage_busy_ns += static_cast<double>(done - start);
-        stats.active_ns += static_cast<double>(end - start);
-        stats.overhead_ns += host_ns + sampling_ns;
-        if (options.predict_ops) shapes.push_back(batch.shape());  // priced after the run, off the clock
-        return true;
-    };
-
-    bool busy = false;  // the previous iteration just completed
-    while (finished < requests.size()) {
-        if (busy) {
-            // Completion: everything that arrived during the pass is queued, then one scheduling decision.
-            const int64_t now = now_ns();
-            while (next < requests.size() && requests[next].arrival_ns <= now)
-                arrive(requests[next++]);
-            busy = iterate();
-            continue;
-        }
-        // Idle: the next arrivals (all those sharing its timestamp) are queued and dispatched at once.
-        if (next < requests.size()) {
-            const int64_t wait_start = now_ns();
-            const int64_t at = requests[next].arrival_ns;
-            if (at > wait_start) {
-                std::this_thread::sleep_until(t0 + std::chrono::nanoseconds(at));
-                result.idle_ns += static_cast<double>(now_ns() - wait_start);
-            }
-            while (next < requests.size() && requests[next].arrival_ns == at)
-                arrive(requests[next++]);
-            busy = iterate();
-            continue;
-        }
-        LLMSIM_ASSERT(false, "requests are waiting but the scheduler forms no batch and none is running");
-    }
-    for (const auto& shape : shapes) {
+    for (const auto& shape : executor.shapes()) {
         // The profile's price of every op of every batch that ran.
         const sim::ForwardBreakdown b = setup.cost->breakdown(shape);
         for (const auto& o : b.ops) {
@@ -241,16 +240,10 @@ RealServingResult run_real_serving(const tools::ServingSetup& setup, const trace
         }
         result.predicted_forward_ns += b.forward_time_ns;
     }
-    stats.preemptions = ctx.preemptions;
-    stats.kv_peak_blocks = kv.peak_used();
-    stats.stages = 1;
     result.op_times = model.op_times();
-    const auto [fixed, per_seq] = fit_line(host_by_seqs);
+    const auto [fixed, per_seq] = fit_line(executor.host_by_seqs());
     result.host_fixed_ns = fixed;
     result.host_per_seq_ns = per_seq;
-    result.run.requests = std::move(requests);
-    result.run.replicas.push_back(stats);
-    result.run.events = static_cast<uint64_t>(result.iterations);
     return result;
 }
 

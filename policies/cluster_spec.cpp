@@ -1,0 +1,52 @@
+#include "policies/cluster_spec.hpp"
+
+#include "policies/kv/kv_managers.hpp"
+#include "policies/preemption/preemption.hpp"
+#include "policies/router/router.hpp"
+#include "policies/scheduler/scheduler_registry.hpp"
+#include "sim/serving/simulated_executor.hpp"
+
+namespace llmsim::policies {
+
+sim::ClusterConfig make_cluster_config(const ClusterSpec& spec, sim::ForwardCost& cost) {
+    if (spec.replicas < 1) throw UsageError("--replicas", "must be >= 1, got " + std::to_string(spec.replicas));
+    // Validate every name now, so a bad one is an error before anything runs.
+    (void)make_router(spec.router);
+    (void)make_preemption(spec.preemption);
+    const SchedulerFactory scheduler = scheduler_registry().get(spec.scheduler, "--scheduler").factory;
+
+    sim::PoolConfig pool;
+    pool.name = "mixed";
+    pool.role = sim::PoolRole::mixed;
+    pool.replicas = spec.replicas;
+    pool.max_model_len = spec.limits.max_model_len;
+    sim::ReplicaParts& parts = pool.parts;
+    parts.make_scheduler = [scheduler, limits = spec.limits] { return scheduler(limits); };
+    parts.make_kv = [](const sim::KvCacheOptions& o) { return make_kv_manager(o); };
+    parts.make_preemption = [p = spec.preemption] { return make_preemption(p); };
+    parts.make_executor = [&cost, layerwise = spec.layerwise_kv_load] {
+        return std::make_unique<sim::SimulatedExecutor>(cost, layerwise);
+    };
+    parts.attention_window = cost.deployment().model.sliding_window;
+    parts.kv.capacity_blocks = spec.kv_blocks_per_replica;
+    parts.kv.block_tokens = spec.block_tokens;
+    parts.kv.block_bytes = spec.kv_block_bytes;
+    parts.kv.prefix_caching = spec.prefix_caching;
+    parts.kv.tiers = spec.kv_tiers;
+    parts.kv.layerwise_load = spec.layerwise_kv_load;
+    parts.kv.host_link_bytes_per_s = spec.host_link_bytes_per_s;
+
+    sim::ClusterConfig config;
+    config.pools.push_back(std::move(pool));
+    config.make_router = [r = spec.router] { return make_router(r); };
+    return config;
+}
+
+sim::ServingRun simulate(const ClusterSpec& spec, sim::ForwardCost& cost, const traces::Workload& workload,
+                         sim::BatchObserver* observer, const std::vector<sim::LifecycleObserver*>& observers) {
+    sim::ClusterConfig config = make_cluster_config(spec, cost);
+    config.observers = observers;
+    return sim::run_cluster(config, workload, observer);
+}
+
+}  // namespace llmsim::policies

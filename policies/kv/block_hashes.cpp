@@ -1,0 +1,51 @@
+#include "policies/kv/block_hashes.hpp"
+
+#include <algorithm>
+
+namespace llmsim::policies {
+namespace {
+
+uint64_t mix(uint64_t h, uint64_t v) {
+    // splitmix64 finaliser over the running hash and the next word.
+    uint64_t z = h ^ (v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2));
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+}  // namespace
+
+void block_hashes(const sim::RequestState& r, const std::vector<traces::PromptSegment>& segments, int32_t block_tokens,
+                  int64_t max_tokens, std::vector<uint64_t>& out) {
+    const int64_t prompt = r.prompt_tokens;
+    uint64_t h = 0x6C6C6D73696D4B56ULL;
+    size_t si = 0;           // current segment (relative to r.segment_offset)
+    int64_t seg_start = 0;   // prompt position of its first token
+    const size_t count = r.segment_count;
+    const traces::PromptSegment* segs = count > 0 ? &segments[r.segment_offset] : nullptr;
+    for (int64_t lo = 0; lo + block_tokens <= max_tokens; lo += block_tokens) {
+        const int64_t hi = lo + block_tokens;
+        uint64_t x = h;
+        for (int64_t p = lo; p < hi;) {
+            if (p < prompt) {
+                while (si < count && seg_start + segs[si].tokens <= p) {
+                    seg_start += segs[si].tokens;
+                    ++si;
+                }
+                if (si >= count) return;  // past the described prompt: unique content
+                const int64_t take = std::min({hi, seg_start + segs[si].tokens, prompt}) - p;
+                x = mix(mix(mix(x, segs[si].id), static_cast<uint64_t>(p - seg_start)), static_cast<uint64_t>(take));
+                p += take;
+            } else {
+                if (r.output_segment == 0) return;
+                const int64_t take = hi - p;
+                x = mix(mix(mix(x, r.output_segment), static_cast<uint64_t>(p - prompt)), static_cast<uint64_t>(take));
+                p += take;
+            }
+        }
+        h = x == 0 ? 1 : x;
+        out.push_back(h);
+    }
+}
+
+}  // namespace llmsim::policies

@@ -1,0 +1,16 @@
+#pragma once
+// KV cache manager implementations (one per file) and the choice between them.
+#include <memory>
+
+#include "sim/serving/kv_cache.hpp"
+
+namespace llmsim::policies {
+
+// Private paged blocks, no content identity (prefix caching off).
+std::unique_ptr<sim::KvCacheManager> make_paged_blocks(const sim::KvCacheOptions& options);
+// Hashed, reference-counted blocks with LRU reuse of free cached blocks and optional lower tiers (prefix caching on).
+std::unique_ptr<sim::KvCacheManager> make_prefix_cache(const sim::KvCacheOptions& options);
+// The manager the options call for.
+std::unique_ptr<sim::KvCacheManager> make_kv_manager(const sim::KvCacheOptions& options);
+
+}  // namespace llmsim::policies

@@ -1,0 +1,29 @@
+#pragma once
+// The simulator's iteration executor: a batch costs host overhead, then its KV transfers (serial, or overlapped
+// layer by layer with the forward pass), then each pipeline stage in order (a stage starts when the previous stage
+// has finished this micro-batch and it has finished the previous micro-batch), with activation transfers between
+// stages. Bubbles are what falls out, not an assumption.
+#include <memory>
+#include <vector>
+
+#include "sim/cost/forward_cost.hpp"
+#include "sim/serving/iteration_executor.hpp"
+
+namespace llmsim::sim {
+
+class SimulatedExecutor final : public IterationExecutor {
+  public:
+    // `layerwise_kv_load`: KV loaded from lower tiers streams in layer by layer during the pass.
+    SimulatedExecutor(ForwardCost& cost, bool layerwise_kv_load);
+
+    [[nodiscard]] int32_t stages() const override { return static_cast<int32_t>(stage_free_ns_.size()); }
+    [[nodiscard]] int64_t stage0_free_ns() const override { return stage_free_ns_[0]; }
+    IterationResult run(const Batch& batch, int64_t start_ns, int32_t replica, BatchObserver* observer) override;
+
+  private:
+    ForwardCost& cost_;
+    bool layerwise_kv_load_;
+    std::vector<int64_t> stage_free_ns_;
+};
+
+}  // namespace llmsim::sim
