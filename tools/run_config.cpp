@@ -62,6 +62,8 @@ const std::vector<SettingInfo>& run_settings() {
         {"framework-overhead", SettingKind::text,
          "host overhead per iteration: none | vllm-v0 | cpp | FIXED_US[:PER_SEQ_US] (default by scheduler)"},
         {"trace", SettingKind::text, "workload trace file (arrivals replayed when it has timestamps)"},
+        {"workload", SettingKind::text,
+         "inference-perf config (YAML) or llmsim workload JSON: load stages and data generator"},
         {"trace-format", SettingKind::text,
          "auto | vidur | azure | mooncake | splitwise | sharegpt-stats | burstgpt | llmservingsim", "auto"},
         {"num-requests", SettingKind::integer, "number of requests (synthetic default 1000)"},

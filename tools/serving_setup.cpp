@@ -136,6 +136,7 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     s.workload.qps = cfg.opt_number("qps");
     s.workload.arrival = cfg.opt_text("arrival");
     s.workload.lengths = cfg.opt_text("lengths");
+    s.workload.workload_path = cfg.opt_text("workload");
     const int64_t seed = cfg.integer("seed");
     if (seed < 0) throw UsageError(cfg.where("seed"), "must be >= 0, got " + std::to_string(seed));
     s.workload.seed = static_cast<uint64_t>(seed);

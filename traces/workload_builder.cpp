@@ -6,6 +6,7 @@
 #include "common/rng.hpp"
 #include "common/strings.hpp"
 #include "traces/builtin_workloads.hpp"
+#include "traces/inference_perf/workload_file.hpp"
 #include "traces/synthetic/arrivals.hpp"
 #include "traces/synthetic/lengths.hpp"
 
@@ -92,10 +93,26 @@ std::pair<ArrivalProcess, double> arrival_settings(const WorkloadOptions& o, con
                                   "' has no timestamps (give --qps X requests/s, or --qps inf for all at t=0)");
 }
 
+// The workload file defines arrivals, lengths and the request count; flags that would too are usage errors.
+void check_workload_file_flags(const WorkloadOptions& o) {
+    const std::string why =
+        " cannot be combined with --workload (the workload file defines arrivals, lengths and "
+        "the number of requests)";
+    if (o.trace_path) throw UsageError("--trace", "'" + *o.trace_path + "'" + why);
+    if (o.lengths) throw UsageError("--lengths", "'" + *o.lengths + "'" + why);
+    if (o.arrival) throw UsageError("--arrival", "'" + *o.arrival + "'" + why);
+    if (o.qps) throw UsageError("--qps", "'" + describe_rate(*o.qps) + "'" + why);
+    if (o.num_requests) throw UsageError("--num-requests", "'" + std::to_string(*o.num_requests) + "'" + why);
+}
+
 }  // namespace
 
 Workload build_workload(const WorkloadOptions& o) {
     validate_trace_format_name(o.trace_format);
+    if (o.workload_path) {
+        check_workload_file_flags(o);
+        return read_workload_file(*o.workload_path, o.seed);
+    }
     const RngStreams streams(o.seed);
 
     if (o.trace_path) {

@@ -17,6 +17,8 @@ struct WorkloadOptions {
     std::optional<std::string> arrival;     // --arrival poisson | gamma:CV | uniform
     std::optional<std::string> lengths;     // --lengths fixed:IN:OUT | trace:PATH | builtin:NAME
     uint64_t seed = 0;                      // --seed
+    // --workload: inference-perf config (YAML) or llmsim workload JSON; it defines arrivals, lengths and count.
+    std::optional<std::string> workload_path;
 };
 
 inline constexpr const char* default_builtin_lengths = "builtin:azure-conv-2023";
@@ -31,6 +33,8 @@ inline constexpr int64_t default_synthetic_requests = 1000;
 //  * no --trace: lengths from --lengths (default builtin:azure-conv-2023), N default 1000, arrivals from --qps and
 //    --arrival (default poisson). Without --qps, a timestamped builtin supplies its mean rate, and without --arrival
 //    too, a gamma process with its inter-arrival CV: a synthetic workload shaped like the source trace.
+//  * --workload FILE: the file's load stages and data generator (traces/inference_perf); --trace, --lengths,
+//    --arrival, --qps and --num-requests are usage errors with it.
 // Random draws come from RngStreams(seed) streams "arrivals" and "lengths": same options, same workload.
 Workload build_workload(const WorkloadOptions& options);
 
