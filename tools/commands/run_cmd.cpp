@@ -40,6 +40,7 @@ void run_command(RunConfig& cfg) {
     report.setup = &setup;
     report.run = &run;
     report.workload_source = workload.source;
+    report.workload = &workload;
 
     const OrderedJson summary = serving_summary_json(report);
     if (out_dir) {

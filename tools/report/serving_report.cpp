@@ -45,6 +45,97 @@ Totals totals_of(const sim::ServingRun& run) {
     return t;
 }
 
+// Prefix-cache hits over first admissions, by tier (tier 0 = device memory).
+OrderedJson prefix_cache_json(const ServingSetup& setup, const sim::ServingRun& run) {
+    sim::KvCacheStats k;
+    for (const auto& r : run.replicas) {
+        k.lookups += r.kv.lookups;
+        k.lookup_tokens += r.kv.lookup_tokens;
+        for (size_t t = 0; t < k.hit_tokens.size(); ++t)
+            k.hit_tokens[t] += r.kv.hit_tokens[t];
+        k.evicted_blocks += r.kv.evicted_blocks;
+        k.offloaded_blocks += r.kv.offloaded_blocks;
+    }
+    int64_t hits = 0;
+    for (int64_t h : k.hit_tokens)
+        hits += h;
+    auto rate = [&](int64_t tokens) {
+        return k.lookup_tokens > 0 ? round6(static_cast<double>(tokens) / static_cast<double>(k.lookup_tokens)) : 0.0;
+    };
+    OrderedJson j;
+    j["hit_rate"] = rate(hits);
+    j["hit_tokens"] = hits;
+    j["prompt_tokens"] = k.lookup_tokens;
+    OrderedJson tiers;
+    tiers["hbm"] = OrderedJson{{"hit_tokens", k.hit_tokens[0]}, {"hit_rate", rate(k.hit_tokens[0])}};
+    for (size_t t = 0; t < setup.cluster.kv_tiers.size(); ++t) {
+        tiers[setup.cluster.kv_tiers[t].name] =
+            OrderedJson{{"hit_tokens", k.hit_tokens[t + 1]}, {"hit_rate", rate(k.hit_tokens[t + 1])}};
+    }
+    j["per_tier"] = tiers;
+    j["offloaded_blocks"] = k.offloaded_blocks;
+    j["evicted_blocks"] = k.evicted_blocks;
+    return j;
+}
+
+// KV moved between tiers and device memory (loads of cached blocks, swaps), per replica summed.
+OrderedJson kv_transfer_json(const ServingSetup& setup, const sim::ServingRun& run) {
+    double transfer_ns = 0, critical_ns = 0;
+    int64_t swapped_out = 0, swapped_in = 0, swaps = 0;
+    for (const auto& r : run.replicas) {
+        transfer_ns += r.kv.transfer_ns;
+        critical_ns += r.kv_transfer_ns;
+        swapped_out += r.kv.swapped_out_blocks;
+        swapped_in += r.kv.swapped_in_blocks;
+        swaps += r.swap_preemptions;
+    }
+    OrderedJson j;
+    j["total_ms"] = round6(transfer_ns * 1e-6);
+    j["on_critical_path_ms"] = round6(critical_ns * 1e-6);
+    j["load"] = setup.cluster.layerwise_kv_load ? "layerwise" : "serial";
+    j["swap_preemptions"] = swaps;
+    j["swapped_out_blocks"] = swapped_out;
+    j["swapped_in_blocks"] = swapped_in;
+    OrderedJson tiers = OrderedJson::array();
+    for (const auto& t : setup.cluster.kv_tiers) {
+        tiers.push_back(OrderedJson{{"name", t.name},
+                                    {"capacity_blocks", t.capacity_blocks},
+                                    {"bandwidth_gb_per_s", round6(t.bandwidth_bytes_per_s * 1e-9)}});
+    }
+    j["tiers"] = tiers;
+    return j;
+}
+
+// One summary per load stage, by the stage that sent each request (inference-perf's per-stage reports).
+OrderedJson stages_json(const ServingReport& rep) {
+    OrderedJson out = OrderedJson::array();
+    const auto& stages = rep.workload->stages;
+    std::vector<std::vector<sim::RequestState>> by_stage(stages.size());
+    for (const auto& r : rep.run->requests) {
+        if (r.stage >= 0 && static_cast<size_t>(r.stage) < stages.size()) by_stage[static_cast<size_t>(r.stage)].push_back(r);
+    }
+    for (size_t k = 0; k < stages.size(); ++k) {
+        const sim::ServingSummary s = sim::summarize(by_stage[k], rep.setup->slo);
+        OrderedJson j;
+        j["stage"] = static_cast<int64_t>(k);
+        j["rate"] = round6(stages[k].rate_rps);
+        j["duration_s"] = round6(stages[k].duration_s);
+        j["requests"] = s.requests;
+        j["completed"] = s.completed;
+        j["rejected"] = s.rejected;
+        j["throughput_rps"] = round6(s.throughput_rps);
+        j["output_tokens_per_s"] = round6(s.output_tokens_per_s);
+        j["input_tokens_per_s"] = round6(s.input_tokens_per_s);
+        j["ttft_ms"] = dist_json(s.ttft_ms);
+        j["tpot_ms"] = dist_json(s.tpot_ms);
+        j["e2e_ms"] = dist_json(s.e2e_ms);
+        j["queue_ms"] = dist_json(s.queue_ms);
+        j["slo_attainment"] = s.slo_attainment ? OrderedJson(round6(*s.slo_attainment)) : OrderedJson();
+        out.push_back(j);
+    }
+    return out;
+}
+
 }  // namespace
 
 OrderedJson serving_summary_json(const ServingReport& rep) {
@@ -98,6 +189,12 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
     b["mean_batch_seqs"] = t.iterations > 0 ? round6(static_cast<double>(t.seqs) / t.iterations) : 0.0;
     b["mean_batch_tokens"] = t.iterations > 0 ? round6(static_cast<double>(t.tokens) / t.iterations) : 0.0;
     j["batches"] = b;
+    // Feature sections appear only when the feature is on, so runs without them keep their exact output.
+    if (setup.cluster.prefix_caching) j["prefix_cache"] = prefix_cache_json(setup, *rep.run);
+    if (!setup.cluster.kv_tiers.empty() || setup.cluster.preemption.rfind("swap", 0) == 0) {
+        j["kv_transfer"] = kv_transfer_json(setup, *rep.run);
+    }
+    if (rep.workload != nullptr && !rep.workload->stages.empty()) j["stages"] = stages_json(rep);
     // Idle share of the stages while the replica had work in flight; only meaningful with pipeline stages.
     j["pipeline_bubble_fraction"] =
         t.stages > 1 && t.active > 0 ? OrderedJson(round6(1.0 - t.busy / (t.stages * t.active))) : OrderedJson();
@@ -143,6 +240,24 @@ std::string serving_summary_table(const ServingReport& rep) {
     }
     out += fmt::format("\n  KV cache        {} blocks ({} tokens) per replica, peak use {:.1f}%\n", setup.kv.blocks,
                        setup.kv.tokens, t.kv_cap > 0 ? 100.0 * t.kv_peak / t.kv_cap : 0.0);
+    if (setup.cluster.prefix_caching) {
+        const OrderedJson pc = prefix_cache_json(setup, *rep.run);
+        std::string tiers;
+        for (const auto& [name, v] : pc["per_tier"].items())
+            tiers += fmt::format("{} {:.1f}%  ", name, 100.0 * v["hit_rate"].get<double>());
+        out += fmt::format("  prefix cache    hit rate {:.1f}% of prompt tokens ({}), {} blocks evicted\n",
+                           100.0 * pc["hit_rate"].get<double>(), trim(tiers), pc["evicted_blocks"].get<int64_t>());
+    }
+    if (rep.workload != nullptr && !rep.workload->stages.empty()) {
+        const OrderedJson st = stages_json(rep);
+        out += "\n  stage   rate/s  requests   TTFT mean   p90 ms    E2E mean   p90 ms\n";
+        for (const auto& j : st) {
+            out += fmt::format("  {:>5} {:>8.2f} {:>9} {:>11.2f} {:>8.2f} {:>11.2f} {:>8.2f}\n", j["stage"].get<int64_t>(),
+                               j["rate"].get<double>(), j["requests"].get<int64_t>(), j["ttft_ms"]["mean"].get<double>(),
+                               j["ttft_ms"]["p90"].get<double>(), j["e2e_ms"]["mean"].get<double>(),
+                               j["e2e_ms"]["p90"].get<double>());
+        }
+    }
     out += fmt::format("  memory per GPU  weights {:.2f} GiB, activations {:.2f} GiB, KV {:.2f} GiB\n",
                        setup.kv.weight_bytes_per_gpu / 1073741824.0, setup.kv.activation_bytes_per_gpu / 1073741824.0,
                        setup.kv.kv_bytes_per_gpu / 1073741824.0);

@@ -5,6 +5,7 @@
 #include "common/json_io.hpp"
 #include "sim/serving/cluster.hpp"
 #include "sim/serving/metrics.hpp"
+#include "traces/workload.hpp"
 #include "tools/serving_setup.hpp"
 
 namespace llmsim::tools {
@@ -14,6 +15,7 @@ struct ServingReport {
     const ServingSetup* setup = nullptr;
     const sim::ServingRun* run = nullptr;
     std::string workload_source;
+    const traces::Workload* workload = nullptr;  // for per-stage summaries
 };
 
 OrderedJson serving_summary_json(const ServingReport& r);
