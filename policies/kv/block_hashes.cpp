@@ -13,6 +13,11 @@ uint64_t mix(uint64_t h, uint64_t v) {
     return z ^ (z >> 31);
 }
 
+// One word per piece of a block: which content, where in it, how many tokens.
+uint64_t piece(uint64_t id, int64_t offset, int64_t tokens) {
+    return id ^ (static_cast<uint64_t>(offset) * 0xC2B2AE3D27D4EB4FULL) ^ (static_cast<uint64_t>(tokens) << 48);
+}
+
 }  // namespace
 
 void block_hashes(const sim::RequestState& r, const std::vector<traces::PromptSegment>& segments, int32_t block_tokens,
@@ -34,12 +39,12 @@ void block_hashes(const sim::RequestState& r, const std::vector<traces::PromptSe
                 }
                 if (si >= count) return;  // past the described prompt: unique content
                 const int64_t take = std::min({hi, seg_start + segs[si].tokens, prompt}) - p;
-                x = mix(mix(mix(x, segs[si].id), static_cast<uint64_t>(p - seg_start)), static_cast<uint64_t>(take));
+                x = mix(x, piece(segs[si].id, p - seg_start, take));
                 p += take;
             } else {
                 if (r.output_segment == 0) return;
                 const int64_t take = hi - p;
-                x = mix(mix(mix(x, r.output_segment), static_cast<uint64_t>(p - prompt)), static_cast<uint64_t>(take));
+                x = mix(x, piece(r.output_segment, p - prompt, take));
                 p += take;
             }
         }

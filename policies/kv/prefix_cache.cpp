@@ -7,11 +7,12 @@
 // back into device memory at the tier's bandwidth. Write-backs to lower tiers are asynchronous (off the critical
 // path, as in LMCache/Mooncake); loads are not.
 #include <algorithm>
-#include <unordered_map>
 #include <vector>
 
 #include "common/error.hpp"
 #include "policies/kv/block_hashes.hpp"
+#include "policies/kv/block_index.hpp"
+#include "policies/kv/free_queue.hpp"
 #include "policies/kv/kv_managers.hpp"
 #include "policies/kv/tier_store.hpp"
 
@@ -20,29 +21,20 @@ namespace {
 
 class PrefixCache final : public sim::KvCacheManager {
   public:
-    explicit PrefixCache(const sim::KvCacheOptions& options) : KvCacheManager(options) {
+    explicit PrefixCache(const sim::KvCacheOptions& options)
+        : KvCacheManager(options), cached_(options.capacity_blocks), free_(options.capacity_blocks) {
         LLMSIM_ASSERT(options.capacity_blocks < INT32_MAX, "too many KV blocks for 32-bit block ids");
         const auto n = static_cast<size_t>(options.capacity_blocks);
-        ref_.assign(n, 0);
-        hash_.assign(n, 0);
-        prev_.resize(n);
-        next_.resize(n);
-        for (size_t i = 0; i < n; ++i) {
-            prev_[i] = static_cast<int32_t>(i) - 1;
-            next_[i] = i + 1 < n ? static_cast<int32_t>(i + 1) : -1;
-        }
-        head_ = n > 0 ? 0 : -1;
-        tail_ = n > 0 ? static_cast<int32_t>(n - 1) : -1;
-        free_count_ = options.capacity_blocks;
+        meta_.resize(n);
         for (const auto& t : options.tiers)
             tiers_.emplace_back(t.capacity_blocks);
     }
 
     [[nodiscard]] bool tracks_content() const override { return true; }
-    [[nodiscard]] int64_t free_blocks() const override { return free_count_; }
+    [[nodiscard]] int64_t free_blocks() const override { return free_.size(); }
     [[nodiscard]] sim::KvUsage usage() const override {
-        return {options_.capacity_blocks, options_.capacity_blocks - free_count_,
-                static_cast<int64_t>(cached_.size()) - referenced_cached(), peak_used_};
+        return {options_.capacity_blocks, options_.capacity_blocks - free_.size(),
+                cached_count() - referenced_cached(), peak_used_};
     }
 
     [[nodiscard]] sim::PrefixMatch lookup_prefix(const sim::RequestState& r) const override {
@@ -64,6 +56,24 @@ class PrefixCache final : public sim::KvCacheManager {
         return m;
     }
 
+    [[nodiscard]] int64_t admission_blocks(const sim::RequestState& r, int64_t tokens) const override {
+        // Every block of the request comes from the free pool except device hits that someone else references.
+        const int64_t all = std::max<int64_t>(0, blocks_for(tokens) - r.kv_blocks());
+        if (r.kv_blocks() > 0) return all;
+        const std::vector<uint64_t>& hashes = hashes_of(r);
+        const int64_t limit = std::min<int64_t>(max_hit_blocks(r), static_cast<int64_t>(hashes.size()));
+        int64_t shared = 0;
+        for (int64_t j = 0; j < limit; ++j) {
+            const int32_t b = cached_block(hashes[static_cast<size_t>(j)]);
+            if (b < 0) {
+                if (tier_of(hashes[static_cast<size_t>(j)]) < 0) break;
+                continue;  // loaded from a lower tier into a free block
+            }
+            shared += meta_[static_cast<size_t>(b)].ref > 0 ? 1 : 0;
+        }
+        return all - shared;
+    }
+
     int64_t acquire_prefix(sim::RequestState& r) override {
         LLMSIM_ASSERT(r.kv_blocks() == 0, "prefix acquired by a request that holds blocks");
         const bool first = r.cached_prompt_tokens < 0;
@@ -80,17 +90,17 @@ class PrefixCache final : public sim::KvCacheManager {
             if (tier < 0) break;
             int32_t b = -1;
             if (tier == 0) {
-                b = cached_.at(h);
-                if (ref_[static_cast<size_t>(b)] == 0) unlink(b);
+                b = cached_block(h);
+                if (meta_[static_cast<size_t>(b)].ref == 0) free_.remove(b);
             } else {
-                if (free_count_ == 0) break;  // no room to load it into
+                if (free_.size() == 0) break;  // no room to load it into
                 b = take_free_block();
-                hash_[static_cast<size_t>(b)] = h;
-                cached_[h] = b;
+                publish(h, b);
+                meta_[static_cast<size_t>(b)].hash = h;
                 tiers_[static_cast<size_t>(tier - 1)].touch(h);
                 charge_transfer(1, options_.tiers[static_cast<size_t>(tier - 1)].bandwidth_bytes_per_s);
             }
-            ref_[static_cast<size_t>(b)] += 1;
+            meta_[static_cast<size_t>(b)].ref += 1;
             blocks.push_back(b);
             if (first) stats_.hit_tokens[static_cast<size_t>(tier)] += block_tokens();
         }
@@ -105,8 +115,8 @@ class PrefixCache final : public sim::KvCacheManager {
         // Reverse order: a request's last blocks reach the queue first and are evicted first.
         for (auto it = blocks.rbegin(); it != blocks.rend(); ++it) {
             const auto b = static_cast<size_t>(*it);
-            LLMSIM_ASSERT(ref_[b] > 0, "freeing a KV block that is not referenced");
-            if (--ref_[b] == 0) push_back_free(*it);
+            LLMSIM_ASSERT(meta_[b].ref > 0, "freeing a KV block that is not referenced");
+            if (--meta_[b].ref == 0) free_.push_back(*it);
         }
         blocks.clear();
         set_blocks(r, 0);
@@ -123,23 +133,35 @@ class PrefixCache final : public sim::KvCacheManager {
         const std::vector<uint64_t>& hashes = hashes_of(r);
         const auto full = static_cast<size_t>(std::min<int64_t>(r.kv_tokens() / block_tokens(),
                                                                 static_cast<int64_t>(blocks.size())));
+        const size_t end = std::min(full, hashes.size());
+        for (size_t j = published; j < end; ++j)
+            cached_.prefetch(hashes[j]);
         for (; published < full && published < hashes.size(); ++published) {
             const uint64_t h = hashes[published];
+            if (h == 0) break;  // the "nothing cacheable" marker
             const auto b = static_cast<size_t>(blocks[published]);
-            if (hash_[b] != 0) continue;  // already holds this content (a reused prefix block)
+            if (meta_[b].hash != 0) continue;  // already holds this content (a reused prefix block)
             // A block with the same content may already be cached (computed twice concurrently): keep that one.
-            if (cached_.emplace(h, blocks[published]).second) hash_[b] = h;
+            if (publish(h, blocks[published])) meta_[b].hash = h;
         }
     }
 
   protected:
     bool grow(sim::RequestState& r, int64_t tokens) override {
         const int64_t need = blocks_needed(r, tokens);
-        if (need > free_count_) return false;
+        if (need > free_.size()) return false;
         std::vector<int32_t>& blocks = blocks_of(r);
+        // The blocks about to be taken may hold cached content to evict: load their metadata, then their index
+        // slots, all at once, so the cache misses overlap.
+        if (need > 1) {
+            free_.peek(need, [this](int32_t b) { __builtin_prefetch(&meta_[static_cast<size_t>(b)]); });
+            free_.peek(need, [this](int32_t b) {
+                if (meta_[static_cast<size_t>(b)].hash != 0) cached_.prefetch(meta_[static_cast<size_t>(b)].hash);
+            });
+        }
         for (int64_t i = 0; i < need; ++i) {
             const int32_t b = take_free_block();
-            ref_[static_cast<size_t>(b)] = 1;
+            meta_[static_cast<size_t>(b)].ref = 1;
             blocks.push_back(b);
         }
         note_used();
@@ -148,13 +170,15 @@ class PrefixCache final : public sim::KvCacheManager {
     }
 
   private:
+    [[nodiscard]] int32_t cached_block(uint64_t h) const { return cached_.find(h); }
+    bool publish(uint64_t h, int32_t b) { return cached_.insert(h, b); }
     // Whole blocks a request may take from the cache: its prefill minus at least one token.
     [[nodiscard]] int64_t max_hit_blocks(const sim::RequestState& r) const {
         return (static_cast<int64_t>(r.prefill_target) - 1) / block_tokens();
     }
     // 0 = device memory, k = tiers[k-1], -1 = nowhere.
     [[nodiscard]] int tier_of(uint64_t h) const {
-        if (cached_.count(h) > 0) return 0;
+        if (cached_block(h) >= 0) return 0;
         for (size_t t = 0; t < tiers_.size(); ++t) {
             if (tiers_[t].contains(h)) return static_cast<int>(t) + 1;
         }
@@ -182,12 +206,10 @@ class PrefixCache final : public sim::KvCacheManager {
     }
 
     int32_t take_free_block() {
-        LLMSIM_ASSERT(head_ >= 0, "no free KV block");
-        const int32_t b = head_;
-        unlink(b);
+        const int32_t b = free_.pop_front();
         const auto i = static_cast<size_t>(b);
-        if (hash_[i] != 0) evict(hash_[i]);
-        hash_[i] = 0;
+        if (meta_[i].hash != 0) evict(meta_[i].hash);
+        meta_[i].hash = 0;
         return b;
     }
     void evict(uint64_t h) {
@@ -199,48 +221,29 @@ class PrefixCache final : public sim::KvCacheManager {
         }
         if (down) stats_.evicted_blocks += 1;
     }
-    void unlink(int32_t b) {
-        const auto i = static_cast<size_t>(b);
-        if (prev_[i] >= 0) {
-            next_[static_cast<size_t>(prev_[i])] = next_[i];
-        } else {
-            head_ = next_[i];
-        }
-        if (next_[i] >= 0) {
-            prev_[static_cast<size_t>(next_[i])] = prev_[i];
-        } else {
-            tail_ = prev_[i];
-        }
-        prev_[i] = next_[i] = -1;
-        --free_count_;
-    }
-    void push_back_free(int32_t b) {
-        const auto i = static_cast<size_t>(b);
-        prev_[i] = tail_;
-        next_[i] = -1;
-        if (tail_ >= 0) {
-            next_[static_cast<size_t>(tail_)] = b;
-        } else {
-            head_ = b;
-        }
-        tail_ = b;
-        ++free_count_;
-    }
-    void note_used() { peak_used_ = std::max(peak_used_, options_.capacity_blocks - free_count_); }
+    void note_used() { peak_used_ = std::max(peak_used_, options_.capacity_blocks - free_.size()); }
     [[nodiscard]] int64_t referenced_cached() const {
         int64_t n = 0;
-        for (const auto& [h, b] : cached_)
-            n += ref_[static_cast<size_t>(b)] > 0 ? 1 : 0;
+        for (const BlockMeta& m : meta_)
+            n += m.hash != 0 && m.ref > 0 ? 1 : 0;
+        return n;
+    }
+    [[nodiscard]] int64_t cached_count() const {
+        int64_t n = 0;
+        for (const BlockMeta& m : meta_)
+            n += m.hash != 0 ? 1 : 0;
         return n;
     }
 
-    std::vector<int32_t> ref_;
-    std::vector<uint64_t> hash_;
-    std::vector<int32_t> prev_, next_;  // free queue links (head: evicted first)
-    int32_t head_ = -1, tail_ = -1;
-    int64_t free_count_ = 0;
+    // Everything about one device block side by side: each touch of a block is one cache line.
+    struct BlockMeta {
+        uint64_t hash = 0;  // content, once full and published (0: none)
+        int32_t ref = 0;
+    };
+    std::vector<BlockMeta> meta_;
+    FreeQueue free_;  // unreferenced blocks, least recently freed first
     int64_t peak_used_ = 0;
-    std::unordered_map<uint64_t, int32_t> cached_;  // content hash -> device block
+    BlockIndex cached_;  // content hash -> device block
     std::vector<TierStore> tiers_;
     mutable std::vector<std::vector<uint64_t>> hashes_;  // by request id, computed on first use
     mutable std::vector<uint64_t> scratch_;

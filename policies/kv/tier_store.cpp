@@ -1,27 +1,42 @@
 #include "policies/kv/tier_store.hpp"
 
+#include "common/error.hpp"
+
 namespace llmsim::policies {
 
+TierStore::TierStore(int64_t capacity_blocks)
+    : capacity_(capacity_blocks), index_(capacity_blocks), lru_(capacity_blocks, /*filled=*/false) {
+    LLMSIM_ASSERT(capacity_blocks >= 0 && capacity_blocks < INT32_MAX, "tier capacity out of range");
+    hash_.assign(static_cast<size_t>(capacity_blocks), 0);
+}
+
 void TierStore::touch(uint64_t hash) {
-    auto it = index_.find(hash);
-    if (it != index_.end()) lru_.splice(lru_.end(), lru_, it->second);
+    const int32_t s = index_.find(hash);
+    if (s < 0) return;
+    lru_.remove(s);
+    lru_.push_back(s);
 }
 
 std::optional<uint64_t> TierStore::insert(uint64_t hash) {
     if (capacity_ <= 0) return hash;  // a tier that holds nothing passes every block on
-    auto it = index_.find(hash);
-    if (it != index_.end()) {
-        lru_.splice(lru_.end(), lru_, it->second);
+    const int32_t present = index_.find(hash);
+    if (present >= 0) {
+        lru_.remove(present);
+        lru_.push_back(present);
         return std::nullopt;
     }
     std::optional<uint64_t> out;
-    if (static_cast<int64_t>(index_.size()) >= capacity_) {
-        out = lru_.front();
-        index_.erase(lru_.front());
-        lru_.pop_front();
+    int32_t s = 0;
+    if (used_slots_ < capacity_) {
+        s = used_slots_++;
+    } else {
+        s = lru_.pop_front();
+        out = hash_[static_cast<size_t>(s)];
+        index_.erase(*out);
     }
-    lru_.push_back(hash);
-    index_[hash] = std::prev(lru_.end());
+    hash_[static_cast<size_t>(s)] = hash;
+    index_.insert(hash, s);
+    lru_.push_back(s);
     return out;
 }
 

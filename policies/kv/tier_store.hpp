@@ -1,30 +1,35 @@
 #pragma once
 // One KV tier below device memory (host DRAM, CXL, SSD): an LRU set of block hashes with a capacity in blocks, as
 // Mooncake's store and LMCache's backends keep evicted prefix blocks. Inserting into a full tier pushes its
-// least recently used block out (the caller cascades it to the next tier or drops it).
+// least recently used block out (the caller cascades it to the next tier or drops it). Fixed-size arrays, an
+// open-addressing index and a ring LRU: no allocation after construction.
 #include <cstdint>
-#include <list>
 #include <optional>
-#include <unordered_map>
+#include <vector>
+
+#include "policies/kv/block_index.hpp"
+#include "policies/kv/free_queue.hpp"
 
 namespace llmsim::policies {
 
 class TierStore {
   public:
-    explicit TierStore(int64_t capacity_blocks) : capacity_(capacity_blocks) {}
+    explicit TierStore(int64_t capacity_blocks);
 
-    [[nodiscard]] bool contains(uint64_t hash) const { return index_.count(hash) > 0; }
+    [[nodiscard]] bool contains(uint64_t hash) const { return index_.contains(hash); }
     // Marks a block as just used (hit).
     void touch(uint64_t hash);
     // Stores a block (touching it if present); returns the block pushed out to make room, if any.
     std::optional<uint64_t> insert(uint64_t hash);
-    [[nodiscard]] int64_t size() const { return static_cast<int64_t>(index_.size()); }
+    [[nodiscard]] int64_t size() const { return index_.size(); }
     [[nodiscard]] int64_t capacity() const { return capacity_; }
 
   private:
     int64_t capacity_;
-    std::list<uint64_t> lru_;  // front: least recently used
-    std::unordered_map<uint64_t, std::list<uint64_t>::iterator> index_;
+    BlockIndex index_;          // hash -> slot
+    std::vector<uint64_t> hash_;  // by slot
+    FreeQueue lru_;             // slots, least recently used first
+    int32_t used_slots_ = 0;
 };
 
 }  // namespace llmsim::policies

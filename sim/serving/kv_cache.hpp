@@ -97,6 +97,11 @@ class KvCacheManager {
     [[nodiscard]] virtual KvUsage usage() const = 0;
     // The cached prefix of r's prefill (per tier), without changing anything. Default: no caching.
     [[nodiscard]] virtual PrefixMatch lookup_prefix(const RequestState& r) const;
+    // Blocks admitting r with KV for `tokens` tokens would take from the free pool, cached prefix included (a cached
+    // block that nobody references is in the free pool too, so reusing it takes one). Changes nothing.
+    [[nodiscard]] virtual int64_t admission_blocks(const RequestState& r, int64_t tokens) const {
+        return blocks_needed(r, tokens);
+    }
     // Called once per admission before r's first allocation: references the cached prefix (loading lower-tier
     // blocks into HBM, which costs transfer time) and returns the tokens whose KV now exists: block-aligned and
     // less than r.prefill_target (one token is always computed, to sample from). 0 without caching.

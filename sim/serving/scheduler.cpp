@@ -25,6 +25,8 @@ RequestState* Scheduler::try_admit_front(SchedulerContext& ctx, int64_t reserve_
     LLMSIM_ASSERT(!waiting_.empty(), "admit from an empty queue");
     RequestState& r = *waiting_.front();
     KvCacheManager& kv = ctx.kv();
+    // Decide before touching the cache: a head-of-line request that does not fit is retried every iteration.
+    if (kv.admission_blocks(r, reserve_tokens) + keep_free > kv.free_blocks()) return nullptr;
     const int64_t reused = r.prefilled == 0 ? kv.acquire_prefix(r) : 0;
     if (!kv.can_allocate(r, reserve_tokens, keep_free) || !kv.allocate(r, reserve_tokens)) {
         kv.free(r);  // gives back the prefix it referenced
