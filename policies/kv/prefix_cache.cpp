@@ -155,9 +155,14 @@ class PrefixCache final : public sim::KvCacheManager {
         // slots, all at once, so the cache misses overlap.
         if (need > 1) {
             free_.peek(need, [this](int32_t b) { __builtin_prefetch(&meta_[static_cast<size_t>(b)]); });
+            evicting_.clear();
             free_.peek(need, [this](int32_t b) {
-                if (meta_[static_cast<size_t>(b)].hash != 0) cached_.prefetch(meta_[static_cast<size_t>(b)].hash);
+                const uint64_t h = meta_[static_cast<size_t>(b)].hash;
+                if (h == 0) return;
+                cached_.prefetch(h);
+                evicting_.push_back(h);
             });
+            if (!tiers_.empty()) tiers_.front().prefetch_inserts(evicting_);
         }
         for (int64_t i = 0; i < need; ++i) {
             const int32_t b = take_free_block();
@@ -247,6 +252,7 @@ class PrefixCache final : public sim::KvCacheManager {
     std::vector<TierStore> tiers_;
     mutable std::vector<std::vector<uint64_t>> hashes_;  // by request id, computed on first use
     mutable std::vector<uint64_t> scratch_;
+    std::vector<uint64_t> evicting_;  // grow(): hashes about to leave device memory
     std::vector<std::vector<int32_t>> blocks_;           // by request id
     std::vector<size_t> published_;                      // by request id: leading blocks already hashed
 };
