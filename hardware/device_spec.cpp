@@ -17,6 +17,7 @@ Link link_from_json(const Json& j, const std::string& where) {
     if (auto bw = r.opt_string("bandwidth"))
         l.bandwidth_bytes_per_s = units::parse_bytes_per_s(*bw, r.where("bandwidth"));
     if (auto lat = r.opt_string("latency")) l.latency_ns = units::parse_duration_ns(*lat, r.where("latency"));
+    l.source = r.opt_string("source").value_or("");
     r.allow({"devices_per_node", "note"});
     r.finish();
     return l;
@@ -27,6 +28,7 @@ Json link_to_json(const Link& l) {
     j["kind"] = l.kind;
     j["bandwidth"] = format_double(l.bandwidth_bytes_per_s / 1e9, 6) + "GB/s";
     j["latency"] = std::to_string(l.latency_ns) + "ns";
+    if (!l.source.empty()) j["source"] = l.source;
     return j;
 }
 

@@ -17,9 +17,10 @@ namespace llmsim::hardware {
 inline constexpr int kHardwareSchemaVersion = 1;
 
 struct Link {
-    std::string kind;                  // nvswitch, nvlink-pairwise, pcie4, infiniband, ...
+    std::string kind;                  // nvswitch, nvlink-pairwise, pcie4, pcie5, nvlink-c2c, infiniband, ...
     double bandwidth_bytes_per_s = 0;  // per GPU, per direction
     int64_t latency_ns = 0;
+    std::string source;  // where the figure comes from (datasheet, measurement)
 };
 
 // Efficiency of one kernel class (or one named op overriding its class).
