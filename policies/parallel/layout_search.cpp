@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "policies/parallel/layout_rules.hpp"
+#include "sim/training/layout_rules.hpp"
 
 namespace llmsim::policies {
 namespace {
@@ -72,7 +72,7 @@ SearchOutcome search_layouts(sim::TrainingSimulator& sim, const sim::TrainingCon
                                     cfg.shape.micro_batch = mbs;
                                     cfg.recompute = rc;
                                     cfg.zero = zero;
-                                    if (check_training_layout(model, cfg, gpus)) continue;
+                                    if (sim::check_training_layout(model, cfg, gpus, sim.schedules())) continue;
                                     out.candidates.push_back(sim.estimate(cfg));
                                 }
                             }

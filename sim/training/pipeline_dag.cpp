@@ -12,7 +12,7 @@ enum EventKind : uint32_t { kTaskDone = 0, kDependencyArrived = 1 };
 
 class PipelineRun final : public EventHandler {
   public:
-    PipelineRun(const std::vector<policies::RankOrder>& orders, const PipelineTimes& t)
+    PipelineRun(const std::vector<RankOrder>& orders, const PipelineTimes& t)
         : orders_(orders), t_(t), stages_(t.pp * t.vpp), m_(t.microbatches) {
         const size_t tasks = static_cast<size_t>(2) * static_cast<size_t>(stages_) * static_cast<size_t>(m_);
         arrived_.assign(tasks, 0);
@@ -79,8 +79,8 @@ class PipelineRun final : public EventHandler {
     void try_start(int32_t rank) {
         const auto r = static_cast<size_t>(rank);
         if (busy_[r] || cursor_[r] >= orders_[r].size()) return;
-        const policies::PipeTask& task = orders_[r][cursor_[r]];
-        const bool backward = task.kind == policies::PipeTaskKind::backward;
+        const PipeTask& task = orders_[r][cursor_[r]];
+        const bool backward = task.kind == PipeTaskKind::backward;
         const int32_t vs = task.chunk * t_.pp + rank;
         const size_t id = task_id(backward, vs, task.microbatch);
         if (arrived_[id] < needed(id)) return;
@@ -125,7 +125,7 @@ class PipelineRun final : public EventHandler {
         }
     }
 
-    const std::vector<policies::RankOrder>& orders_;
+    const std::vector<RankOrder>& orders_;
     const PipelineTimes& t_;
     int32_t stages_;
     int32_t m_;
@@ -138,7 +138,7 @@ class PipelineRun final : public EventHandler {
 
 }  // namespace
 
-PipelineResult simulate_pipeline(const std::vector<policies::RankOrder>& orders, const PipelineTimes& times) {
+PipelineResult simulate_pipeline(const std::vector<RankOrder>& orders, const PipelineTimes& times) {
     LLMSIM_ASSERT(times.pp >= 1 && times.vpp >= 1 && times.microbatches >= 1, "empty pipeline");
     LLMSIM_ASSERT(orders.size() == static_cast<size_t>(times.pp), "one order per pipeline rank");
     const auto stages = static_cast<size_t>(times.pp * times.vpp);

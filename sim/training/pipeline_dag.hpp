@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "policies/parallel/schedule.hpp"
+#include "sim/training/pipeline_schedule.hpp"
 
 namespace llmsim::sim {
 
@@ -32,6 +32,6 @@ struct PipelineResult {
 };
 
 // Runs the schedule's rank orders; asserts that the orders are consistent with the dependencies (no deadlock).
-PipelineResult simulate_pipeline(const std::vector<policies::RankOrder>& orders, const PipelineTimes& times);
+PipelineResult simulate_pipeline(const std::vector<RankOrder>& orders, const PipelineTimes& times);
 
 }  // namespace llmsim::sim

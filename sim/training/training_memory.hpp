@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "models/training_ops.hpp"
-#include "policies/parallel/schedule.hpp"
+#include "sim/training/pipeline_schedule.hpp"
 #include "sim/training/stage_layout.hpp"
 #include "sim/training/training_config.hpp"
 
@@ -41,7 +41,7 @@ struct MemoryInputs {
     const models::ModelSpec* model = nullptr;
     const TrainingConfig* config = nullptr;
     const StageLayout* stages = nullptr;
-    const policies::ScheduleInfo* schedule = nullptr;
+    const ScheduleInfo* schedule = nullptr;
     models::TrainingParams params;
     models::LayerActivations activations;
     double logits_bytes = 0;  // last stage, one micro-batch: logits and the loss's fp32 copies

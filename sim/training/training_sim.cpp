@@ -4,9 +4,8 @@
 #include <cmath>
 
 #include "common/error.hpp"
-#include "policies/parallel/layout_rules.hpp"
-#include "policies/parallel/schedule.hpp"
 #include "sim/engine/sim_time.hpp"
+#include "sim/training/layout_rules.hpp"
 #include "sim/training/pipeline_dag.hpp"
 
 namespace llmsim::sim {
@@ -33,7 +32,7 @@ void add_zero_exposure(PassTime& f, PassTime& b, double ag, double rs, bool hide
 
 struct TrainingSimulator::Plan {
     StageLayout stages;
-    const policies::ScheduleInfo* schedule = nullptr;
+    const ScheduleInfo* schedule = nullptr;
     int32_t m = 1;
     std::vector<PassTime> forward;   // per virtual stage, one micro-batch
     std::vector<PassTime> backward;  // includes recomputation
@@ -68,8 +67,8 @@ struct TrainingSimulator::Plan {
 };
 
 TrainingSimulator::TrainingSimulator(models::ModelSpec model, hardware::DeviceSpec device,
-                                     hardware::TopologySpec topology, int32_t gpus)
-    : model_(std::move(model)), device_(std::move(device)), gpus_(gpus) {
+                                     hardware::TopologySpec topology, int32_t gpus, std::vector<ScheduleInfo> schedules)
+    : model_(std::move(model)), device_(std::move(device)), gpus_(gpus), schedules_(std::move(schedules)) {
     topology_ = std::make_unique<hardware::Topology>(topology, gpus);
     hardware_ = std::make_unique<hardware::CostModel>(device_);
     collectives_ = std::make_unique<hardware::CollectiveModel>(device_, *topology_);
@@ -82,7 +81,7 @@ TrainingSimulator::Plan TrainingSimulator::plan(const TrainingConfig& cfg) {
     const auto& p = cfg.parallel;
     Plan pl;
     pl.stages = make_stage_layout(model_.num_layers, p.pp, p.vpp);
-    pl.schedule = &policies::find_schedule(cfg.schedule);
+    pl.schedule = &lookup_schedule(schedules_, cfg.schedule);
     pl.m = cfg.microbatches();
     const LayerCosts& lc = costs_->layer_costs(cfg);
     pl.p2p_ns = costs_->p2p_ns(cfg);
@@ -268,7 +267,7 @@ TrainingResult TrainingSimulator::finish(const TrainingConfig& cfg, const Plan& 
 }
 
 TrainingResult TrainingSimulator::simulate(const TrainingConfig& cfg) {
-    policies::validate_training_layout(model_, cfg, gpus_);
+    validate_training_layout(model_, cfg, gpus_, schedules_);
     (void)device_.peak(cfg.dtype, "--dtype");
     const Plan pl = plan(cfg);
     PipelineTimes times;

@@ -14,6 +14,7 @@
 #include "hardware/device_spec.hpp"
 #include "hardware/topology.hpp"
 #include "models/model_spec.hpp"
+#include "sim/training/pipeline_schedule.hpp"
 #include "sim/training/step_cost.hpp"
 #include "sim/training/training_config.hpp"
 #include "sim/training/training_memory.hpp"
@@ -65,15 +66,16 @@ struct TrainingResult {
 
 class TrainingSimulator {
   public:
+    // `schedules`: the pipeline schedules a config may name (policies::schedule_registry()).
     TrainingSimulator(models::ModelSpec model, hardware::DeviceSpec device, hardware::TopologySpec topology,
-                      int32_t gpus);
+                      int32_t gpus, std::vector<ScheduleInfo> schedules);
     ~TrainingSimulator();
     TrainingSimulator(const TrainingSimulator&) = delete;
     TrainingSimulator& operator=(const TrainingSimulator&) = delete;
 
     // Validates the layout (UsageError naming the rule and numbers) and simulates the pipeline DAG.
     TrainingResult simulate(const TrainingConfig& cfg);
-    // Closed-form pipeline time; the layout must be valid (see policies/parallel/layout_rules).
+    // Closed-form pipeline time; the layout must be valid (see sim/training/layout_rules).
     TrainingResult estimate(const TrainingConfig& cfg);
 
     [[nodiscard]] const models::ModelSpec& model() const { return model_; }
@@ -81,6 +83,7 @@ class TrainingSimulator {
     [[nodiscard]] const hardware::Topology& topology() const { return *topology_; }
     [[nodiscard]] StepCostModel& costs() { return *costs_; }
     [[nodiscard]] int32_t gpus() const { return gpus_; }
+    [[nodiscard]] const std::vector<ScheduleInfo>& schedules() const { return schedules_; }
 
   private:
     struct Plan;
@@ -91,6 +94,7 @@ class TrainingSimulator {
     models::ModelSpec model_;
     hardware::DeviceSpec device_;
     int32_t gpus_;
+    std::vector<ScheduleInfo> schedules_;
     std::unique_ptr<hardware::Topology> topology_;
     std::unique_ptr<hardware::CostModel> hardware_;
     std::unique_ptr<hardware::CollectiveModel> collectives_;

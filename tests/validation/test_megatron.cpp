@@ -18,6 +18,7 @@
 #include "common/csv.hpp"
 #include "hardware/catalogue.hpp"
 #include "hardware/topology.hpp"
+#include "policies/parallel/schedule.hpp"
 #include "sim/training/training_sim.hpp"
 #include "tests/support/test_support.hpp"
 #include "tests/validation/validation_support.hpp"
@@ -114,7 +115,8 @@ TEST_CASE("megatron SC'21 table 1: hardware TFLOP/s per GPU within 10% median, 2
         cfg.recompute = models::Recompute::full;
         cfg.zero = 0;
         cfg.overlap = sim::parse_overlap(script->second.torch_ddp ? "dp" : "none", "test");
-        sim::TrainingSimulator simulator(model, a100, hardware::topology_from_device(a100), gpus);
+        sim::TrainingSimulator simulator(model, a100, hardware::topology_from_device(a100), gpus,
+                                         policies::schedule_registry());
         const sim::TrainingResult r = simulator.simulate(cfg);
         const std::string label = params + "B tp" + std::to_string(tp) + " pp" + std::to_string(pp) + " vpp" +
                                   std::to_string(cfg.parallel.vpp) + " mbs" + std::to_string(cfg.shape.micro_batch) +

@@ -13,9 +13,9 @@
 #include "common/units.hpp"
 #include "hardware/catalogue.hpp"
 #include "models/presets.hpp"
-#include "policies/parallel/layout_rules.hpp"
 #include "policies/parallel/layout_search.hpp"
 #include "policies/parallel/schedule.hpp"
+#include "sim/training/layout_rules.hpp"
 #include "sim/training/training_report.hpp"
 #include "sim/training/training_sim.hpp"
 #include "tools/commands/commands.hpp"
@@ -309,8 +309,10 @@ void add_train_command(CLI::App& root) {
         const models::ModelSpec model = models::resolve_model(a->model);
         const hardware::DeviceSpec device = hardware::resolve_device(a->hardware);
         const sim::TrainingConfig cfg = make_config(*a, model, device);
-        if (!a->search) policies::validate_training_layout(model, cfg, a->gpus);  // before building the cluster
-        sim::TrainingSimulator sim(model, device, topology_spec(*a, device), a->gpus);
+        if (!a->search) {  // before building the cluster
+            sim::validate_training_layout(model, cfg, a->gpus, policies::schedule_registry());
+        }
+        sim::TrainingSimulator sim(model, device, topology_spec(*a, device), a->gpus, policies::schedule_registry());
         if (a->search) {
             run_search(*a, sim, cfg);
         } else {

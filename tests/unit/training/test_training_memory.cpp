@@ -4,6 +4,7 @@
 
 #include "hardware/topology.hpp"
 #include "models/training_ops.hpp"
+#include "policies/parallel/schedule.hpp"
 #include "sim/training/step_cost.hpp"
 #include "sim/training/training_memory.hpp"
 #include "sim/training/training_sim.hpp"
@@ -61,7 +62,8 @@ TEST_CASE("training memory: parameter count per GPU matches the model", "[traini
 TEST_CASE("training memory: ZeRO stages shard model states over data parallelism", "[training]") {
     const models::ModelSpec m = test::small_gpt();
     const double params = total_params(m);
-    TrainingSimulator sim(m, test::synthetic_device(), hardware::topology_from_device(test::synthetic_device()), 8);
+    TrainingSimulator sim(m, test::synthetic_device(), hardware::topology_from_device(test::synthetic_device()), 8,
+                          policies::schedule_registry());
     // ZeRO-3 per-GPU model states = 16 bytes x params / DP.
     CHECK(sim.simulate(base_config(8, 3)).memory.model_state_bytes() == Approx(16 * params / 8));
     CHECK(sim.simulate(base_config(8, 2)).memory.model_state_bytes() == Approx(2 * params + 14 * params / 8));

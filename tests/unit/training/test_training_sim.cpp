@@ -3,6 +3,7 @@
 
 #include "hardware/catalogue.hpp"
 #include "models/presets.hpp"
+#include "policies/parallel/schedule.hpp"
 #include "sim/training/training_sim.hpp"
 
 using namespace llmsim;
@@ -13,7 +14,7 @@ namespace {
 struct Gpt175 {
     models::ModelSpec model = models::resolve_model("gpt3-175b");
     hardware::DeviceSpec device = hardware::resolve_device("a100-sxm-80gb");
-    TrainingSimulator sim{model, device, hardware::topology_from_device(device), 1024};
+    TrainingSimulator sim{model, device, hardware::topology_from_device(device), 1024, policies::schedule_registry()};
 
     static TrainingConfig config(int32_t pp, int32_t vpp, int32_t mbs) {
         TrainingConfig c;
@@ -80,7 +81,7 @@ TEST_CASE("training sim: each knob moves the step the way it should", "[training
     // A slower network makes data parallelism and pipeline transfers slower.
     hardware::TopologySpec slow = hardware::topology_from_device(g.device);
     slow.nic_bytes_per_s /= 8;
-    TrainingSimulator slow_sim(g.model, g.device, slow, 1024);
+    TrainingSimulator slow_sim(g.model, g.device, slow, 1024, policies::schedule_registry());
     c = base;
     c.overlap.dp = false;
     CHECK(slow_sim.simulate(c).time.dp_comm_s > g.sim.simulate(c).time.dp_comm_s);

@@ -1,11 +1,10 @@
-#include "policies/parallel/layout_rules.hpp"
+#include "sim/training/layout_rules.hpp"
 
 #include <string>
 
 #include "common/error.hpp"
-#include "policies/parallel/schedule.hpp"
 
-namespace llmsim::policies {
+namespace llmsim::sim {
 namespace {
 
 std::string s(int64_t v) {
@@ -18,8 +17,8 @@ std::optional<LayoutViolation> fail(const char* flag, std::string message) {
 
 }  // namespace
 
-std::optional<LayoutViolation> check_training_layout(const models::ModelSpec& model, const sim::TrainingConfig& cfg,
-                                                     int32_t gpus) {
+std::optional<LayoutViolation> check_training_layout(const models::ModelSpec& model, const TrainingConfig& cfg,
+                                                     int32_t gpus, const std::vector<ScheduleInfo>& schedules) {
     const auto& p = cfg.parallel;
     const auto& sh = cfg.shape;
     struct Positive {
@@ -104,7 +103,7 @@ std::optional<LayoutViolation> check_training_layout(const models::ModelSpec& mo
     if (sh.capacity_factor <= 0) return fail("--capacity-factor", "must be > 0");
     const int32_t m = cfg.microbatches();
     const ScheduleInfo* schedule = nullptr;
-    for (const auto& info : schedule_registry()) {
+    for (const auto& info : schedules) {
         if (info.name == cfg.schedule) schedule = &info;
     }
     if (schedule == nullptr) return fail("--schedule", "unknown pipeline schedule '" + cfg.schedule + "'");
@@ -120,8 +119,9 @@ std::optional<LayoutViolation> check_training_layout(const models::ModelSpec& mo
     return std::nullopt;
 }
 
-void validate_training_layout(const models::ModelSpec& model, const sim::TrainingConfig& cfg, int32_t gpus) {
-    if (auto v = check_training_layout(model, cfg, gpus)) throw UsageError(v->flag, v->message);
+void validate_training_layout(const models::ModelSpec& model, const TrainingConfig& cfg, int32_t gpus,
+                              const std::vector<ScheduleInfo>& schedules) {
+    if (auto v = check_training_layout(model, cfg, gpus, schedules)) throw UsageError(v->flag, v->message);
 }
 
-}  // namespace llmsim::policies
+}  // namespace llmsim::sim
