@@ -246,9 +246,9 @@ class PrefixCache final : public sim::KvCacheManager {
         int32_t ref = 0;
     };
     std::vector<BlockMeta> meta_;
+    BlockIndex cached_;  // content hash -> device block
     FreeQueue free_;  // unreferenced blocks, least recently freed first
     int64_t peak_used_ = 0;
-    BlockIndex cached_;  // content hash -> device block
     std::vector<TierStore> tiers_;
     mutable std::vector<std::vector<uint64_t>> hashes_;  // by request id, computed on first use
     mutable std::vector<uint64_t> scratch_;
