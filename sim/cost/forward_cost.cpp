@@ -18,18 +18,13 @@ Deployment make_deployment(const models::ModelSpec& model, const models::Inferen
 }
 
 ForwardCost::ForwardCost(Deployment deployment, hardware::CostModel hardware, FrameworkOverhead overhead)
-    : deployment_(std::move(deployment)), hardware_(std::move(hardware)), overhead_(std::move(overhead)) {
-    const int32_t per_node = std::max(1, hardware_.device().devices_per_node);
-    // TP groups span nodes only when TP is wider than a node; PP stages go to other nodes once a node is full.
-    inter_node_tp_ = deployment_.parallel.tp > per_node;
-    inter_node_pp_ = deployment_.parallel.tp * deployment_.parallel.pp > per_node;
-}
+    : deployment_(std::move(deployment)),
+      hardware_(std::move(hardware)),
+      overhead_(std::move(overhead)),
+      collectives_(std::make_shared<const ReplicaCollectives>(hardware_.device(), deployment_.parallel)) {}
 
 hardware::OpCost ForwardCost::price(const models::Op& op) const {
-    if (op.op_class == OpClass::collective) {
-        const bool inter = op.name == "pp_send_recv" ? inter_node_pp_ : inter_node_tp_;
-        return hardware_.collective(op.collective, op.bytes, op.group_size, inter, op.kernels);
-    }
+    if (op.op_class == OpClass::collective) return collectives_->price(op);
     return hardware_.kernel(op.op_class, op.name, op.dtype, op.flops, op.bytes, op.kernels, op.rows);
 }
 

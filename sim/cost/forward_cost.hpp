@@ -1,8 +1,11 @@
 #pragma once
-// Cost of one forward pass of a model replica on a device: the models/ op list priced by the hardware cost model,
-// plus host framework overhead. `breakdown` explains a pass op by op (llmsim cost); `pass` is the simulator's fast
-// path: token-count-dependent parts are memoised, attention is priced from the batch aggregates in O(1).
+// Cost of one forward pass of a model replica on a device: the models/ op list priced by the hardware cost model
+// (kernels: calibrated roofline; collectives: the topology-aware collective model on the replica's groups, see
+// replica_collectives.hpp), plus host framework overhead. `breakdown` explains a pass op by op (llmsim cost); `pass` is
+// the simulator's fast path: token-count-dependent parts are memoised, attention is priced from the batch aggregates in
+// O(1).
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "hardware/cost_model.hpp"
@@ -12,6 +15,7 @@
 #include "models/parallel.hpp"
 #include "models/precision.hpp"
 #include "sim/cost/framework_overhead.hpp"
+#include "sim/cost/replica_collectives.hpp"
 
 namespace llmsim::sim {
 
@@ -81,10 +85,9 @@ class ForwardCost {
     Deployment deployment_;
     hardware::CostModel hardware_;
     FrameworkOverhead overhead_;
-    bool inter_node_tp_ = false;
-    bool inter_node_pp_ = false;
-    std::vector<TokenCosts> by_tokens_;    // memo indexed by token count
-    std::vector<double> lm_head_by_seqs_;  // memo indexed by sampled sequences (-1 = unknown)
+    std::shared_ptr<const ReplicaCollectives> collectives_;  // shared, immutable: copies and moves keep it valid
+    std::vector<TokenCosts> by_tokens_;                      // memo indexed by token count
+    std::vector<double> lm_head_by_seqs_;                    // memo indexed by sampled sequences (-1 = unknown)
 };
 
 }  // namespace llmsim::sim
