@@ -1,6 +1,8 @@
 #include "tools/serving_setup.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <iostream>
 
 #include "common/error.hpp"
 #include "common/units.hpp"
@@ -18,6 +20,20 @@ int64_t positive(const RunConfig& cfg, const std::string& key) {
     const int64_t v = cfg.integer(key);
     if (v < 1) throw UsageError(cfg.where(key), "must be >= 1, got " + std::to_string(v));
     return v;
+}
+
+// A batching limit given on the command line that the chosen scheduler never reads would silently do nothing:
+// say so (config files, including config.resolved.json, carry every key and are not warned about).
+void warn_unread_limits(const RunConfig& cfg, const policies::SchedulerInfo& scheduler) {
+    for (const char* key : {"max-batch", "max-batch-tokens", "chunk-size"}) {
+        if (!cfg.user_set(key) || cfg.where(key) != std::string("--") + key) continue;
+        if (std::find(scheduler.settings.begin(), scheduler.settings.end(), key) != scheduler.settings.end()) continue;
+        std::string reads;
+        for (const auto& s : scheduler.settings)
+            reads += (reads.empty() ? "--" : ", --") + s;
+        std::cerr << "llmsim: warning: --" << key << " has no effect with --scheduler " << scheduler.name
+                  << " (it reads " << reads << ")\n";
+    }
 }
 
 bool on_off(const RunConfig& cfg, const std::string& key) {
@@ -88,7 +104,7 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     par.ep = static_cast<int32_t>(positive(cfg, "ep"));
 
     const std::string scheduler = cfg.text("scheduler");
-    (void)policies::scheduler_registry().get(scheduler, cfg.where("scheduler"));  // validates the names early
+    warn_unread_limits(cfg, policies::scheduler_registry().get(scheduler, cfg.where("scheduler")));
     (void)policies::make_router(cfg.text("router"), cfg.where("router"));
     (void)policies::make_preemption(cfg.text("preemption"), cfg.where("preemption"));
     cfg.set_default("framework-overhead", cpu_device ? "none" : scheduler == "static" ? "cpp" : "vllm-v0");

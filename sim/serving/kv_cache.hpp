@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/serving/request_state.hpp"
+#include "sim/serving/serving_defaults.hpp"
 #include "traces/workload.hpp"
 
 namespace llmsim::sim {
@@ -25,12 +26,12 @@ struct KvTier {
 // How a manager is set up; the same for every replica of a pool.
 struct KvCacheOptions {
     int64_t capacity_blocks = 0;  // device blocks
-    int32_t block_tokens = 16;
+    int32_t block_tokens = defaults::block_tokens;
     double block_bytes = 0;  // KV bytes of one block on one GPU (all GPUs of a replica move their shards in parallel)
     bool prefix_caching = false;
     std::vector<KvTier> tiers;  // below HBM, fastest first (prefix caching: evicted blocks; swap: tiers[0])
-    // Host swap space when no tier is given (vLLM's default swap_space, 4 GiB per GPU), and its link.
-    double swap_bytes = 4.0 * 1024 * 1024 * 1024;
+    // Host swap space when no tier is given (vLLM's default swap_space per GPU), and its link.
+    double swap_bytes = defaults::swap_space_gib * 1024.0 * 1024 * 1024;
     double host_link_bytes_per_s = 0;
     // Loads from lower tiers overlap the prefill layer by layer (LMCache/Mooncake layerwise retrieval) instead of
     // completing before it.
