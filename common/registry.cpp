@@ -17,8 +17,8 @@ double PolicySpec::number(const std::string& key, double lo, double hi) const {
     const std::string& t = text(key);
     const auto v = parse_double(t);
     if (!v || *v < lo || *v > hi) {
-        throw UsageError(where_, name_ + ": bad " + key + " '" + t + "' (expected a number in [" + format_double(lo, 6) +
-                                     ", " + format_double(hi, 6) + "])");
+        throw UsageError(where_, name_ + ": bad " + key + " '" + t + "' (expected a number in [" +
+                                     format_double(lo, 6) + ", " + format_double(hi, 6) + "])");
     }
     return *v;
 }
@@ -81,7 +81,8 @@ PolicySpec parse_policy_spec(std::string_view text, const std::string& where, co
                                                            : unknown_name_message("parameter", key, valid)));
             }
             if (value.empty()) throw UsageError(where, name + ": parameter " + key + " has no value");
-            if (!values.emplace(key, value).second) throw UsageError(where, name + ": parameter " + key + " given twice");
+            if (!values.emplace(key, value).second)
+                throw UsageError(where, name + ": parameter " + key + " given twice");
             if (comma == rest.size()) break;
         }
     }

@@ -30,7 +30,8 @@ std::vector<MemoryTier> parse_memory_tiers(std::string_view text, const std::str
         tiers.push_back(t);
     }
     if (tiers.size() > max_tiers) {
-        throw UsageError(where, std::to_string(tiers.size()) + " tiers given (at most " + std::to_string(max_tiers) + ")");
+        throw UsageError(where,
+                         std::to_string(tiers.size()) + " tiers given (at most " + std::to_string(max_tiers) + ")");
     }
     return tiers;
 }

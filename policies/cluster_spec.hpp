@@ -24,8 +24,8 @@ struct ClusterSpec {
     bool prefix_caching = false;
     std::vector<sim::KvTier> kv_tiers;  // below HBM, fastest first
     bool layerwise_kv_load = false;
-    double kv_block_bytes = 0;          // per GPU: what one block costs to move
-    double host_link_bytes_per_s = 0;   // device <-> host (swap space without tiers)
+    double kv_block_bytes = 0;         // per GPU: what one block costs to move
+    double host_link_bytes_per_s = 0;  // device <-> host (swap space without tiers)
 };
 
 // Validates the names (UsageErrors name --router, --scheduler, --preemption) and builds the factories; `cost` must

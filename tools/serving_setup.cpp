@@ -7,8 +7,8 @@
 #include "common/error.hpp"
 #include "common/units.hpp"
 #include "hardware/catalogue.hpp"
-#include "models/presets.hpp"
 #include "hardware/memory_tier.hpp"
+#include "models/presets.hpp"
 #include "policies/preemption/preemption.hpp"
 #include "policies/router/router.hpp"
 #include "policies/scheduler/scheduler_registry.hpp"
@@ -52,19 +52,21 @@ void set_kv_options(const RunConfig& cfg, ServingSetup& s, int32_t gpus_per_repl
     if (load != "serial" && load != "layerwise") {
         throw UsageError(cfg.where("kv-tier-load"), "expected serial or layerwise, got '" + load + "'");
     }
-    const bool swap = policies::preemption_registry().parse(cfg.text("preemption"), cfg.where("preemption")).name() ==
-                      "swap";
+    const bool swap =
+        policies::preemption_registry().parse(cfg.text("preemption"), cfg.where("preemption")).name() == "swap";
     if (swap && c.host_link_bytes_per_s <= 0 && !cfg.has("kv-tiers")) {
-        throw UsageError(cfg.where("preemption"), "swap needs a host link: the device profile has no host bandwidth "
-                                                  "and no --kv-tiers was given");
+        throw UsageError(cfg.where("preemption"),
+                         "swap needs a host link: the device profile has no host bandwidth "
+                         "and no --kv-tiers was given");
     }
     if (!cfg.has("kv-tiers")) {
         if (load == "layerwise") throw UsageError(cfg.where("kv-tier-load"), "has no effect without --kv-tiers");
         return;
     }
     if (!c.prefix_caching && !swap) {
-        throw UsageError(cfg.where("kv-tiers"), "tiers hold evicted prefix blocks and swapped KV: they need "
-                                                "--prefix-cache on or --preemption swap");
+        throw UsageError(cfg.where("kv-tiers"),
+                         "tiers hold evicted prefix blocks and swapped KV: they need "
+                         "--prefix-cache on or --preemption swap");
     }
     c.layerwise_kv_load = load == "layerwise";
     // A tier's capacity is per replica; each GPU moves its own shard over its own host link, so a block costs its
@@ -75,10 +77,9 @@ void set_kv_options(const RunConfig& cfg, ServingSetup& s, int32_t gpus_per_repl
         tier.name = t.name;
         tier.capacity_blocks = static_cast<int64_t>(std::floor(t.capacity_bytes / block_bytes_per_replica));
         if (tier.capacity_blocks < 1) {
-            throw UsageError(cfg.where("kv-tiers"),
-                             "tier '" + t.name + "' (" + units::format_bytes(t.capacity_bytes) +
-                                 ") is smaller than one KV block (" + units::format_bytes(block_bytes_per_replica) +
-                                 " per replica)");
+            throw UsageError(cfg.where("kv-tiers"), "tier '" + t.name + "' (" + units::format_bytes(t.capacity_bytes) +
+                                                        ") is smaller than one KV block (" +
+                                                        units::format_bytes(block_bytes_per_replica) + " per replica)");
         }
         tier.bandwidth_bytes_per_s = c.host_link_bytes_per_s > 0
                                          ? std::min(t.bandwidth_bytes_per_s, c.host_link_bytes_per_s)

@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "hardware/device_spec.hpp"
-#include "sim/cost/forward_cost.hpp"
 #include "policies/cluster_spec.hpp"
+#include "sim/cost/forward_cost.hpp"
 #include "sim/serving/kv_capacity.hpp"
 #include "sim/serving/metrics.hpp"
 #include "tools/run_config.hpp"

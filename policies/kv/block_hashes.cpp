@@ -24,8 +24,8 @@ void block_hashes(const sim::RequestState& r, const std::vector<traces::PromptSe
                   int64_t max_tokens, std::vector<uint64_t>& out) {
     const int64_t prompt = r.prompt_tokens;
     uint64_t h = 0x6C6C6D73696D4B56ULL;
-    size_t si = 0;           // current segment (relative to r.segment_offset)
-    int64_t seg_start = 0;   // prompt position of its first token
+    size_t si = 0;          // current segment (relative to r.segment_offset)
+    int64_t seg_start = 0;  // prompt position of its first token
     const size_t count = r.segment_count;
     const traces::PromptSegment* segs = count > 0 ? &segments[r.segment_offset] : nullptr;
     for (int64_t lo = 0; lo + block_tokens <= max_tokens; lo += block_tokens) {

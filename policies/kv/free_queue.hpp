@@ -1,8 +1,9 @@
 #pragma once
-// An LRU queue of ids. For the device pool, the queue of free blocks (vLLM's free block queue): blocks are appended when freed, taken from the
-// front when a new block is needed (evicting whatever content it cached), and removed from the middle when a
-// cached block is reused; for a lower tier, its stored blocks, touched on every hit. A ring of block ids with lazy removal instead of a linked list: taking n blocks reads n
-// consecutive ids (their metadata can be prefetched together) instead of chasing n pointers through memory.
+// An LRU queue of ids. For the device pool, the queue of free blocks (vLLM's free block queue): blocks are appended
+// when freed, taken from the front when a new block is needed (evicting whatever content it cached), and removed from
+// the middle when a cached block is reused; for a lower tier, its stored blocks, touched on every hit. A ring of block
+// ids with lazy removal instead of a linked list: taking n blocks reads n consecutive ids (their metadata can be
+// prefetched together) instead of chasing n pointers through memory.
 #include <cstddef>
 #include <cstdint>
 #include <vector>

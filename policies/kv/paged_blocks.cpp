@@ -13,9 +13,7 @@ class PagedBlocks final : public sim::KvCacheManager {
     explicit PagedBlocks(const sim::KvCacheOptions& options) : KvCacheManager(options) {}
 
     [[nodiscard]] int64_t free_blocks() const override { return options_.capacity_blocks - used_; }
-    [[nodiscard]] sim::KvUsage usage() const override {
-        return {options_.capacity_blocks, used_, 0, peak_used_};
-    }
+    [[nodiscard]] sim::KvUsage usage() const override { return {options_.capacity_blocks, used_, 0, peak_used_}; }
     void free(sim::RequestState& r) override {
         LLMSIM_ASSERT(r.kv_blocks() <= used_, "releasing KV blocks that are not in use");
         used_ -= r.kv_blocks();

@@ -33,17 +33,19 @@ class PrefixCache final : public sim::KvCacheManager {
     [[nodiscard]] bool tracks_content() const override { return true; }
     [[nodiscard]] int64_t free_blocks() const override { return free_.size(); }
     [[nodiscard]] sim::KvUsage usage() const override {
-        return {options_.capacity_blocks, options_.capacity_blocks - free_.size(),
-                cached_count() - referenced_cached(), peak_used_};
+        return {options_.capacity_blocks, options_.capacity_blocks - free_.size(), cached_count() - referenced_cached(),
+                peak_used_};
     }
 
     [[nodiscard]] sim::PrefixMatch lookup_prefix(const sim::RequestState& r) const override {
         sim::PrefixMatch m;
         // Routers ask every replica about every request: hash into scratch space unless this replica already has.
-        const std::vector<uint64_t>* cached = r.id < hashes_.size() && !hashes_[r.id].empty() ? &hashes_[r.id] : nullptr;
+        const std::vector<uint64_t>* cached =
+            r.id < hashes_.size() && !hashes_[r.id].empty() ? &hashes_[r.id] : nullptr;
         if (cached == nullptr) {
             scratch_.clear();
-            if (options_.segments != nullptr) block_hashes(r, *options_.segments, block_tokens(), r.total_tokens(), scratch_);
+            if (options_.segments != nullptr)
+                block_hashes(r, *options_.segments, block_tokens(), r.total_tokens(), scratch_);
         }
         const std::vector<uint64_t>& hashes = cached != nullptr ? *cached : scratch_;
         const int64_t limit = max_hit_blocks(r);
@@ -131,8 +133,8 @@ class PrefixCache final : public sim::KvCacheManager {
         std::vector<int32_t>& blocks = blocks_of(r);
         size_t& published = published_of(r);
         const std::vector<uint64_t>& hashes = hashes_of(r);
-        const auto full = static_cast<size_t>(std::min<int64_t>(r.kv_tokens() / block_tokens(),
-                                                                static_cast<int64_t>(blocks.size())));
+        const auto full =
+            static_cast<size_t>(std::min<int64_t>(r.kv_tokens() / block_tokens(), static_cast<int64_t>(blocks.size())));
         const size_t end = std::min(full, hashes.size());
         for (size_t j = published; j < end; ++j)
             cached_.prefetch(hashes[j]);
@@ -247,14 +249,14 @@ class PrefixCache final : public sim::KvCacheManager {
     };
     std::vector<BlockMeta> meta_;
     BlockIndex cached_;  // content hash -> device block
-    FreeQueue free_;  // unreferenced blocks, least recently freed first
+    FreeQueue free_;     // unreferenced blocks, least recently freed first
     int64_t peak_used_ = 0;
     std::vector<TierStore> tiers_;
     mutable std::vector<std::vector<uint64_t>> hashes_;  // by request id, computed on first use
     mutable std::vector<uint64_t> scratch_;
-    std::vector<uint64_t> evicting_;  // grow(): hashes about to leave device memory
-    std::vector<std::vector<int32_t>> blocks_;           // by request id
-    std::vector<size_t> published_;                      // by request id: leading blocks already hashed
+    std::vector<uint64_t> evicting_;            // grow(): hashes about to leave device memory
+    std::vector<std::vector<int32_t>> blocks_;  // by request id
+    std::vector<size_t> published_;             // by request id: leading blocks already hashed
 };
 
 }  // namespace

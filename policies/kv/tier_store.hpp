@@ -37,9 +37,9 @@ class TierStore {
 
   private:
     int64_t capacity_;
-    BlockIndex index_;          // hash -> slot
+    BlockIndex index_;            // hash -> slot
     std::vector<uint64_t> hash_;  // by slot
-    FreeQueue lru_;             // slots, least recently used first
+    FreeQueue lru_;               // slots, least recently used first
     int32_t used_slots_ = 0;
 };
 

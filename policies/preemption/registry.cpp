@@ -7,10 +7,16 @@ const Registry<PreemptionInfo>& preemption_registry() {
     static const Registry<PreemptionInfo> registry(
         "preemption policy",
         {
-            {"recompute", "drop the victim's KV; it prefills prompt + generated tokens again (vLLM default)",
-             make_recompute_preemption, {{"victim", "newest", "newest (vLLM) | most-kv"}}, {}},
-            {"swap", "move the victim's KV to host memory and back (falls back to recompute when host space is full)",
-             make_swap_preemption, {{"victim", "newest", "newest (vLLM) | most-kv"}}, {"kv-tiers"}},
+            {"recompute",
+             "drop the victim's KV; it prefills prompt + generated tokens again (vLLM default)",
+             make_recompute_preemption,
+             {{"victim", "newest", "newest (vLLM) | most-kv"}},
+             {}},
+            {"swap",
+             "move the victim's KV to host memory and back (falls back to recompute when host space is full)",
+             make_swap_preemption,
+             {{"victim", "newest", "newest (vLLM) | most-kv"}},
+             {"kv-tiers"}},
         });
     return registry;
 }

@@ -3,6 +3,26 @@
 #include "policies/preemption/preemption.hpp"
 
 namespace llmsim::policies {
+namespace {
+
+class VictimPolicy final : public sim::PreemptionPolicy {
+  public:
+    VictimPolicy(sim::PreemptMode mode, VictimChoice victim) : mode_(mode), victim_(victim) {}
+    [[nodiscard]] sim::PreemptMode mode() const override { return mode_; }
+    [[nodiscard]] int64_t choose_victim(const std::vector<sim::RequestState*>& running) const override {
+        return policies::choose_victim(victim_, running);
+    }
+
+  private:
+    sim::PreemptMode mode_;
+    VictimChoice victim_;
+};
+
+}  // namespace
+
+std::unique_ptr<sim::PreemptionPolicy> make_victim_policy(sim::PreemptMode mode, const PolicySpec& spec) {
+    return std::make_unique<VictimPolicy>(mode, victim_choice(spec));
+}
 
 VictimChoice victim_choice(const PolicySpec& spec) {
     const std::string& v = spec.text("victim");

@@ -8,8 +8,11 @@ const Registry<RouterInfo>& router_registry() {
         "router",
         {
             {"round-robin", "replicas in turn", make_round_robin_router, {}, {}},
-            {"least-outstanding", "fewest outstanding requests (ties: lowest index)", make_least_outstanding_router,
-             {}, {}},
+            {"least-outstanding",
+             "fewest outstanding requests (ties: lowest index)",
+             make_least_outstanding_router,
+             {},
+             {}},
             {"least-tokens", "fewest outstanding prefill + output tokens", make_least_tokens_router, {}, {}},
             {"prefix-aware",
              "longest cached prefix while loads are balanced, else least tokens (SGLang cache-aware routing)",

@@ -24,8 +24,8 @@ class Cluster final : public EventHandler, public RequestSink, public ClusterVie
             parts.kv.segments = &workload.segments;
             replicas_.emplace_back();
             for (int32_t i = 0; i < pool.replicas; ++i) {
-                replicas_.back().push_back(std::make_unique<Replica>(static_cast<int32_t>(p), i, engine_, parts,
-                                                                     lifecycle_, *this, observer));
+                replicas_.back().push_back(
+                    std::make_unique<Replica>(static_cast<int32_t>(p), i, engine_, parts, lifecycle_, *this, observer));
             }
         }
     }
@@ -71,9 +71,7 @@ class Cluster final : public EventHandler, public RequestSink, public ClusterVie
     [[nodiscard]] int32_t replicas(int32_t pool) const override {
         return static_cast<int32_t>(replicas_[static_cast<size_t>(pool)].size());
     }
-    [[nodiscard]] ReplicaLoad load(int32_t pool, int32_t replica) const override {
-        return at(pool, replica).load();
-    }
+    [[nodiscard]] ReplicaLoad load(int32_t pool, int32_t replica) const override { return at(pool, replica).load(); }
     [[nodiscard]] PrefixMatch cached_prefix(int32_t pool, int32_t replica, const RequestState& r) const override {
         return at(pool, replica).cached_prefix(r);
     }

@@ -63,6 +63,19 @@ struct KvCacheStats {
     int64_t swapped_out_blocks = 0;
     int64_t swapped_in_blocks = 0;
     double transfer_ns = 0;
+
+    KvCacheStats& operator+=(const KvCacheStats& o) {
+        lookups += o.lookups;
+        lookup_tokens += o.lookup_tokens;
+        for (size_t t = 0; t < hit_tokens.size(); ++t)
+            hit_tokens[t] += o.hit_tokens[t];
+        evicted_blocks += o.evicted_blocks;
+        offloaded_blocks += o.offloaded_blocks;
+        swapped_out_blocks += o.swapped_out_blocks;
+        swapped_in_blocks += o.swapped_in_blocks;
+        transfer_ns += o.transfer_ns;
+        return *this;
+    }
 };
 
 class KvCacheManager {

@@ -44,8 +44,8 @@ Replica::Replica(int32_t pool, int32_t index, Engine& engine, const ReplicaParts
     KvCacheOptions share = parts.kv;
     share.capacity_blocks = parts.kv.capacity_blocks / stages;
     for (int32_t i = 0; i < stages; ++i) {
-        engines_.push_back(
-            std::make_unique<VirtualEngine>(*this, parts.make_scheduler(), parts.make_kv(share), parts.attention_window));
+        engines_.push_back(std::make_unique<VirtualEngine>(*this, parts.make_scheduler(), parts.make_kv(share),
+                                                           parts.attention_window));
     }
     tracks_content_ = engines_.front()->pool->tracks_content();
     stats_.stages = stages;
@@ -108,16 +108,7 @@ ReplicaStats Replica::stats() const {
     s.kv_peak_blocks = 0;
     for (const auto& e : engines_) {
         s.kv_peak_blocks += e->pool->usage().peak_used_blocks;
-        const KvCacheStats& k = e->pool->stats();
-        s.kv.lookups += k.lookups;
-        s.kv.lookup_tokens += k.lookup_tokens;
-        for (size_t t = 0; t < k.hit_tokens.size(); ++t)
-            s.kv.hit_tokens[t] += k.hit_tokens[t];
-        s.kv.evicted_blocks += k.evicted_blocks;
-        s.kv.offloaded_blocks += k.offloaded_blocks;
-        s.kv.swapped_out_blocks += k.swapped_out_blocks;
-        s.kv.swapped_in_blocks += k.swapped_in_blocks;
-        s.kv.transfer_ns += k.transfer_ns;
+        s.kv += e->pool->stats();
     }
     return s;
 }

@@ -54,7 +54,8 @@ void RequestLifecycle::admit(RequestState& r) {
 void RequestLifecycle::reuse_prefix(RequestState& r, int64_t tokens) {
     LLMSIM_ASSERT(tokens >= 0 && tokens < r.prefill_target && r.prefilled == 0,
                   "a reused prefix must precede the prefill and leave at least one token to compute");
-    if (r.cached_prompt_tokens < 0) r.cached_prompt_tokens = static_cast<int32_t>(std::min<int64_t>(tokens, r.prompt_tokens));
+    if (r.cached_prompt_tokens < 0)
+        r.cached_prompt_tokens = static_cast<int32_t>(std::min<int64_t>(tokens, r.prompt_tokens));
     if (tokens == 0) return;
     r.prefilled = static_cast<int32_t>(tokens);
     for (auto* o : observers_)
@@ -62,7 +63,8 @@ void RequestLifecycle::reuse_prefix(RequestState& r, int64_t tokens) {
 }
 
 void RequestLifecycle::preempt(RequestState& r, PreemptMode mode) {
-    LLMSIM_ASSERT(!r.in_flight && r.phase_ == RequestPhase::running, "preempting a request that is not idle and running");
+    LLMSIM_ASSERT(!r.in_flight && r.phase_ == RequestPhase::running,
+                  "preempting a request that is not idle and running");
     LLMSIM_ASSERT(r.kv_blocks_ == 0, "preempted request still holds device KV blocks");
     r.preemptions += 1;
     if (mode == PreemptMode::recompute) {

@@ -11,8 +11,7 @@ SimulatedExecutor::SimulatedExecutor(ForwardCost& cost, bool layerwise_kv_load)
     stage_free_ns_.assign(static_cast<size_t>(cost.deployment().parallel.pp), 0);
 }
 
-IterationResult SimulatedExecutor::run(const Batch& batch, int64_t start_ns, int32_t replica,
-                                       BatchObserver* observer) {
+IterationResult SimulatedExecutor::run(const Batch& batch, int64_t start_ns, int32_t replica, BatchObserver* observer) {
     const PassCost pass = cost_.pass(batch.shape());
     const auto stages = static_cast<int32_t>(stage_free_ns_.size());
     IterationResult out;

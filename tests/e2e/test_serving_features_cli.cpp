@@ -70,10 +70,9 @@ TEST_CASE("run --prefix-cache on with a workload file reports hits and one summa
 }
 
 TEST_CASE("run with KV tiers and swap preemption reports its transfers", "[cli][tiers]") {
-    const CommandResult r =
-        run_llmsim({"run", "--num-requests", "300", "--qps", "inf", "--prefix-cache", "on", "--kv-tiers",
-                    "dram=64GiB@32GB/s,ssd=1TB@5GB/s", "--preemption", "swap", "--gpu-memory-utilization", "0.3",
-                    "--json"});
+    const CommandResult r = run_llmsim({"run", "--num-requests", "300", "--qps", "inf", "--prefix-cache", "on",
+                                        "--kv-tiers", "dram=64GiB@32GB/s,ssd=1TB@5GB/s", "--preemption", "swap",
+                                        "--gpu-memory-utilization", "0.3", "--json"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     const auto j = llmsim::Json::parse(r.out);
@@ -87,8 +86,8 @@ TEST_CASE("run with KV tiers and swap preemption reports its transfers", "[cli][
 
 TEST_CASE("bad KV-tier, prefix-cache and preemption settings are usage errors naming the flag", "[cli][errors]") {
     expect_error({"run", "--prefix-cache", "yes"}, {"--prefix-cache", "'yes'", "on or off"});
-    expect_error({"run", "--prefix-cache", "on", "--kv-tiers", "dram=512GiB"}, {"--kv-tiers", "dram=512GiB",
-                                                                                 "NAME=CAPACITY@BANDWIDTH"});
+    expect_error({"run", "--prefix-cache", "on", "--kv-tiers", "dram=512GiB"},
+                 {"--kv-tiers", "dram=512GiB", "NAME=CAPACITY@BANDWIDTH"});
     expect_error({"run", "--prefix-cache", "on", "--kv-tiers", "dram=lots@64GB/s"}, {"--kv-tiers", "lots"});
     expect_error({"run", "--prefix-cache", "on", "--kv-tiers", "dram=512GiB@64GB/s,dram=1TB@7GB/s"},
                  {"--kv-tiers", "given twice"});
@@ -111,7 +110,8 @@ TEST_CASE("bad workload files name the file:line and key", "[cli][errors]") {
     wrong.replace(wrong.find("num_groups: 2"), 13, "num_groups: two");
     expect_error({"run", "--workload", dir.write("t.yaml", wrong)}, {"t.yaml:", "num_groups", "two"});
     expect_error({"run", "--workload", dir.write("ok.yaml", kSharedPrefix), "--qps", "3"}, {"--qps"});
-    const auto mooncake = dir.write("m.jsonl", "{\"timestamp\": 0, \"input_length\": 1000, \"output_length\": 5, "
-                                               "\"hash_ids\": [1, 2, 3]}\n");
+    const auto mooncake = dir.write("m.jsonl",
+                                    "{\"timestamp\": 0, \"input_length\": 1000, \"output_length\": 5, "
+                                    "\"hash_ids\": [1, 2, 3]}\n");
     expect_error({"run", "--trace", mooncake}, {"m.jsonl:1", "hash_ids"});
 }

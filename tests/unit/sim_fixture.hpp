@@ -7,8 +7,8 @@
 #include "common/json_io.hpp"
 #include "hardware/device_spec.hpp"
 #include "models/presets.hpp"
-#include "sim/cost/forward_cost.hpp"
 #include "policies/cluster_spec.hpp"
+#include "sim/cost/forward_cost.hpp"
 #include "traces/workload.hpp"
 
 namespace llmsim::test {

@@ -53,7 +53,8 @@ void run_prompt(sim::KvCacheManager& kv, sim::RequestState& r, bool release = tr
 
 }  // namespace
 
-TEST_CASE("prefix cache: a repeated prompt reuses whole cached blocks and computes at least one token", "[kv][prefix]") {
+TEST_CASE("prefix cache: a repeated prompt reuses whole cached blocks and computes at least one token",
+          "[kv][prefix]") {
     Content c;
     auto a = c.request(0, {{1, 48}, {2, 16}});
     auto same = c.request(1, {{1, 48}, {2, 16}});

@@ -47,10 +47,9 @@ struct CacheRun {
 };
 
 CacheRun simulate(const std::string& trace, const std::vector<std::string>& extra) {
-    std::vector<std::string> args = {"run",         "--model",          "llama-3.1-8b", "--hardware",
-                                     "h100",        "--replicas",       "4",            "--trace",
-                                     trace,         "--max-model-len",  "131072",       "--scheduler",
-                                     "sarathi",     "--chunk-size",     "2048"};
+    std::vector<std::string> args = {"run",        "--model",     "llama-3.1-8b", "--hardware",   "h100",
+                                     "--replicas", "4",           "--trace",      trace,          "--max-model-len",
+                                     "131072",     "--scheduler", "sarathi",      "--chunk-size", "2048"};
     args.insert(args.end(), extra.begin(), extra.end());
     const Json j = run_json(args);
     CacheRun c;
@@ -81,13 +80,16 @@ void check_trace(const std::string& name) {
     std::printf("\nMooncake %s: %zu requests, llama-3.1-8b on 4 x h100 (sarathi, budget 2048)\n", name.c_str(),
                 w.requests.size());
     std::printf("  upper bound (infinite cache, trace hash ids)     hit rate %5.1f%%\n", 100 * bound);
-    std::printf("  HBM only, round-robin                            hit rate %5.1f%%  (%.0f%% of bound)  TTFT %8.1f ms\n",
-                100 * rr.hit_rate, 100 * rr.hit_rate / bound, rr.ttft_ms);
-    std::printf("  HBM only, prefix-aware router                    hit rate %5.1f%%  (%.0f%% of bound)  TTFT %8.1f ms\n",
-                100 * hbm.hit_rate, 100 * hbm.hit_rate / bound, hbm.ttft_ms);
-    std::printf("  HBM + 512 GiB DRAM tier, prefix-aware            hit rate %5.1f%%  (HBM %.1f%% + DRAM %.1f%%, %.0f%% "
-                "of bound)  TTFT %8.1f ms\n",
-                100 * dram.hit_rate, 100 * dram.hbm, 100 * dram.lower, 100 * dram.hit_rate / bound, dram.ttft_ms);
+    std::printf(
+        "  HBM only, round-robin                            hit rate %5.1f%%  (%.0f%% of bound)  TTFT %8.1f ms\n",
+        100 * rr.hit_rate, 100 * rr.hit_rate / bound, rr.ttft_ms);
+    std::printf(
+        "  HBM only, prefix-aware router                    hit rate %5.1f%%  (%.0f%% of bound)  TTFT %8.1f ms\n",
+        100 * hbm.hit_rate, 100 * hbm.hit_rate / bound, hbm.ttft_ms);
+    std::printf(
+        "  HBM + 512 GiB DRAM tier, prefix-aware            hit rate %5.1f%%  (HBM %.1f%% + DRAM %.1f%%, %.0f%% "
+        "of bound)  TTFT %8.1f ms\n",
+        100 * dram.hit_rate, 100 * dram.hbm, 100 * dram.lower, 100 * dram.hit_rate / bound, dram.ttft_ms);
     std::printf("  no prefix caching                                                          TTFT %8.1f ms\n",
                 off.ttft_ms);
     // A cache can never beat the trace's own bound; more cache (a tier, cache-aware routing) never hurts here.
@@ -128,13 +130,14 @@ TEST_CASE("Mooncake prefix: one replica with room for everything reaches the inf
     o.num_requests = 600;
     const traces::Workload w = traces::build_workload(o);
     const double bound = upper_bound_hit_rate(w, 600);
-    const Json j = run_json({"run", "--model", "llama-3.1-8b", "--hardware", "h100", "--trace", *path,
-                             "--num-requests", "600", "--qps", "0.5", "--max-model-len", "131072", "--prefix-cache",
-                             "on", "--kv-tiers", "dram=20TB@32GB/s"});
+    const Json j = run_json({"run", "--model", "llama-3.1-8b", "--hardware", "h100", "--trace", *path, "--num-requests",
+                             "600", "--qps", "0.5", "--max-model-len", "131072", "--prefix-cache", "on", "--kv-tiers",
+                             "dram=20TB@32GB/s"});
     const double hit = j["prefix_cache"]["hit_rate"].get<double>();
-    std::printf("\nMooncake conversation, first 600 requests at 0.5 req/s, one replica, 20 TB DRAM tier: hit rate "
-                "%.2f%% vs bound %.2f%%\n",
-                100 * hit, 100 * bound);
+    std::printf(
+        "\nMooncake conversation, first 600 requests at 0.5 req/s, one replica, 20 TB DRAM tier: hit rate "
+        "%.2f%% vs bound %.2f%%\n",
+        100 * hit, 100 * bound);
     CHECK(hit <= bound + 1e-6);  // the report rounds to 6 decimals
     CHECK(hit >= 0.97 * bound);
 }

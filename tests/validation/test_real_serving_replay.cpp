@@ -62,11 +62,11 @@ TEST_CASE("real vLLM shared-prefix runs on H100: per-stage TTFT and E2E", "[vali
         }
         const std::string model = model_id(std::string(csv.field(c_model)));
         REQUIRE_FALSE(model.empty());
-        const Json j = run_json({"run", "--model", model, "--hardware", "h100", "--tp", std::string(csv.field(c_tp)),
-                                 "--workload", dir.write(name + ".yaml", yaml), "--scheduler", "sarathi",
-                                 "--chunk-size", std::string(csv.field(c_tokens)), "--max-batch",
-                                 std::string(csv.field(c_seqs)), "--max-model-len", std::string(csv.field(c_len)),
-                                 "--prefix-cache", "on"});
+        const Json j =
+            run_json({"run", "--model", model, "--hardware", "h100", "--tp", std::string(csv.field(c_tp)), "--workload",
+                      dir.write(name + ".yaml", yaml), "--scheduler", "sarathi", "--chunk-size",
+                      std::string(csv.field(c_tokens)), "--max-batch", std::string(csv.field(c_seqs)),
+                      "--max-model-len", std::string(csv.field(c_len)), "--prefix-cache", "on"});
         const size_t stage = static_cast<size_t>(scope.back() - '0');
         REQUIRE(stage < j["stages"].size());
         const Json& st = j["stages"][stage];

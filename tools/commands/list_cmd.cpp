@@ -9,8 +9,8 @@
 #include "common/units.hpp"
 #include "hardware/catalogue.hpp"
 #include "models/presets.hpp"
-#include "policies/router/router.hpp"
 #include "policies/preemption/preemption.hpp"
+#include "policies/router/router.hpp"
 #include "policies/scheduler/scheduler_registry.hpp"
 #include "sim/cost/framework_overhead.hpp"
 #include "tools/commands/commands.hpp"
@@ -78,9 +78,9 @@ void list(const std::string& what) {
         for (const auto& o : sim::framework_overhead_presets())
             print_row(o.name, o.description);
     } else {
-        throw UsageError(
-            "llmsim list",
-            unknown_name_message("list", what, {"models", "hardware", "schedulers", "routers", "preemption", "traces", "overheads"}));
+        throw UsageError("llmsim list", unknown_name_message("list", what,
+                                                             {"models", "hardware", "schedulers", "routers",
+                                                              "preemption", "traces", "overheads"}));
     }
 }
 
@@ -88,8 +88,10 @@ void list(const std::string& what) {
 
 void add_list_command(CLI::App& root) {
     auto what = std::make_shared<std::string>();
-    CLI::App* cmd = root.add_subcommand("list", "list models | hardware | schedulers | routers | preemption | traces | overheads");
-    cmd->add_option("what", *what, "models | hardware | schedulers | routers | preemption | traces | overheads")->required();
+    CLI::App* cmd =
+        root.add_subcommand("list", "list models | hardware | schedulers | routers | preemption | traces | overheads");
+    cmd->add_option("what", *what, "models | hardware | schedulers | routers | preemption | traces | overheads")
+        ->required();
     cmd->callback([what]() { list(*what); });
 }
 

@@ -45,17 +45,17 @@ Totals totals_of(const sim::ServingRun& run) {
     return t;
 }
 
+// KV-cache statistics summed over every replica.
+sim::KvCacheStats kv_stats_of(const sim::ServingRun& run) {
+    sim::KvCacheStats k;
+    for (const auto& r : run.replicas)
+        k += r.kv;
+    return k;
+}
+
 // Prefix-cache hits over first admissions, by tier (tier 0 = device memory).
 OrderedJson prefix_cache_json(const ServingSetup& setup, const sim::ServingRun& run) {
-    sim::KvCacheStats k;
-    for (const auto& r : run.replicas) {
-        k.lookups += r.kv.lookups;
-        k.lookup_tokens += r.kv.lookup_tokens;
-        for (size_t t = 0; t < k.hit_tokens.size(); ++t)
-            k.hit_tokens[t] += r.kv.hit_tokens[t];
-        k.evicted_blocks += r.kv.evicted_blocks;
-        k.offloaded_blocks += r.kv.offloaded_blocks;
-    }
+    const sim::KvCacheStats k = kv_stats_of(run);
     int64_t hits = 0;
     for (int64_t h : k.hit_tokens)
         hits += h;
@@ -80,22 +80,20 @@ OrderedJson prefix_cache_json(const ServingSetup& setup, const sim::ServingRun& 
 
 // KV moved between tiers and device memory (loads of cached blocks, swaps), per replica summed.
 OrderedJson kv_transfer_json(const ServingSetup& setup, const sim::ServingRun& run) {
-    double transfer_ns = 0, critical_ns = 0;
-    int64_t swapped_out = 0, swapped_in = 0, swaps = 0;
+    const sim::KvCacheStats k = kv_stats_of(run);
+    double critical_ns = 0;
+    int64_t swaps = 0;
     for (const auto& r : run.replicas) {
-        transfer_ns += r.kv.transfer_ns;
         critical_ns += r.kv_transfer_ns;
-        swapped_out += r.kv.swapped_out_blocks;
-        swapped_in += r.kv.swapped_in_blocks;
         swaps += r.swap_preemptions;
     }
     OrderedJson j;
-    j["total_ms"] = round6(transfer_ns * 1e-6);
+    j["total_ms"] = round6(k.transfer_ns * 1e-6);
     j["on_critical_path_ms"] = round6(critical_ns * 1e-6);
     j["load"] = setup.cluster.layerwise_kv_load ? "layerwise" : "serial";
     j["swap_preemptions"] = swaps;
-    j["swapped_out_blocks"] = swapped_out;
-    j["swapped_in_blocks"] = swapped_in;
+    j["swapped_out_blocks"] = k.swapped_out_blocks;
+    j["swapped_in_blocks"] = k.swapped_in_blocks;
     OrderedJson tiers = OrderedJson::array();
     for (const auto& t : setup.cluster.kv_tiers) {
         tiers.push_back(OrderedJson{{"name", t.name},
@@ -112,7 +110,8 @@ OrderedJson stages_json(const ServingReport& rep) {
     const auto& stages = rep.workload->stages;
     std::vector<std::vector<sim::RequestState>> by_stage(stages.size());
     for (const auto& r : rep.run->requests) {
-        if (r.stage >= 0 && static_cast<size_t>(r.stage) < stages.size()) by_stage[static_cast<size_t>(r.stage)].push_back(r);
+        if (r.stage >= 0 && static_cast<size_t>(r.stage) < stages.size())
+            by_stage[static_cast<size_t>(r.stage)].push_back(r);
     }
     for (size_t k = 0; k < stages.size(); ++k) {
         const sim::ServingSummary s = sim::summarize(by_stage[k], rep.setup->slo);
@@ -252,10 +251,10 @@ std::string serving_summary_table(const ServingReport& rep) {
         const OrderedJson st = stages_json(rep);
         out += "\n  stage   rate/s  requests   TTFT mean   p90 ms    E2E mean   p90 ms\n";
         for (const auto& j : st) {
-            out += fmt::format("  {:>5} {:>8.2f} {:>9} {:>11.2f} {:>8.2f} {:>11.2f} {:>8.2f}\n", j["stage"].get<int64_t>(),
-                               j["rate"].get<double>(), j["requests"].get<int64_t>(), j["ttft_ms"]["mean"].get<double>(),
-                               j["ttft_ms"]["p90"].get<double>(), j["e2e_ms"]["mean"].get<double>(),
-                               j["e2e_ms"]["p90"].get<double>());
+            out += fmt::format("  {:>5} {:>8.2f} {:>9} {:>11.2f} {:>8.2f} {:>11.2f} {:>8.2f}\n",
+                               j["stage"].get<int64_t>(), j["rate"].get<double>(), j["requests"].get<int64_t>(),
+                               j["ttft_ms"]["mean"].get<double>(), j["ttft_ms"]["p90"].get<double>(),
+                               j["e2e_ms"]["mean"].get<double>(), j["e2e_ms"]["p90"].get<double>());
         }
     }
     out += fmt::format("  memory per GPU  weights {:.2f} GiB, activations {:.2f} GiB, KV {:.2f} GiB\n",

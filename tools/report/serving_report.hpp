@@ -5,8 +5,8 @@
 #include "common/json_io.hpp"
 #include "sim/serving/cluster.hpp"
 #include "sim/serving/metrics.hpp"
-#include "traces/workload.hpp"
 #include "tools/serving_setup.hpp"
+#include "traces/workload.hpp"
 
 namespace llmsim::tools {
 

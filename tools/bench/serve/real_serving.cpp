@@ -73,8 +73,8 @@ std::pair<double, double> fit_line(const std::vector<std::pair<double, double>>&
 // replica core and the cluster drive it exactly as they drive the simulator's cost model.
 class RealExecutor final : public sim::IterationExecutor, public sim::LifecycleObserver {
   public:
-    RealExecutor(TinyLlama& model, std::vector<RealRequest>& real, CachePool& caches,
-                 const models::ModelSpec& spec, bool predict_ops, RealServingResult& result)
+    RealExecutor(TinyLlama& model, std::vector<RealRequest>& real, CachePool& caches, const models::ModelSpec& spec,
+                 bool predict_ops, RealServingResult& result)
         : model_(model), real_(real), caches_(caches), spec_(spec), predict_ops_(predict_ops), result_(result) {}
 
     void start_clock() { t0_ = Clock::now(); }
@@ -126,8 +126,7 @@ class RealExecutor final : public sim::IterationExecutor, public sim::LifecycleO
         const double kernels_ns = after.kernels_ns() - before.kernels_ns();
         const auto si = static_cast<size_t>(RealOp::sampling);
         const double sampling_ns = after.ns[si] - before.ns[si];
-        const double host_ns =
-            std::max(0.0, static_cast<double>(end - iteration_start_ns_) - kernels_ns - sampling_ns);
+        const double host_ns = std::max(0.0, static_cast<double>(end - iteration_start_ns_) - kernels_ns - sampling_ns);
         result_.forward_ns += kernels_ns;
         result_.sampling_ns += sampling_ns;
         result_.host_ns += host_ns;
