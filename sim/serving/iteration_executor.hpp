@@ -14,7 +14,7 @@ struct IterationResult {
     int64_t end_ns = 0;         // when the batch's results are available (its requests progress then)
     double busy_ns = 0;         // device busy time, summed over pipeline stages
     double overhead_ns = 0;     // host work serial with the device (scheduling, input preparation, sampling)
-    double kv_transfer_ns = 0;  // KV moves on the critical path (tier loads, swaps)
+    double kv_transfer_ns = 0;  // KV-move time the iteration waited for (loads and swaps compute did not hide)
 };
 
 class IterationExecutor {

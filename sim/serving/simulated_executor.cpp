@@ -16,17 +16,22 @@ IterationResult SimulatedExecutor::run(const Batch& batch, int64_t start_ns, int
     const auto stages = static_cast<int32_t>(stage_free_ns_.size());
     IterationResult out;
     out.overhead_ns = pass.overhead_ns;
-    out.kv_transfer_ns = static_cast<double>(batch.kv_transfer_ns());
     // Host work (scheduling, input preparation, sampling) is serial with the device in the engines we model.
     int64_t t = start_ns + seconds_to_ns(pass.overhead_ns * 1e-9);
     // Serial loads finish before the pass starts; layerwise loads stream under it, each stage waiting for its
     // layers' share.
     const int64_t transfer = batch.kv_transfer_ns();
-    if (!layerwise_kv_load_) t += transfer;
+    if (!layerwise_kv_load_) {
+        t += transfer;
+        out.kv_transfer_ns = static_cast<double>(transfer);
+    }
     for (int32_t s = 0; s < stages; ++s) {
         const int64_t start = std::max(t, stage_free_ns_[static_cast<size_t>(s)]);
         int64_t busy = seconds_to_ns(cost_.stage_ns(pass, s) * 1e-9);
-        if (layerwise_kv_load_) busy = std::max(busy, transfer / stages);
+        if (layerwise_kv_load_ && transfer / stages > busy) {
+            out.kv_transfer_ns += static_cast<double>(transfer / stages - busy);  // the part the layers cannot hide
+            busy = transfer / stages;
+        }
         const int64_t end = start + busy;
         stage_free_ns_[static_cast<size_t>(s)] = end;
         out.busy_ns += static_cast<double>(end - start);
