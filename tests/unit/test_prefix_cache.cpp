@@ -238,3 +238,34 @@ TEST_CASE("least-tokens routing reads outstanding work that returns to zero (no 
     for (const auto& r : run.requests)
         CHECK(r.phase() == sim::RequestPhase::finished);
 }
+
+TEST_CASE("a lower-tier hit costs its transfer: serial before the pass, layerwise hidden under it", "[kv][tiers][cluster]") {
+    // HBM holds 3 blocks. r0 (A: 47 tokens, 2 full blocks) runs, r1 (B) evicts r0's blocks to DRAM, r2 (A again)
+    // finds both full blocks (32 tokens) in DRAM: 2 blocks x 1 MB at 1 GB/s = 2 ms to load.
+    auto cost = instant_cost(1, "1000", "30GB/s");  // kernels cost their weight reads: ~1 ms per pass
+    traces::Workload w = workload_of({{0, 47, 1}, {50, 47, 1}, {100, 47, 1}});
+    w.segments = {{1, 47}, {2, 47}, {1, 47}};
+    for (uint32_t i = 0; i < 3; ++i) {
+        w.requests[i].segment_offset = i;
+        w.requests[i].segment_count = 1;
+    }
+    auto ttft_of_r2 = [&](double bandwidth, bool layerwise) {
+        auto cfg = cluster_of("sarathi", 3);
+        cfg.prefix_caching = true;
+        cfg.kv_block_bytes = 1e6;
+        cfg.kv_tiers = {{"dram", 100, bandwidth}};
+        cfg.layerwise_kv_load = layerwise;
+        const auto run = policies::simulate(cfg, cost, w);
+        REQUIRE(run.replicas[0].kv.hit_tokens[1] == 32);
+        return static_cast<double>(run.requests[2].first_token_ns - run.requests[2].arrival_ns);
+    };
+    const double free_load = ttft_of_r2(1e18, false);
+    const double serial = ttft_of_r2(1e9, false);
+    const double layerwise = ttft_of_r2(1e9, true);
+    INFO("free " << free_load << " serial " << serial << " layerwise " << layerwise);
+    CHECK(serial - free_load == Approx(2e6).margin(1e3));  // the whole transfer, before the pass
+    // Layerwise: host overhead (1 ms), then the pass takes max(its compute, the transfer).
+    const double compute = free_load - 1e6;
+    CHECK(layerwise == Approx(1e6 + std::max(compute, 2e6)).margin(1e3));
+    CHECK(layerwise < serial);
+}
