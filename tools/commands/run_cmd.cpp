@@ -29,6 +29,10 @@ void run_command(RunConfig& cfg) {
     const traces::Workload workload = traces::build_workload(setup.workload);
     for (const auto& note : workload.notes)
         std::cerr << "llmsim: warning: " << note << "\n";
+    if (!workload.segments.empty() && !setup.cluster.prefix_caching) {
+        std::cerr << "llmsim: note: the workload describes shared prompt content (prefix reuse); --prefix-cache on "
+                     "simulates reusing it\n";
+    }
 
     std::unique_ptr<ChromeTraceWriter> trace;
     if (chrome) trace = std::make_unique<ChromeTraceWriter>();
