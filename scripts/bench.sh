@@ -19,7 +19,7 @@ TRACES="$SHARED/traces"
 measure() {  # name target_s target_rss_mib args...
   local name=$1 target_s=$2 target_rss=$3; shift 3
   local tmp; tmp=$(mktemp)
-  /usr/bin/time -f "%e %M" -o "$tmp.time" "$LLMSIM" run --json "$@" > "$tmp"
+  /usr/bin/time -f "%e %M" -o "$tmp.time" "$LLMSIM" run --json "$@" > "$tmp" 2> "$tmp.err"
   read -r wall_total rss_kb < "$tmp.time"
   python3 - "$tmp" "$name" "$target_s" "$target_rss" "$wall_total" "$rss_kb" <<'PY'
 import json, sys
@@ -32,7 +32,7 @@ print(f"{name}: {d['requests']} requests ({d['completed']} completed, {d['reject
       f"{d['requests'] / float(wall_total):,.0f} simulated requests/s, peak RSS {rss_mib:.0f} MiB, "
       f"{d['sim_events']} events -> {'OK' if ok else 'MISSED'} (target < {target_s} s, < {target_rss} MiB)")
 PY
-  rm -f "$tmp" "$tmp.time"
+  rm -f "$tmp" "$tmp.time" "$tmp.err"
 }
 
 if [ -f "$TRACES/AzureLLMInferenceTrace_conv.csv" ]; then
@@ -50,7 +50,7 @@ else
 fi
 
 wall_of() {  # prints the simulation wall seconds of `llmsim run --json ARGS`
-  "$@" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["wall_s"])'
+  "$@" --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["wall_s"])'
 }
 
 ratio_row() {  # name target_ratio numerator_args -- denominator_args  (best of 3 each, interleaved)
@@ -65,9 +65,12 @@ ratio_row() {  # name target_ratio numerator_args -- denominator_args  (best of 
     t=$(wall_of "${num[@]}"); best_n=$(python3 -c "print(min($best_n, $t))")
     t=$(wall_of "${den[@]}"); best_d=$(python3 -c "print(min($best_d, $t))")
   done
-  python3 -c "
-n, d, target = $best_n, $best_d, $target
-print(f'$name: {n:.3f} s vs {d:.3f} s (best of 3, interleaved), ratio {n / d:.2f} -> ' + ('OK' if n / d <= target else 'MISSED') + f' (target <= {target})')"
+  python3 - "$name" "$best_n" "$best_d" "$target" <<'PY'
+import sys
+name, n, d, target = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+verdict = "OK" if n / d <= target else "MISSED"
+print(f"{name}: {n:.3f} s vs {d:.3f} s (best of 3, interleaved), ratio {n / d:.2f} -> {verdict} (target <= {target})")
+PY
 }
 
 if [ -f "$TRACES/mooncake_conversation_trace.jsonl" ]; then

@@ -27,7 +27,7 @@ class SarathiScheduler final : public Scheduler {
             if (r.in_flight || r.phase() != sim::RequestPhase::running || !r.prefill_done()) continue;
             if (seqs >= limits_.max_batch_seqs) break;
             const int64_t cached = r.kv_tokens();
-            if (!reserve_or_preempt(r, cached + 1, ctx)) break;
+            if (!reserve_or_preempt(r, cached + 1, kv, ctx)) break;
             batch.add_decode(r, cached);
             --budget;
             ++seqs;

@@ -36,7 +36,7 @@ class VllmScheduler final : public Scheduler {
             RequestState& r = *running_[i];
             if (r.in_flight || r.phase() != RequestPhase::running) continue;
             const int64_t cached = r.kv_tokens();
-            if (!reserve_or_preempt(r, cached + 1, ctx)) break;  // r itself was preempted, or nothing left to free
+            if (!reserve_or_preempt(r, cached + 1, kv, ctx)) break;  // r itself was preempted, or nothing left to free
             batch.add_decode(r, cached);
         }
         // 3. When nothing had to be preempted, swapped-out requests come back and decode in this step too.

@@ -54,8 +54,7 @@ RequestState* Scheduler::preempt_one(SchedulerContext& ctx) {
     return r;
 }
 
-bool Scheduler::reserve_or_preempt(RequestState& r, int64_t tokens, SchedulerContext& ctx) {
-    KvCacheManager& kv = ctx.kv();
+bool Scheduler::reserve_slow(RequestState& r, int64_t tokens, KvCacheManager& kv, SchedulerContext& ctx) {
     while (!kv.allocate(r, tokens)) {
         const RequestState* victim = preempt_one(ctx);
         if (victim == nullptr || victim == &r) return false;

@@ -64,9 +64,12 @@ class Scheduler {
     // Preempts the running request the policy picks (vLLM: the newest) and queues it again (recompute: front of the
     // waiting queue; swap: back of the swapped queue); returns it, or nullptr when none can be preempted.
     RequestState* preempt_one(SchedulerContext& ctx);
-    // Grows r's KV to cover `tokens`, preempting others while the pool is short; false when r itself was preempted
-    // or nothing is left to free.
-    bool reserve_or_preempt(RequestState& r, int64_t tokens, SchedulerContext& ctx);
+    // Grows r's KV (in `kv`, the context's pool) to cover `tokens`, preempting others while the pool is short; false
+    // when r itself was preempted or nothing is left to free. Inline fast path: most decode steps need no new block.
+    bool reserve_or_preempt(RequestState& r, int64_t tokens, KvCacheManager& kv, SchedulerContext& ctx) {
+        return kv.covers(r, tokens) || reserve_slow(r, tokens, kv, ctx);
+    }
+    bool reserve_slow(RequestState& r, int64_t tokens, KvCacheManager& kv, SchedulerContext& ctx);
     // Brings swapped requests back (oldest first) while their KV fits with `keep_free` blocks to spare.
     void resume_swapped(SchedulerContext& ctx, int64_t keep_free);
 
