@@ -82,15 +82,23 @@ AlphaModel fit_alpha(const ProfileTable& table, const Link& link) {
     return a;
 }
 
-const CollectiveProfile* nearest_profile(const ProfileTable& table, CollectiveKind kind, int32_t gpus) {
+// A calibrated profile and the collective it was measured on (which differs from the one priced when it is the
+// all-reduce profile standing in for an unprofiled kind).
+struct NearestProfile {
+    const CollectiveProfile* profile = nullptr;
+    CollectiveKind kind = CollectiveKind::all_reduce;
+};
+
+// The profile of `kind` with the nearest group size, else the all-reduce one; none when the table is empty.
+NearestProfile nearest_profile(const ProfileTable& table, CollectiveKind kind, int32_t gpus) {
     auto it = table.find(kind);
     if (it == table.end() || it->second.empty()) it = table.find(CollectiveKind::all_reduce);
-    if (it == table.end() || it->second.empty()) return nullptr;
+    if (it == table.end() || it->second.empty()) return {};
     const CollectiveProfile* best = &it->second.front();
     for (const auto& p : it->second) {
         if (std::abs(p.gpus - gpus) < std::abs(best->gpus - gpus)) best = &p;
     }
-    return best;
+    return {best, it->first};
 }
 
 double send_recv_latency(const ProfileTable& table, const AlphaModel& alpha) {
@@ -122,8 +130,27 @@ CollectiveModel::CollectiveModel(const DeviceSpec& device, const Topology& topol
 }
 
 double CollectiveModel::intra_efficiency(CollectiveKind kind, int32_t gpus, double bytes) const {
-    const CollectiveProfile* p = nearest_profile(device_.intra_node_collectives, kind, gpus);
+    const CollectiveProfile* p = nearest_profile(device_.intra_node_collectives, kind, gpus).profile;
     return p ? p->bus_efficiency_by_bytes.at(bytes) : kUncalibratedEfficiency;
+}
+
+double CollectiveModel::intra_latency(CollectiveKind kind, int32_t gpus) const {
+    const auto line = [this](CollectiveKind k, int32_t n) {
+        return intra_alpha_.fixed_ns + ring_steps(k, n) * intra_alpha_.per_step_ns;
+    };
+    const NearestProfile near = nearest_profile(device_.intra_node_collectives, kind, gpus);
+    if (!near.profile) return line(kind, gpus);
+    // The efficiency curve comes from this profile, and the calibration fitted that curve on the time above this
+    // profile's own latency (collective_fit.cpp): the two reproduce the measurements only together, so the latency is
+    // the profile's too, not the pooled line (on A100 NVSwitch the line is a flat 39 us against 28 us measured on 4
+    // GPUs and 51 us on 2). For another group size (or a kind priced by the all-reduce profile) the profile's
+    // latency is scaled by the ratio of the pooled line at the two step counts: that line is the link class's
+    // evidence of how latency grows with steps. Where it is pure per-step this is the plain ring-step ratio (as in
+    // CostModel::collective); where the profiles show no growth (the A100 and H100 presets: 2-GPU latencies above
+    // 8-GPU ones) the nearest latency holds, instead of e.g. doubling the 2-GPU one for 3 GPUs.
+    const double own = static_cast<double>(near.profile->latency_ns);
+    const double at_profile = line(near.kind, near.profile->gpus);
+    return at_profile > 0 ? own * line(kind, gpus) / at_profile : own;
 }
 
 double CollectiveModel::inter_efficiency(double bytes) const {
@@ -154,8 +181,7 @@ double CollectiveModel::inter_group_bandwidth(const GroupShape& g) const {
 CollectiveEstimate CollectiveModel::intra(CollectiveKind kind, double bytes, int32_t n, const PathInfo& path) const {
     const double bus = CostModel::bus_bytes(kind, bytes, n);
     const double eff = intra_efficiency(kind, n, bytes);
-    const double latency = intra_alpha_.fixed_ns + ring_steps(kind, n) * intra_alpha_.per_step_ns;
-    return make(latency, bus / (path.bandwidth_bytes_per_s * eff) * 1e9, CollectiveAlgo::ring);
+    return make(intra_latency(kind, n), bus / (path.bandwidth_bytes_per_s * eff) * 1e9, CollectiveAlgo::ring);
 }
 
 CollectiveEstimate CollectiveModel::ring(CollectiveKind kind, double bytes, const GroupShape& g) const {
@@ -198,12 +224,7 @@ CollectiveEstimate CollectiveModel::hierarchical(double bytes, const GroupShape&
 
 CollectiveEstimate CollectiveModel::all_to_all(double bytes, const GroupShape& g) const {
     const int32_t n = g.size;
-    if (!g.inter_node()) {
-        const double bus = CostModel::bus_bytes(CollectiveKind::all_to_all, bytes, n);
-        const double eff = intra_efficiency(CollectiveKind::all_to_all, n, bytes);
-        const double latency = intra_alpha_.fixed_ns + (n - 1) * intra_alpha_.per_step_ns;
-        return make(latency, bus / (g.intra.bandwidth_bytes_per_s * eff) * 1e9, CollectiveAlgo::ring);
-    }
+    if (!g.inter_node()) return intra(CollectiveKind::all_to_all, bytes, n, g.intra);
     // Each rank sends 1/n of its buffer to every peer: the off-node part through its rail, the rest over the switch.
     const int32_t r = g.ranks_per_node;
     const double off_node = bytes * (n - r) / n;

@@ -5,11 +5,17 @@
 // the topology (bottleneck of the ring-neighbour paths; a ring spanning nodes with g ranks per node runs g channels,
 // one per rail); efficiency and latency come from the device's calibrated collective profiles (fitted on NCCL
 // measurements, see hardware/calibration/collective_fit.cpp):
-//   intra-node: the profile of the nearest group size, bus efficiency by message size;
+//   intra-node: the profile of the nearest group size: its bus efficiency by message size together with its own
+//               latency (the pair the calibration fitted), the latency scaled to other step counts by the pooled
+//               line below;
 //   inter-node: the best bus efficiency any calibrated inter-node profile reached at that size (the profiled
 //               cluster shared fewer NICs among more GPUs than a rail-optimised node; the topology now models the
-//               sharing, so only the protocol efficiency is taken from the measurements);
-//   latency:    fixed + per_step x steps, least-squares over the calibrated profiles of each link class.
+//               sharing, so only the protocol efficiency is taken from the measurements), latency from the pooled
+//               line (that efficiency is an envelope over the profiles at the topology's bandwidth, not one profile's
+//               fit, so there is no single profile latency to pair it with; the A100 line is within 4% of every
+//               inter-node profile's own latency);
+//   pooled latency line: fixed + per_step x steps, least-squares over the calibrated profiles of each link class
+//               (intra-node: only without a profile, and for per-step scaling).
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -47,6 +53,8 @@ class CollectiveModel {
                                               CollectiveAlgo algo = CollectiveAlgo::automatic) const;
 
     [[nodiscard]] double intra_efficiency(CollectiveKind kind, int32_t gpus, double bytes) const;
+    // Alpha of an intra-node collective: the nearest calibrated profile's latency (see collectives.cpp).
+    [[nodiscard]] double intra_latency(CollectiveKind kind, int32_t gpus) const;
     [[nodiscard]] double inter_efficiency(double bytes) const;
     [[nodiscard]] const AlphaModel& intra_alpha() const { return intra_alpha_; }
     [[nodiscard]] const AlphaModel& inter_alpha() const { return inter_alpha_; }

@@ -1,7 +1,11 @@
 // Collective costs against hand-computed alpha-beta values on the synthetic device (training_test_util.hpp).
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include "common/error.hpp"
+#include "hardware/calibration/collective_fit.hpp"
+#include "hardware/catalogue.hpp"
 #include "hardware/collectives.hpp"
 #include "hardware/topology.hpp"
 #include "tests/unit/training/training_test_util.hpp"
@@ -52,6 +56,64 @@ TEST_CASE("training collectives: intra-node ring all-reduce, all-gather, reduce-
     CHECK(f.ms(CollectiveKind::all_to_all, 80 * kMB, 4, 1) == Approx(1.22));
     // send/recv: 10 us + 50 MB / (100 GB/s * 0.8).
     CHECK(f.ms(CollectiveKind::send_recv, 50 * kMB, 2, 1) == Approx(0.635));
+}
+
+TEST_CASE("training collectives: intra-node estimates reproduce each shipped calibrated profile", "[training]") {
+    // The calibration fits each profile's efficiency curve on the time above that profile's own latency; on the
+    // profile's group size the model must give back latency + bus_bytes / (bandwidth x efficiency) of the fit.
+    for (const char* id : {"a100-sxm-80gb", "h100-sxm"}) {
+        const DeviceSpec d = resolve_device(id);
+        Topology topo(topology_from_device(d), d.devices_per_node);
+        CollectiveModel model(d, topo);
+        REQUIRE(!d.intra_node_collectives.empty());
+        for (const auto& [kind, profiles] : d.intra_node_collectives) {
+            for (const auto& p : profiles) {
+                std::vector<double> sizes{1e3};
+                for (const auto& [bytes, eff] : p.bus_efficiency_by_bytes.points())
+                    sizes.push_back(bytes);
+                sizes.push_back(1e9);
+                for (double bytes : sizes) {
+                    INFO(id << " " << collective_name(kind) << " x" << p.gpus << " at " << bytes << " B");
+                    const double fitted = predict_collective_ns(p, kind, d.intra_node, bytes);
+                    const CollectiveEstimate e = model.estimate(kind, bytes, topo.group(0, p.gpus, 1));
+                    CHECK(e.time_ns == Approx(fitted).epsilon(0.01));
+                    CHECK(e.latency_ns == Approx(static_cast<double>(p.latency_ns)).epsilon(0.01));
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("training collectives: intra-node latency of a group size without a profile", "[training]") {
+    DeviceSpec d = test::synthetic_device();
+    d.devices_per_node = 8;
+    // Latency growing with steps: x2 (2 steps) 10 us, x8 (14 steps) 70 us -> a pure 5 us per step line, so the
+    // nearest profile's latency scales by the ring-step ratio.
+    d.intra_node_collectives[CollectiveKind::all_reduce] = {CollectiveProfile{2, 10000, EfficiencyCurve(0.5)},
+                                                            CollectiveProfile{8, 70000, EfficiencyCurve(0.5)}};
+    Topology topo(topology_from_device(d), 8);
+    CollectiveModel model(d, topo);
+    CHECK(model.intra_alpha().per_step_ns == Approx(5000));
+    CHECK(model.intra_alpha().fixed_ns == Approx(0));
+    CHECK(model.intra_latency(CollectiveKind::all_reduce, 4) == Approx(30000));  // x2: 10 us x 6 / 2 steps
+    CHECK(model.intra_latency(CollectiveKind::all_reduce, 7) == Approx(60000));  // x8: 70 us x 12 / 14 steps
+    // Reduce-scatter without its own profile: the all-reduce profile's latency at 7 of its 14 steps.
+    CHECK(model.intra_latency(CollectiveKind::reduce_scatter, 8) == Approx(35000));
+    CHECK(model.estimate(CollectiveKind::all_reduce, 1000, topo.group(0, 4, 1)).latency_ns == Approx(30000));
+
+    // No growth with steps (the shipped A100 profiles: 2 GPUs 51 us, 4 GPUs 28 us, 8 GPUs 38 us): the nearest
+    // profile's latency holds.
+    const DeviceSpec a100 = resolve_device("a100-sxm-80gb");
+    Topology a100_topo(topology_from_device(a100), 8);
+    CollectiveModel a100_model(a100, a100_topo);
+    CHECK(a100_model.intra_alpha().per_step_ns == Approx(0));
+    CHECK(a100_model.intra_latency(CollectiveKind::all_reduce, 3) == Approx(51000));
+    CHECK(a100_model.intra_latency(CollectiveKind::all_reduce, 7) == Approx(38000));
+
+    // Without any profile: the link latency per ring step.
+    d.intra_node_collectives.clear();
+    CollectiveModel bare(d, topo);
+    CHECK(bare.intra_latency(CollectiveKind::all_reduce, 4) == Approx(6 * 2000));
 }
 
 TEST_CASE("training collectives: one rank per node rings over the rail NIC", "[training]") {
