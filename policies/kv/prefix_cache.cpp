@@ -135,10 +135,12 @@ class PrefixCache final : public sim::KvCacheManager {
         const std::vector<uint64_t>& hashes = hashes_of(r);
         const auto full =
             static_cast<size_t>(std::min<int64_t>(r.kv_tokens() / block_tokens(), static_cast<int64_t>(blocks.size())));
+        constexpr size_t kAhead = 8;
         const size_t end = std::min(full, hashes.size());
-        for (size_t j = published; j < end; ++j)
+        for (size_t j = published; j < end && j < published + kAhead; ++j)
             cached_.prefetch(hashes[j]);
         for (; published < full && published < hashes.size(); ++published) {
+            if (published + kAhead < end) cached_.prefetch(hashes[published + kAhead]);
             const uint64_t h = hashes[published];
             if (h == 0) break;  // the "nothing cacheable" marker
             const auto b = static_cast<size_t>(blocks[published]);
@@ -153,23 +155,27 @@ class PrefixCache final : public sim::KvCacheManager {
         const int64_t need = blocks_needed(r, tokens);
         if (need > free_.size()) return false;
         std::vector<int32_t>& blocks = blocks_of(r);
-        // The blocks about to be taken may hold cached content to evict: load their metadata, then their index
-        // slots, all at once, so the cache misses overlap.
-        if (need > 1) {
-            free_.peek(need, [this](int32_t b) { __builtin_prefetch(&meta_[static_cast<size_t>(b)]); });
-            evicting_.clear();
-            free_.peek(need, [this](int32_t b) {
-                const uint64_t h = meta_[static_cast<size_t>(b)].hash;
-                if (h == 0) return;
-                cached_.prefetch(h);
-                evicting_.push_back(h);
-            });
-            if (!tiers_.empty()) tiers_.front().prefetch_inserts(evicting_);
-        }
-        for (int64_t i = 0; i < need; ++i) {
-            const int32_t b = take_free_block();
-            meta_[static_cast<size_t>(b)].ref = 1;
-            blocks.push_back(b);
+        const size_t first = blocks.size();
+        for (int64_t i = 0; i < need; ++i)
+            blocks.push_back(free_.pop_front());
+        // Software pipeline over the taken blocks: load block i+2D's metadata, then block i+D's index slot (its
+        // cached content is evicted), then evict block i, so the cache misses of a long run overlap.
+        constexpr size_t kAhead = 8;
+        const size_t end = blocks.size();
+        if (!tiers_.empty()) tiers_.front().prefetch_victims(need);
+        for (size_t i = first; i < end; ++i) {
+            if (i + 2 * kAhead < end) __builtin_prefetch(&meta_[static_cast<size_t>(blocks[i + 2 * kAhead])]);
+            if (i + kAhead < end) {
+                const uint64_t ahead = meta_[static_cast<size_t>(blocks[i + kAhead])].hash;
+                if (ahead != 0) {
+                    cached_.prefetch(ahead);
+                    if (!tiers_.empty()) tiers_.front().prefetch(ahead);
+                }
+            }
+            BlockMeta& m = meta_[static_cast<size_t>(blocks[i])];
+            if (m.hash != 0) evict(m.hash);
+            m.hash = 0;
+            m.ref = 1;
         }
         note_used();
         set_blocks(r, static_cast<int32_t>(blocks.size()));
@@ -254,7 +260,6 @@ class PrefixCache final : public sim::KvCacheManager {
     std::vector<TierStore> tiers_;
     mutable std::vector<std::vector<uint64_t>> hashes_;  // by request id, computed on first use
     mutable std::vector<uint64_t> scratch_;
-    std::vector<uint64_t> evicting_;            // grow(): hashes about to leave device memory
     std::vector<std::vector<int32_t>> blocks_;  // by request id
     std::vector<size_t> published_;             // by request id: leading blocks already hashed
 };

@@ -22,18 +22,15 @@ class TierStore {
     // Stores a block (touching it if present); returns the block pushed out to make room, if any.
     std::optional<uint64_t> insert(uint64_t hash);
     [[nodiscard]] int64_t size() const { return index_.size(); }
-    // Before n inserts of these hashes: starts loading their index slots and those of the blocks they will push out,
-    // so the misses overlap.
-    template <typename Hashes>
-    void prefetch_inserts(const Hashes& hashes) const {
-        for (uint64_t h : hashes)
-            index_.prefetch(h);
-        const auto n = static_cast<int64_t>(hashes.size()) - (capacity_ - used_slots_);
+    // Starts loading what an insert of `hash` will touch.
+    void prefetch(uint64_t hash) const { index_.prefetch(hash); }
+    // Before n inserts: starts loading the blocks they will push out (their hashes, then their index slots).
+    void prefetch_victims(int64_t n) const {
+        n -= capacity_ - used_slots_;
         if (n <= 0) return;
         lru_.peek(n, [this](int32_t s) { __builtin_prefetch(&hash_[static_cast<size_t>(s)]); });
         lru_.peek(n, [this](int32_t s) { index_.prefetch(hash_[static_cast<size_t>(s)]); });
     }
-    [[nodiscard]] int64_t capacity() const { return capacity_; }
 
   private:
     int64_t capacity_;
