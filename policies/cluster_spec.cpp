@@ -22,7 +22,11 @@ sim::ClusterConfig make_cluster_config(const ClusterSpec& spec, sim::ForwardCost
     pool.max_model_len = spec.limits.max_model_len;
     sim::ReplicaParts& parts = pool.parts;
     parts.make_scheduler = [scheduler, limits = spec.limits] { return scheduler(limits); };
-    parts.make_kv = [](const sim::KvCacheOptions& o) { return make_kv_manager(o); };
+    // One hash cache per pool: a cache-aware router asks every replica about every request.
+    parts.make_kv = [cache = std::shared_ptr<BlockHashCache>()](const sim::KvCacheOptions& o) mutable {
+        if (o.prefix_caching && cache == nullptr) cache = std::make_shared<BlockHashCache>(o.segments, o.block_tokens);
+        return make_kv_manager(o, cache);
+    };
     parts.make_preemption = [p = spec.preemption] { return make_preemption(p); };
     parts.make_executor = [&cost, layerwise = spec.layerwise_kv_load] {
         return std::make_unique<sim::SimulatedExecutor>(cost, layerwise);

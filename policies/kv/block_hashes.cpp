@@ -53,4 +53,18 @@ void block_hashes(const sim::RequestState& r, const std::vector<traces::PromptSe
     }
 }
 
+const std::vector<uint64_t>& BlockHashCache::of(const sim::RequestState& r) {
+    if (by_id_.size() <= r.id) by_id_.resize(static_cast<size_t>(r.id) + 1);
+    std::vector<uint64_t>& h = by_id_[r.id];
+    if (h.empty()) {
+        if (segments_ != nullptr) block_hashes(r, *segments_, block_tokens_, r.total_tokens(), h);
+        if (h.empty()) h.push_back(0);
+    }
+    return h;
+}
+
+void BlockHashCache::drop(uint32_t id) {
+    if (id < by_id_.size()) std::vector<uint64_t>().swap(by_id_[id]);
+}
+
 }  // namespace llmsim::policies

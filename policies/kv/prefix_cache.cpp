@@ -21,8 +21,10 @@ namespace {
 
 class PrefixCache final : public sim::KvCacheManager {
   public:
-    explicit PrefixCache(const sim::KvCacheOptions& options)
-        : KvCacheManager(options), cached_(options.capacity_blocks), free_(options.capacity_blocks) {
+    PrefixCache(const sim::KvCacheOptions& options, std::shared_ptr<BlockHashCache> hashes)
+        : KvCacheManager(options),
+          hashes_(hashes != nullptr ? std::move(hashes)
+                                    : std::make_shared<BlockHashCache>(options.segments, options.block_tokens)), cached_(options.capacity_blocks), free_(options.capacity_blocks) {
         LLMSIM_ASSERT(options.capacity_blocks < INT32_MAX, "too many KV blocks for 32-bit block ids");
         const auto n = static_cast<size_t>(options.capacity_blocks);
         meta_.resize(n);
@@ -39,15 +41,7 @@ class PrefixCache final : public sim::KvCacheManager {
 
     [[nodiscard]] sim::PrefixMatch lookup_prefix(const sim::RequestState& r) const override {
         sim::PrefixMatch m;
-        // Routers ask every replica about every request: hash into scratch space unless this replica already has.
-        const std::vector<uint64_t>* cached =
-            r.id < hashes_.size() && !hashes_[r.id].empty() ? &hashes_[r.id] : nullptr;
-        if (cached == nullptr) {
-            scratch_.clear();
-            if (options_.segments != nullptr)
-                block_hashes(r, *options_.segments, block_tokens(), r.total_tokens(), scratch_);
-        }
-        const std::vector<uint64_t>& hashes = cached != nullptr ? *cached : scratch_;
+        const std::vector<uint64_t>& hashes = hashes_of(r);
         const int64_t limit = max_hit_blocks(r);
         for (int64_t j = 0; j < limit && j < static_cast<int64_t>(hashes.size()); ++j) {
             const int tier = tier_of(hashes[static_cast<size_t>(j)]);
@@ -124,7 +118,7 @@ class PrefixCache final : public sim::KvCacheManager {
         set_blocks(r, 0);
         published_of(r) = 0;
         if (r.phase() == sim::RequestPhase::finished) {
-            std::vector<uint64_t>().swap(hashes_[r.id]);
+            hashes_->drop(r.id);
             std::vector<int32_t>().swap(blocks_[r.id]);
         }
     }
@@ -197,15 +191,7 @@ class PrefixCache final : public sim::KvCacheManager {
         }
         return -1;
     }
-    [[nodiscard]] const std::vector<uint64_t>& hashes_of(const sim::RequestState& r) const {
-        if (hashes_.size() <= r.id) hashes_.resize(static_cast<size_t>(r.id) + 1);
-        std::vector<uint64_t>& h = hashes_[r.id];
-        if (h.empty() && options_.segments != nullptr) {
-            block_hashes(r, *options_.segments, block_tokens(), r.total_tokens(), h);
-            if (h.empty()) h.push_back(0);  // marks "computed, nothing cacheable"; 0 matches nothing
-        }
-        return h;
-    }
+    [[nodiscard]] const std::vector<uint64_t>& hashes_of(const sim::RequestState& r) const { return hashes_->of(r); }
     std::vector<int32_t>& blocks_of(const sim::RequestState& r) {
         if (blocks_.size() <= r.id) {
             blocks_.resize(static_cast<size_t>(r.id) + 1);
@@ -254,24 +240,25 @@ class PrefixCache final : public sim::KvCacheManager {
         int32_t ref = 0;
     };
     std::vector<BlockMeta> meta_;
+    std::shared_ptr<BlockHashCache> hashes_;  // shared by the pool's managers
     BlockIndex cached_;  // content hash -> device block
     FreeQueue free_;     // unreferenced blocks, least recently freed first
     int64_t peak_used_ = 0;
     std::vector<TierStore> tiers_;
-    mutable std::vector<std::vector<uint64_t>> hashes_;  // by request id, computed on first use
-    mutable std::vector<uint64_t> scratch_;
     std::vector<std::vector<int32_t>> blocks_;  // by request id
     std::vector<size_t> published_;             // by request id: leading blocks already hashed
 };
 
 }  // namespace
 
-std::unique_ptr<sim::KvCacheManager> make_prefix_cache(const sim::KvCacheOptions& options) {
-    return std::make_unique<PrefixCache>(options);
+std::unique_ptr<sim::KvCacheManager> make_prefix_cache(const sim::KvCacheOptions& options,
+                                                       std::shared_ptr<BlockHashCache> hashes) {
+    return std::make_unique<PrefixCache>(options, std::move(hashes));
 }
 
-std::unique_ptr<sim::KvCacheManager> make_kv_manager(const sim::KvCacheOptions& options) {
-    return options.prefix_caching ? make_prefix_cache(options) : make_paged_blocks(options);
+std::unique_ptr<sim::KvCacheManager> make_kv_manager(const sim::KvCacheOptions& options,
+                                                     std::shared_ptr<BlockHashCache> hashes) {
+    return options.prefix_caching ? make_prefix_cache(options, std::move(hashes)) : make_paged_blocks(options);
 }
 
 }  // namespace llmsim::policies
