@@ -12,32 +12,21 @@ BlockIndex::BlockIndex(int64_t max_entries) : max_entries_(max_entries) {
         slots <<= 1;
         ++bits;
     }
+    LLMSIM_ASSERT(bits <= 32, "block index too large for 32-bit tags");
     slots_.assign(slots, Slot{});
     mask_ = slots - 1;
     shift_ = 64 - bits;
 }
 
-bool BlockIndex::insert(uint64_t key, int32_t value) {
-    LLMSIM_ASSERT(key != 0, "block hash 0 is reserved");
-    size_t i = home(key);
-    for (; slots_[i].key != 0; i = (i + 1) & mask_) {
-        if (slots_[i].key == key) return false;
-    }
+void BlockIndex::check_room() const {
     LLMSIM_ASSERT(size_ < max_entries_, "block index is full");
-    slots_[i] = {key, value};
-    ++size_;
-    return true;
 }
 
-void BlockIndex::erase(uint64_t key) {
-    size_t i = home(key);
-    for (; slots_[i].key != key; i = (i + 1) & mask_) {
-        if (slots_[i].key == 0) return;
-    }
+void BlockIndex::erase_at(size_t i) {
     // Backward-shift deletion: move later entries of the probe run into the hole so lookups need no tombstones.
     size_t hole = i;
-    for (size_t j = (hole + 1) & mask_; slots_[j].key != 0; j = (j + 1) & mask_) {
-        const size_t h = home(slots_[j].key);
+    for (size_t j = (hole + 1) & mask_; slots_[j].tag != 0; j = (j + 1) & mask_) {
+        const size_t h = home(slots_[j].tag);
         // Entry j may move to the hole if its home is not in (hole, j] (cyclically).
         const bool stays = hole <= j ? (hole < h && h <= j) : (hole < h || h <= j);
         if (stays) continue;

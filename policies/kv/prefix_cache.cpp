@@ -177,8 +177,19 @@ class PrefixCache final : public sim::KvCacheManager {
     }
 
   private:
-    [[nodiscard]] int32_t cached_block(uint64_t h) const { return cached_.find(h); }
-    bool publish(uint64_t h, int32_t b) { return cached_.insert(h, b); }
+    // The index keeps part of each hash; the block's metadata has the whole.
+    [[nodiscard]] uint64_t hash_of_block(int32_t b) const { return meta_[static_cast<size_t>(b)].hash; }
+    [[nodiscard]] int32_t cached_block(uint64_t h) const {
+        return cached_.find(h, [this](int32_t b) { return hash_of_block(b); });
+    }
+    // Records that block b holds content h (sets its hash); false, nothing changed, when another block has it.
+    bool publish(uint64_t h, int32_t b) {
+        uint64_t& mine = meta_[static_cast<size_t>(b)].hash;
+        mine = h;
+        if (cached_.insert(h, b, [this](int32_t v) { return hash_of_block(v); })) return true;
+        mine = 0;
+        return false;
+    }
     // Whole blocks a request may take from the cache: its prefill minus at least one token.
     [[nodiscard]] int64_t max_hit_blocks(const sim::RequestState& r) const {
         return (static_cast<int64_t>(r.prefill_target) - 1) / block_tokens();
@@ -212,7 +223,7 @@ class PrefixCache final : public sim::KvCacheManager {
         return b;
     }
     void evict(uint64_t h) {
-        cached_.erase(h);
+        cached_.erase(h, [this](int32_t b) { return hash_of_block(b); });
         std::optional<uint64_t> down = h;
         for (size_t t = 0; t < tiers_.size() && down; ++t) {
             if (t == 0) stats_.offloaded_blocks += 1;

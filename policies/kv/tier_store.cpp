@@ -11,7 +11,7 @@ TierStore::TierStore(int64_t capacity_blocks)
 }
 
 void TierStore::touch(uint64_t hash) {
-    const int32_t s = index_.find(hash);
+    const int32_t s = slot_of(hash);
     if (s < 0) return;
     lru_.remove(s);
     lru_.push_back(s);
@@ -19,7 +19,7 @@ void TierStore::touch(uint64_t hash) {
 
 std::optional<uint64_t> TierStore::insert(uint64_t hash) {
     if (capacity_ <= 0) return hash;  // a tier that holds nothing passes every block on
-    const int32_t present = index_.find(hash);
+    const int32_t present = slot_of(hash);
     if (present >= 0) {
         lru_.remove(present);
         lru_.push_back(present);
@@ -32,10 +32,10 @@ std::optional<uint64_t> TierStore::insert(uint64_t hash) {
     } else {
         s = lru_.pop_front();
         out = hash_[static_cast<size_t>(s)];
-        index_.erase(*out);
+        index_.erase(*out, [this](int32_t v) { return hash_[static_cast<size_t>(v)]; });
     }
     hash_[static_cast<size_t>(s)] = hash;
-    index_.insert(hash, s);
+    index_.insert(hash, s, [this](int32_t v) { return hash_[static_cast<size_t>(v)]; });
     lru_.push_back(s);
     return out;
 }

@@ -16,7 +16,7 @@ class TierStore {
   public:
     explicit TierStore(int64_t capacity_blocks);
 
-    [[nodiscard]] bool contains(uint64_t hash) const { return index_.contains(hash); }
+    [[nodiscard]] bool contains(uint64_t hash) const { return slot_of(hash) >= 0; }
     // Marks a block as just used (hit).
     void touch(uint64_t hash);
     // Stores a block (touching it if present); returns the block pushed out to make room, if any.
@@ -33,6 +33,10 @@ class TierStore {
     }
 
   private:
+    [[nodiscard]] int32_t slot_of(uint64_t hash) const {
+        return index_.find(hash, [this](int32_t s) { return hash_[static_cast<size_t>(s)]; });
+    }
+
     int64_t capacity_;
     BlockIndex index_;            // hash -> slot
     std::vector<uint64_t> hash_;  // by slot
