@@ -156,17 +156,26 @@ class PrefixCache final : public sim::KvCacheManager {
         // cached content is evicted), then evict block i, so the cache misses of a long run overlap.
         constexpr size_t kAhead = 8;
         const size_t end = blocks.size();
-        if (!tiers_.empty()) tiers_.front().prefetch_victims(need);
+        // With a tier, each evicted block also pushes one of the tier's blocks out: prefetch those too, counted in
+        // evictions (blocks without content evict nothing).
+        TierStore* tier = tiers_.empty() ? nullptr : &tiers_.front();
+        size_t evicted = 0;
+        if (tier != nullptr) tier->upcoming_victims(need, victims_);
         for (size_t i = first; i < end; ++i) {
             if (i + 2 * kAhead < end) __builtin_prefetch(&meta_[static_cast<size_t>(blocks[i + 2 * kAhead])]);
             if (i + kAhead < end) {
                 const uint64_t ahead = meta_[static_cast<size_t>(blocks[i + kAhead])].hash;
                 if (ahead != 0) {
                     cached_.prefetch(ahead);
-                    if (!tiers_.empty()) tiers_.front().prefetch(ahead);
+                    if (tier != nullptr) tier->prefetch(ahead);
                 }
             }
             BlockMeta& m = meta_[static_cast<size_t>(blocks[i])];
+            if (tier != nullptr && m.hash != 0) {
+                if (evicted + 2 * kAhead < victims_.size()) tier->prefetch_slot(victims_[evicted + 2 * kAhead]);
+                if (evicted + kAhead < victims_.size()) tier->prefetch_slot_index(victims_[evicted + kAhead]);
+                ++evicted;
+            }
             if (m.hash != 0) evict(m.hash);
             m.hash = 0;
             m.ref = 1;
@@ -254,6 +263,7 @@ class PrefixCache final : public sim::KvCacheManager {
     std::shared_ptr<BlockHashCache> hashes_;  // shared by the pool's managers
     BlockIndex cached_;  // content hash -> device block
     FreeQueue free_;     // unreferenced blocks, least recently freed first
+    std::vector<int32_t> victims_;  // grow(): tier slots the coming evictions push out
     int64_t peak_used_ = 0;
     std::vector<TierStore> tiers_;
     std::vector<std::vector<int32_t>> blocks_;  // by request id

@@ -24,13 +24,15 @@ class TierStore {
     [[nodiscard]] int64_t size() const { return index_.size(); }
     // Starts loading what an insert of `hash` will touch.
     void prefetch(uint64_t hash) const { index_.prefetch(hash); }
-    // Before n inserts: starts loading the blocks they will push out (their hashes, then their index slots).
-    void prefetch_victims(int64_t n) const {
+    // The slots the next n inserts of new blocks will push out, in order (fewer when the tier has room), so a caller
+    // can prefetch them a few inserts ahead: their hashes, then their index slots.
+    void upcoming_victims(int64_t n, std::vector<int32_t>& out) const {
+        out.clear();
         n -= capacity_ - used_slots_;
-        if (n <= 0) return;
-        lru_.peek(n, [this](int32_t s) { __builtin_prefetch(&hash_[static_cast<size_t>(s)]); });
-        lru_.peek(n, [this](int32_t s) { index_.prefetch(hash_[static_cast<size_t>(s)]); });
+        if (n > 0) lru_.peek(n, [&out](int32_t s) { out.push_back(s); });
     }
+    void prefetch_slot(int32_t s) const { __builtin_prefetch(&hash_[static_cast<size_t>(s)]); }
+    void prefetch_slot_index(int32_t s) const { index_.prefetch(hash_[static_cast<size_t>(s)]); }
 
   private:
     [[nodiscard]] int32_t slot_of(uint64_t hash) const {
