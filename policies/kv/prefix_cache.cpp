@@ -20,11 +20,19 @@ namespace llmsim::policies {
 namespace {
 
 class PrefixCache final : public sim::KvCacheManager {
+    // Everything about one device block side by side: each touch of a block is one cache line.
+    struct BlockMeta {
+        uint64_t hash = 0;  // content, once full and published (0: none)
+        int32_t ref = 0;
+    };
+
   public:
     PrefixCache(const sim::KvCacheOptions& options, std::shared_ptr<BlockHashCache> hashes)
         : KvCacheManager(options),
           hashes_(hashes != nullptr ? std::move(hashes)
-                                    : std::make_shared<BlockHashCache>(options.segments, options.block_tokens)), cached_(options.capacity_blocks), free_(options.capacity_blocks) {
+                                    : std::make_shared<BlockHashCache>(options.segments, options.block_tokens)),
+          cached_(options.capacity_blocks),
+          free_(options.capacity_blocks) {
         LLMSIM_ASSERT(options.capacity_blocks < INT32_MAX, "too many KV blocks for 32-bit block ids");
         const auto n = static_cast<size_t>(options.capacity_blocks);
         meta_.resize(n);
@@ -41,32 +49,24 @@ class PrefixCache final : public sim::KvCacheManager {
 
     [[nodiscard]] sim::PrefixMatch lookup_prefix(const sim::RequestState& r) const override {
         sim::PrefixMatch m;
-        const std::vector<uint64_t>& hashes = hashes_of(r);
-        const int64_t limit = max_hit_blocks(r);
-        for (int64_t j = 0; j < limit && j < static_cast<int64_t>(hashes.size()); ++j) {
-            const int tier = tier_of(hashes[static_cast<size_t>(j)]);
-            if (tier < 0) break;
+        walk_cached_prefix(r, [&](uint64_t, Located at) {
             m.tokens += block_tokens();
-            m.tier_tokens[static_cast<size_t>(tier)] += block_tokens();
-        }
+            m.tier_tokens[static_cast<size_t>(at.tier)] += block_tokens();
+            return true;
+        });
         return m;
     }
 
     [[nodiscard]] int64_t admission_blocks(const sim::RequestState& r, int64_t tokens) const override {
-        // Every block of the request comes from the free pool except device hits that someone else references.
+        // Every block of the request comes from the free pool except device hits that someone else references
+        // (a lower-tier hit is loaded into a free block).
         const int64_t all = std::max<int64_t>(0, blocks_for(tokens) - r.kv_blocks());
         if (r.kv_blocks() > 0) return all;
-        const std::vector<uint64_t>& hashes = hashes_of(r);
-        const int64_t limit = std::min<int64_t>(max_hit_blocks(r), static_cast<int64_t>(hashes.size()));
         int64_t shared = 0;
-        for (int64_t j = 0; j < limit; ++j) {
-            const int32_t b = cached_block(hashes[static_cast<size_t>(j)]);
-            if (b < 0) {
-                if (tier_of(hashes[static_cast<size_t>(j)]) < 0) break;
-                continue;  // loaded from a lower tier into a free block
-            }
-            shared += meta_[static_cast<size_t>(b)].ref > 0 ? 1 : 0;
-        }
+        walk_cached_prefix(r, [&](uint64_t, Located at) {
+            shared += at.tier == 0 && meta_[static_cast<size_t>(at.block)].ref > 0 ? 1 : 0;
+            return true;
+        });
         return all - shared;
     }
 
@@ -77,29 +77,23 @@ class PrefixCache final : public sim::KvCacheManager {
             stats_.lookups += 1;
             stats_.lookup_tokens += r.prompt_tokens;
         }
-        const std::vector<uint64_t>& hashes = hashes_of(r);
-        const int64_t limit = std::min<int64_t>(max_hit_blocks(r), static_cast<int64_t>(hashes.size()));
         std::vector<int32_t>& blocks = blocks_of(r);
-        for (int64_t j = 0; j < limit; ++j) {
-            const uint64_t h = hashes[static_cast<size_t>(j)];
-            const int tier = tier_of(h);
-            if (tier < 0) break;
-            int32_t b = -1;
-            if (tier == 0) {
-                b = cached_block(h);
+        walk_cached_prefix(r, [&](uint64_t h, Located at) {
+            int32_t b = at.block;
+            if (at.tier == 0) {
                 if (meta_[static_cast<size_t>(b)].ref == 0) free_.remove(b);
             } else {
-                if (free_.size() == 0) break;  // no room to load it into
+                if (free_.size() == 0) return false;  // no room to load it into
                 b = take_free_block();
                 publish(h, b);
-                meta_[static_cast<size_t>(b)].hash = h;
-                tiers_[static_cast<size_t>(tier - 1)].touch(h);
-                charge_transfer(1, options_.tiers[static_cast<size_t>(tier - 1)].bandwidth_bytes_per_s);
+                tiers_[static_cast<size_t>(at.tier - 1)].touch(h);
+                charge_transfer(1, options_.tiers[static_cast<size_t>(at.tier - 1)].bandwidth_bytes_per_s);
             }
             meta_[static_cast<size_t>(b)].ref += 1;
             blocks.push_back(b);
-            if (first) stats_.hit_tokens[static_cast<size_t>(tier)] += block_tokens();
-        }
+            if (first) stats_.hit_tokens[static_cast<size_t>(at.tier)] += block_tokens();
+            return true;
+        });
         note_used();
         set_blocks(r, static_cast<int32_t>(blocks.size()));
         published_of(r) = blocks.size();
@@ -140,7 +134,7 @@ class PrefixCache final : public sim::KvCacheManager {
             const auto b = static_cast<size_t>(blocks[published]);
             if (meta_[b].hash != 0) continue;  // already holds this content (a reused prefix block)
             // A block with the same content may already be cached (computed twice concurrently): keep that one.
-            if (publish(h, blocks[published])) meta_[b].hash = h;
+            publish(h, blocks[published]);
         }
     }
 
@@ -176,8 +170,7 @@ class PrefixCache final : public sim::KvCacheManager {
                 if (evicted + kAhead < victims_.size()) tier->prefetch_slot_index(victims_[evicted + kAhead]);
                 ++evicted;
             }
-            if (m.hash != 0) evict(m.hash);
-            m.hash = 0;
+            clear_content(m);
             m.ref = 1;
         }
         note_used();
@@ -203,13 +196,29 @@ class PrefixCache final : public sim::KvCacheManager {
     [[nodiscard]] int64_t max_hit_blocks(const sim::RequestState& r) const {
         return (static_cast<int64_t>(r.prefill_target) - 1) / block_tokens();
     }
-    // 0 = device memory, k = tiers[k-1], -1 = nowhere.
-    [[nodiscard]] int tier_of(uint64_t h) const {
-        if (cached_block(h) >= 0) return 0;
+    // Where a block's content is: tier 0 = device memory (with its block), k = tiers[k-1], -1 = nowhere.
+    struct Located {
+        int tier = -1;
+        int32_t block = -1;
+    };
+    [[nodiscard]] Located locate(uint64_t h) const {
+        if (const int32_t b = cached_block(h); b >= 0) return {0, b};
         for (size_t t = 0; t < tiers_.size(); ++t) {
-            if (tiers_[t].contains(h)) return static_cast<int>(t) + 1;
+            if (tiers_[t].contains(h)) return {static_cast<int>(t) + 1, -1};
         }
-        return -1;
+        return {};
+    }
+    // Calls visit(hash, where) for each block of r's reusable prefix in order (at most prompt - 1 tokens, whole
+    // blocks), until a block is cached nowhere or visit returns false. Each block is located when reached, so a
+    // visit that changes the cache is seen by the next step.
+    template <typename Visit>
+    void walk_cached_prefix(const sim::RequestState& r, Visit&& visit) const {
+        const std::vector<uint64_t>& hashes = hashes_of(r);
+        const auto limit = static_cast<size_t>(std::max<int64_t>(0, max_hit_blocks(r)));
+        for (size_t j = 0; j < limit && j < hashes.size(); ++j) {
+            const Located at = locate(hashes[j]);
+            if (at.tier < 0 || !visit(hashes[j], at)) return;
+        }
     }
     [[nodiscard]] const std::vector<uint64_t>& hashes_of(const sim::RequestState& r) const { return hashes_->of(r); }
     std::vector<int32_t>& blocks_of(const sim::RequestState& r) {
@@ -226,10 +235,13 @@ class PrefixCache final : public sim::KvCacheManager {
 
     int32_t take_free_block() {
         const int32_t b = free_.pop_front();
-        const auto i = static_cast<size_t>(b);
-        if (meta_[i].hash != 0) evict(meta_[i].hash);
-        meta_[i].hash = 0;
+        clear_content(meta_[static_cast<size_t>(b)]);
         return b;
+    }
+    // A block about to hold new content: what it cached is evicted (down the tiers).
+    void clear_content(BlockMeta& m) {
+        if (m.hash != 0) evict(m.hash);
+        m.hash = 0;
     }
     void evict(uint64_t h) {
         cached_.erase(h, [this](int32_t b) { return hash_of_block(b); });
@@ -254,16 +266,11 @@ class PrefixCache final : public sim::KvCacheManager {
         return n;
     }
 
-    // Everything about one device block side by side: each touch of a block is one cache line.
-    struct BlockMeta {
-        uint64_t hash = 0;  // content, once full and published (0: none)
-        int32_t ref = 0;
-    };
     std::vector<BlockMeta> meta_;
     std::shared_ptr<BlockHashCache> hashes_;  // shared by the pool's managers
-    BlockIndex cached_;  // content hash -> device block
-    FreeQueue free_;     // unreferenced blocks, least recently freed first
-    std::vector<int32_t> victims_;  // grow(): tier slots the coming evictions push out
+    BlockIndex cached_;                       // content hash -> device block
+    FreeQueue free_;                          // unreferenced blocks, least recently freed first
+    std::vector<int32_t> victims_;            // grow(): tier slots the coming evictions push out
     int64_t peak_used_ = 0;
     std::vector<TierStore> tiers_;
     std::vector<std::vector<int32_t>> blocks_;  // by request id
