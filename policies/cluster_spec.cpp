@@ -8,6 +8,10 @@
 
 namespace llmsim::policies {
 
+bool ClusterSpec::swaps() const {
+    return detail::spec_name(preemption) == "swap";
+}
+
 sim::ClusterConfig make_cluster_config(const ClusterSpec& spec, sim::ForwardCost& cost) {
     if (spec.replicas < 1) throw UsageError("--replicas", "must be >= 1, got " + std::to_string(spec.replicas));
     // Validate every name now, so a bad one is an error before anything runs.

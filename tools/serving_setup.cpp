@@ -52,8 +52,7 @@ void set_kv_options(const RunConfig& cfg, ServingSetup& s, int32_t gpus_per_repl
     if (load != "serial" && load != "layerwise") {
         throw UsageError(cfg.where("kv-tier-load"), "expected serial or layerwise, got '" + load + "'");
     }
-    const bool swap =
-        policies::preemption_registry().parse(cfg.text("preemption"), cfg.where("preemption")).name() == "swap";
+    const bool swap = c.swaps();
     if (swap && c.host_link_bytes_per_s <= 0 && !cfg.has("kv-tiers")) {
         throw UsageError(cfg.where("preemption"),
                          "swap needs a host link: the device profile has no host bandwidth "

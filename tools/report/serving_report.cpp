@@ -24,6 +24,17 @@ double round6(double v) {
     return std::round(v * 1e6) / 1e6;
 }
 
+// Throughputs and latency distributions, in the contract's key order (the whole run and each load stage).
+void add_rates_and_latencies(OrderedJson& j, const sim::ServingSummary& s) {
+    j["throughput_rps"] = round6(s.throughput_rps);
+    j["output_tokens_per_s"] = round6(s.output_tokens_per_s);
+    j["input_tokens_per_s"] = round6(s.input_tokens_per_s);
+    j["ttft_ms"] = dist_json(s.ttft_ms);
+    j["tpot_ms"] = dist_json(s.tpot_ms);
+    j["e2e_ms"] = dist_json(s.e2e_ms);
+    j["queue_ms"] = dist_json(s.queue_ms);
+}
+
 struct Totals {
     int64_t iterations = 0, seqs = 0, tokens = 0, kv_peak = 0, kv_cap = 0;
     double busy = 0, active = 0;
@@ -122,13 +133,7 @@ OrderedJson stages_json(const ServingReport& rep) {
         j["requests"] = s.requests;
         j["completed"] = s.completed;
         j["rejected"] = s.rejected;
-        j["throughput_rps"] = round6(s.throughput_rps);
-        j["output_tokens_per_s"] = round6(s.output_tokens_per_s);
-        j["input_tokens_per_s"] = round6(s.input_tokens_per_s);
-        j["ttft_ms"] = dist_json(s.ttft_ms);
-        j["tpot_ms"] = dist_json(s.tpot_ms);
-        j["e2e_ms"] = dist_json(s.e2e_ms);
-        j["queue_ms"] = dist_json(s.queue_ms);
+        add_rates_and_latencies(j, s);
         j["slo_attainment"] = s.slo_attainment ? OrderedJson(round6(*s.slo_attainment)) : OrderedJson();
         out.push_back(j);
     }
@@ -149,13 +154,7 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
     j["rejected"] = s.rejected;
     j["sim_duration_s"] = round6(s.sim_duration_s);
     j["wall_s"] = round6(s.wall_s);
-    j["throughput_rps"] = round6(s.throughput_rps);
-    j["output_tokens_per_s"] = round6(s.output_tokens_per_s);
-    j["input_tokens_per_s"] = round6(s.input_tokens_per_s);
-    j["ttft_ms"] = dist_json(s.ttft_ms);
-    j["tpot_ms"] = dist_json(s.tpot_ms);
-    j["e2e_ms"] = dist_json(s.e2e_ms);
-    j["queue_ms"] = dist_json(s.queue_ms);
+    add_rates_and_latencies(j, s);
     j["preemptions"] = s.preemptions;
     j["slo_attainment"] = s.slo_attainment ? OrderedJson(round6(*s.slo_attainment)) : OrderedJson();
     j["goodput_rps"] = s.goodput_rps ? OrderedJson(round6(*s.goodput_rps)) : OrderedJson();
@@ -190,7 +189,7 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
     j["batches"] = b;
     // Feature sections appear only when the feature is on, so runs without them keep their exact output.
     if (setup.cluster.prefix_caching) j["prefix_cache"] = prefix_cache_json(setup, *rep.run);
-    if (!setup.cluster.kv_tiers.empty() || setup.cluster.preemption.rfind("swap", 0) == 0) {
+    if (!setup.cluster.kv_tiers.empty() || setup.cluster.swaps()) {
         j["kv_transfer"] = kv_transfer_json(setup, *rep.run);
     }
     if (rep.workload != nullptr && !rep.workload->stages.empty()) j["stages"] = stages_json(rep);

@@ -179,7 +179,7 @@ RealServingResult run_real_serving(const tools::ServingSetup& setup, const trace
     if (setup.cluster.prefix_caching) {
         throw UsageError("--prefix-cache", "bench serve runs each request on its own KV cache: prefix caching is off");
     }
-    if (setup.cluster.preemption.rfind("swap", 0) == 0 || !setup.cluster.kv_tiers.empty()) {
+    if (setup.cluster.swaps() || !setup.cluster.kv_tiers.empty()) {
         throw UsageError(setup.cluster.kv_tiers.empty() ? "--preemption" : "--kv-tiers",
                          "bench serve keeps every request's KV in memory: it supports recompute preemption and no "
                          "tiers");
