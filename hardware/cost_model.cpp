@@ -39,6 +39,22 @@ const KernelProfile& CostModel::profile(OpClass cls, std::string_view op_name) c
     return class_profiles_[static_cast<size_t>(cls)];
 }
 
+CostModel CostModel::with_memory_ceiling(double ceiling) const {
+    LLMSIM_ASSERT(ceiling > 0 && ceiling <= 1, "memory-efficiency ceiling must be in (0, 1]");
+    CostModel c = *this;
+    auto raise = [ceiling](KernelProfile& p) {
+        double top = 0;
+        for (const auto& [bytes, eff] : p.memory_by_bytes.points())
+            top = std::max(top, eff);
+        if (top > 0 && top < ceiling) p.memory_by_bytes = p.memory_by_bytes.scaled(ceiling / top);
+    };
+    for (auto& p : c.class_profiles_)
+        raise(p);
+    for (auto& [name, p] : c.named_profiles_)
+        raise(p);
+    return c;
+}
+
 double CostModel::math_peak(DType dtype) const {
     auto it = device_.peak_flops_per_s.find(dtype);
     if (it != device_.peak_flops_per_s.end()) return it->second;
@@ -51,7 +67,7 @@ double CostModel::math_peak(DType dtype) const {
 }
 
 OpCost CostModel::kernel(OpClass cls, std::string_view op_name, DType dtype, double flops, double bytes,
-                         int32_t kernels, double rows) const {
+                         int32_t kernels, double rows, bool rows_overlap) const {
     LLMSIM_ASSERT(flops >= 0 && bytes >= 0 && kernels >= 1, "kernel work must be non-negative");
     const KernelProfile& p = profile(cls, op_name);
     const double per_flops = flops / kernels;
@@ -68,8 +84,9 @@ OpCost CostModel::kernel(OpClass cls, std::string_view op_name, DType dtype, dou
     c.memory_ns = per_bytes > 0 ? kernels * per_bytes /
                                       (device_.memory_bandwidth_bytes_per_s * p.memory_by_bytes.at(per_bytes)) * 1e9
                                 : 0.0;
-    c.overhead_ns = static_cast<double>(kernels) * static_cast<double>(p.overhead_ns) + rows * p.row_overhead_ns;
-    const double busy = std::max(c.compute_ns, c.memory_ns);
+    const double row_ns = rows * p.row_overhead_ns;
+    c.overhead_ns = static_cast<double>(kernels) * static_cast<double>(p.overhead_ns) + (rows_overlap ? 0.0 : row_ns);
+    const double busy = std::max({c.compute_ns, c.memory_ns, rows_overlap ? row_ns : 0.0});
     c.time_ns = busy + c.overhead_ns;
     if (c.overhead_ns > busy) {
         c.bound = Bound::overhead;

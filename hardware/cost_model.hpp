@@ -34,11 +34,16 @@ class CostModel {
     // `flops`/`bytes` are totals over `kernels` equal launches (efficiency is looked up per launch).
     // `rows` is the op's independent rows of work (see models::Op::rows); compute efficiency is read at
     // flops per row per launch.
+    // `rows_overlap`: the per-row setup runs in parallel blocks under the memory stream (split-KV decode kernels
+    // such as FlashInfer/FlashAttention-3), so it bounds the time with compute and memory instead of adding to it.
     [[nodiscard]] OpCost kernel(OpClass cls, std::string_view op_name, DType dtype, double flops, double bytes,
-                                int32_t kernels = 1, double rows = 1) const;
+                                int32_t kernels = 1, double rows = 1, bool rows_overlap = false) const;
     // `bytes` is the message size per GPU (all-reduce: the buffer each GPU holds); `calls` repeats it.
     [[nodiscard]] OpCost collective(CollectiveKind kind, double bytes, int32_t group_size, bool inter_node,
                                     int32_t calls = 1) const;
+    // This model with every memory-efficiency curve raised, keeping its shape, so that its maximum is at least
+    // `ceiling` (a fraction of peak bandwidth); curves already reaching it are unchanged.
+    [[nodiscard]] CostModel with_memory_ceiling(double ceiling) const;
     // Peak for a dtype, falling back to fp32 (then the largest peak) for element-wise math a device lacks.
     [[nodiscard]] double math_peak(DType dtype) const;
 

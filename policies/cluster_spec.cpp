@@ -36,6 +36,7 @@ sim::ClusterConfig make_cluster_config(const ClusterSpec& spec, sim::ForwardCost
         return std::make_unique<sim::SimulatedExecutor>(cost, layerwise);
     };
     parts.attention_window = cost.deployment().model.sliding_window;
+    parts.schedule_ahead = cost.overhead().overlapped;
     parts.kv.capacity_blocks = spec.kv_blocks_per_replica;
     parts.kv.block_tokens = spec.block_tokens;
     parts.kv.block_bytes = spec.kv_block_bytes;
@@ -46,6 +47,7 @@ sim::ClusterConfig make_cluster_config(const ClusterSpec& spec, sim::ForwardCost
 
     sim::ClusterConfig config;
     config.pools.push_back(std::move(pool));
+    config.front_end = spec.front_end;
     config.make_router = [r = spec.router] { return make_router(r); };
     return config;
 }

@@ -26,6 +26,7 @@ struct ClusterSpec {
     bool layerwise_kv_load = false;
     double kv_block_bytes = 0;         // per GPU: what one block costs to move
     double host_link_bytes_per_s = 0;  // device <-> host (swap space without tiers)
+    sim::FrontEnd front_end;           // client <-> engine latency of the serving front end
 
     // Whether preemption swaps KV to host memory (the policy named by `preemption` is "swap").
     [[nodiscard]] bool swaps() const;

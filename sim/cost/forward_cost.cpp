@@ -17,20 +17,51 @@ Deployment make_deployment(const models::ModelSpec& model, const models::Inferen
     return d;
 }
 
-ForwardCost::ForwardCost(Deployment deployment, hardware::CostModel hardware, FrameworkOverhead overhead)
+ForwardCost::ForwardCost(Deployment deployment, hardware::CostModel hardware, FrameworkOverhead overhead,
+                         KernelExecution execution)
     : deployment_(std::move(deployment)),
-      hardware_(std::move(hardware)),
+      hardware_(execution.memory_efficiency_ceiling > 0
+                    ? hardware.with_memory_ceiling(execution.memory_efficiency_ceiling)
+                    : std::move(hardware)),
       overhead_(std::move(overhead)),
-      collectives_(std::make_shared<const ReplicaCollectives>(hardware_.device(), deployment_.parallel)) {}
+      execution_(execution),
+      collectives_(std::make_shared<const ReplicaCollectives>(hardware_.device(), deployment_.parallel,
+                                                              execution.all_reduce == AllReduceImpl::custom)) {}
+
+double ForwardCost::decode_rows_per_seq() const {
+    return execution_.gqa_packed_decode ? deployment_.shard.kv_heads : deployment_.shard.heads;
+}
 
 hardware::OpCost ForwardCost::price(const models::Op& op) const {
     if (op.op_class == OpClass::collective) return collectives_->price(op);
+    if (op.op_class == OpClass::attn_decode && execution_.gqa_packed_decode) {
+        const double rows = op.rows / deployment_.shard.heads * deployment_.shard.kv_heads;
+        return hardware_.kernel(op.op_class, op.name, op.dtype, op.flops, op.bytes, op.kernels, rows, true);
+    }
     return hardware_.kernel(op.op_class, op.name, op.dtype, op.flops, op.bytes, op.kernels, op.rows);
 }
 
 ForwardBreakdown ForwardCost::breakdown(const models::BatchShape& batch) const {
-    const auto ops = models::build_forward_ops(deployment_.model, deployment_.shard, deployment_.parallel,
-                                               deployment_.precision, batch);
+    auto ops = models::build_forward_ops(deployment_.model, deployment_.shard, deployment_.parallel,
+                                         deployment_.precision, batch);
+    // A CUDA-graph replay runs the token-proportional ops at the padded size (attention and the LM head see only
+    // the real sequences, as in pass()).
+    const int64_t padded = cuda_graph_padded_tokens(batch.total_tokens(), execution_.graph_max_tokens);
+    if (padded != batch.total_tokens()) {
+        models::BatchShape probe;
+        probe.prefill_tokens = padded;
+        probe.prefill_seqs = 1;
+        const auto padded_ops = models::build_forward_ops(deployment_.model, deployment_.shard, deployment_.parallel,
+                                                          deployment_.precision, probe);
+        for (auto& op : ops) {
+            if (op.op_class == OpClass::attn_prefill || op.op_class == OpClass::attn_decode) continue;
+            if (op.scope == models::OpScope::last_stage) continue;
+            const auto it = std::find_if(padded_ops.begin(), padded_ops.end(),
+                                         [&](const models::Op& p) { return p.name == op.name; });
+            LLMSIM_ASSERT(it != padded_ops.end(), "padded pass lacks op " + std::string(op.name));
+            op = *it;
+        }
+    }
     ForwardBreakdown b;
     double first_extra = 0;
     double last_extra = 0;
@@ -61,7 +92,7 @@ ForwardBreakdown ForwardCost::breakdown(const models::BatchShape& batch) const {
         b.forward_time_ns += t;
     }
     b.forward_time_ns += b.pp_transfer_ns * static_cast<double>(layers.size() - 1);
-    b.framework_overhead_ns = overhead_.iteration_ns(batch.total_seqs(), deployment_.gpus());
+    b.framework_overhead_ns = overhead_.iteration_ns(batch.total_seqs(), batch.total_tokens(), deployment_.gpus());
     b.total_time_ns = b.forward_time_ns + b.framework_overhead_ns;
     return b;
 }
@@ -146,21 +177,22 @@ double ForwardCost::attention_ns(const models::BatchShape& batch) const {
                              ds * q_dim * prec.act_bytes() * 2 + ds * kv_token_bytes;
         t += hardware_
                  .kernel(OpClass::attn_decode, "attn_decode", math,
-                         flops_per_pair * static_cast<double>(batch.decode_kv_tokens), bytes, 1, ds * shard.heads)
+                         flops_per_pair * static_cast<double>(batch.decode_kv_tokens), bytes, 1,
+                         ds * decode_rows_per_seq(), execution_.gqa_packed_decode)
                  .time_ns;
     }
     return t;
 }
 
 PassCost ForwardCost::pass(const models::BatchShape& batch) {
-    const TokenCosts& tc = token_costs(batch.total_tokens());
+    const TokenCosts& tc = token_costs(cuda_graph_padded_tokens(batch.total_tokens(), execution_.graph_max_tokens));
     PassCost p;
     p.attention_ns = attention_ns(batch);
     p.per_layer_ns = tc.per_layer_ns + p.attention_ns;
     p.first_stage_extra_ns = tc.first_extra_ns;
     p.last_stage_extra_ns = lm_head_ns(batch.logits_seqs);
     p.boundary_ns = tc.boundary_ns;
-    p.overhead_ns = overhead_.iteration_ns(batch.total_seqs(), deployment_.gpus());
+    p.overhead_ns = overhead_.iteration_ns(batch.total_seqs(), batch.total_tokens(), deployment_.gpus());
     return p;
 }
 

@@ -15,6 +15,7 @@
 #include "models/parallel.hpp"
 #include "models/precision.hpp"
 #include "sim/cost/framework_overhead.hpp"
+#include "sim/cost/kernel_execution.hpp"
 #include "sim/cost/replica_collectives.hpp"
 
 namespace llmsim::sim {
@@ -59,7 +60,8 @@ struct PassCost {
 
 class ForwardCost {
   public:
-    ForwardCost(Deployment deployment, hardware::CostModel hardware, FrameworkOverhead overhead);
+    ForwardCost(Deployment deployment, hardware::CostModel hardware, FrameworkOverhead overhead,
+                KernelExecution execution = {});
 
     [[nodiscard]] ForwardBreakdown breakdown(const models::BatchShape& batch) const;
     [[nodiscard]] PassCost pass(const models::BatchShape& batch);
@@ -70,6 +72,7 @@ class ForwardCost {
     [[nodiscard]] const Deployment& deployment() const { return deployment_; }
     [[nodiscard]] const hardware::CostModel& hardware() const { return hardware_; }
     [[nodiscard]] const FrameworkOverhead& overhead() const { return overhead_; }
+    [[nodiscard]] const KernelExecution& execution() const { return execution_; }
 
   private:
     struct TokenCosts {
@@ -78,6 +81,7 @@ class ForwardCost {
         double boundary_ns = 0;
     };
     [[nodiscard]] hardware::OpCost price(const models::Op& op) const;
+    [[nodiscard]] double decode_rows_per_seq() const;
     const TokenCosts& token_costs(int64_t tokens);
     double lm_head_ns(int32_t seqs);
     double attention_ns(const models::BatchShape& batch) const;
@@ -85,6 +89,7 @@ class ForwardCost {
     Deployment deployment_;
     hardware::CostModel hardware_;
     FrameworkOverhead overhead_;
+    KernelExecution execution_;
     std::shared_ptr<const ReplicaCollectives> collectives_;  // shared, immutable: copies and moves keep it valid
     std::vector<TokenCosts> by_tokens_;                      // memo indexed by token count
     std::vector<double> lm_head_by_seqs_;                    // memo indexed by sampled sequences (-1 = unknown)

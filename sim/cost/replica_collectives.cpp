@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "common/error.hpp"
+#include "hardware/custom_all_reduce.hpp"
 
 namespace llmsim::sim {
 
@@ -27,8 +28,13 @@ CommGroup group_of(const models::Op& op) {
 
 }  // namespace
 
-ReplicaCollectives::ReplicaCollectives(const hardware::DeviceSpec& device, const models::InferenceParallel& parallel)
+ReplicaCollectives::ReplicaCollectives(const hardware::DeviceSpec& device, const models::InferenceParallel& parallel,
+                                       bool custom_all_reduce)
     : device_(device) {
+    // The custom kernel needs peer access over NVLink: PCIe-only boxes (and GeForce cards without P2P) keep NCCL.
+    const std::string& link = device_.intra_node.kind;
+    custom_all_reduce_ =
+        custom_all_reduce && (link.find("nvlink") != std::string::npos || link.find("nvswitch") != std::string::npos);
     const int32_t tp = parallel.tp;
     const int32_t ep = parallel.ep;
     const int32_t pp = parallel.pp;
@@ -81,9 +87,13 @@ hardware::OpCost ReplicaCollectives::price(const models::Op& op) const {
     LLMSIM_ASSERT(
         !candidates.empty() && candidates.front().size == op.group_size,
         fmt::format("collective op '{}' over {} GPUs does not match the replica's groups", op.name, op.group_size));
+    const bool custom =
+        custom_all_reduce_ && group_of(op) == CommGroup::tp && op.collective == CollectiveKind::all_reduce;
     hardware::CollectiveEstimate slowest;
     for (const auto& shape : candidates) {
-        const hardware::CollectiveEstimate e = model_->estimate(op.collective, op.bytes, shape);
+        std::optional<hardware::CollectiveEstimate> fast;
+        if (custom) fast = hardware::custom_all_reduce(op.bytes, shape);
+        const hardware::CollectiveEstimate e = fast ? *fast : model_->estimate(op.collective, op.bytes, shape);
         if (e.time_ns > slowest.time_ns) slowest = e;
     }
     c.overhead_ns = op.kernels * slowest.latency_ns;

@@ -27,7 +27,10 @@ enum class CommGroup { tp, ep, pp };
 class ReplicaCollectives {
   public:
     // Throws UsageError("--hardware", ...) when the replica needs a link the device does not describe.
-    ReplicaCollectives(const hardware::DeviceSpec& device, const models::InferenceParallel& parallel);
+    // `custom_all_reduce`: TP all-reduces inside an NVLink domain use the custom kernel
+    // (hardware/custom_all_reduce.hpp) where it applies.
+    ReplicaCollectives(const hardware::DeviceSpec& device, const models::InferenceParallel& parallel,
+                       bool custom_all_reduce = false);
     ReplicaCollectives(const ReplicaCollectives&) = delete;
     ReplicaCollectives& operator=(const ReplicaCollectives&) = delete;
 
@@ -44,6 +47,7 @@ class ReplicaCollectives {
     std::unique_ptr<hardware::Topology> topology_;
     std::unique_ptr<hardware::CollectiveModel> model_;
     std::array<std::vector<hardware::GroupShape>, 3> shapes_;
+    bool custom_all_reduce_ = false;
 };
 
 }  // namespace llmsim::sim

@@ -41,9 +41,14 @@ class Cluster final : public EventHandler, public RequestSink, public ClusterVie
                 out.replica_pool.push_back(static_cast<int32_t>(p));
             }
         }
-        for (const auto& r : requests_) {
+        const auto egress = static_cast<int64_t>(config_.front_end.egress_ns);
+        for (auto& r : requests_) {
             LLMSIM_ASSERT(r.phase() == RequestPhase::finished || r.phase() == RequestPhase::rejected,
                           "simulation ended with request " + std::to_string(r.id) + " unfinished");
+            if (egress > 0 && r.phase() == RequestPhase::finished) {
+                r.first_token_ns += egress;
+                r.finish_ns += egress;
+            }
         }
         out.requests = std::move(requests_);
         return out;
@@ -52,6 +57,10 @@ class Cluster final : public EventHandler, public RequestSink, public ClusterVie
     void on_event(uint32_t kind, uint64_t payload) override {
         auto i = static_cast<size_t>(payload);
         if (kind == kReleased) {
+            enter(requests_[i]);
+            return;
+        }
+        if (kind == kEntered) {
             admit(requests_[i]);
             return;
         }
@@ -77,7 +86,8 @@ class Cluster final : public EventHandler, public RequestSink, public ClusterVie
     }
 
   private:
-    enum EventKind : uint32_t { kArrivals = 0, kReleased = 1 };
+    // kReleased: a follow-up turn is sent by the client; kEntered: a request passed the front end.
+    enum EventKind : uint32_t { kArrivals = 0, kReleased = 1, kEntered = 2 };
 
     [[nodiscard]] Replica& at(int32_t pool, int32_t replica) const {
         return *replicas_[static_cast<size_t>(pool)][static_cast<size_t>(replica)];
@@ -92,14 +102,24 @@ class Cluster final : public EventHandler, public RequestSink, public ClusterVie
                 return;
             }
         }
-        admit(r);
+        enter(r);
+    }
+
+    void enter(RequestState& r) {
+        const int64_t delay = config_.front_end.ingress_of(r.prompt_tokens);
+        if (delay <= 0) {
+            admit(r);
+            return;
+        }
+        engine_.schedule_at(SimTime::from_ns(engine_.now().ns() + delay), *this, kEntered, r.id);
     }
 
     void release_dependents(const RequestState& r) {
         if (!has_dependents_) return;
         for (uint32_t d : dependents_[r.id]) {
             RequestState& next = requests_[d];
-            next.arrival_ns = std::max(next.arrival_ns, engine_.now().ns());
+            next.arrival_ns =
+                std::max(next.arrival_ns, engine_.now().ns() + static_cast<int64_t>(config_.front_end.egress_ns));
             engine_.schedule_at(SimTime::from_ns(next.arrival_ns), *this, kReleased, d);
         }
         dependents_[r.id].clear();

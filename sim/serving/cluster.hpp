@@ -25,8 +25,23 @@ struct PoolConfig {
     ReplicaParts parts;
 };
 
+// The serving front end between the client and the engine (HTTP, tokenisation, IPC to the engine loop; then
+// detokenisation and streaming back): a request reaches the scheduler ingress after the client sent it, and each
+// token reaches the client egress after the engine produced it. Both are client-visible latency (TTFT, E2E), not
+// engine work; a follow-up turn is sent when the client has the previous answer.
+struct FrontEnd {
+    double ingress_ns = 0;
+    double ingress_per_prompt_token_ns = 0;
+    double egress_ns = 0;
+    [[nodiscard]] int64_t ingress_of(int32_t prompt_tokens) const {
+        return static_cast<int64_t>(ingress_ns + ingress_per_prompt_token_ns * prompt_tokens);
+    }
+    [[nodiscard]] bool is_zero() const { return ingress_ns == 0 && ingress_per_prompt_token_ns == 0 && egress_ns == 0; }
+};
+
 struct ClusterConfig {
     std::vector<PoolConfig> pools;
+    FrontEnd front_end;
     std::function<std::unique_ptr<Router>()> make_router;
     std::vector<LifecycleObserver*> observers;  // metrics and reports that want lifecycle events
 };

@@ -39,7 +39,8 @@ Replica::Replica(int32_t pool, int32_t index, Engine& engine, const ReplicaParts
       sink_(sink),
       observer_(observer),
       executor_(parts.make_executor()),
-      preemption_(parts.make_preemption()) {
+      preemption_(parts.make_preemption()),
+      schedule_ahead_(parts.schedule_ahead) {
     const int32_t stages = executor_->stages();
     KvCacheOptions share = parts.kv;
     share.capacity_blocks = parts.kv.capacity_blocks / stages;
@@ -67,8 +68,21 @@ void Replica::add(RequestState& r) {
         if (e->outstanding < target->outstanding) target = e.get();
     }
     ++target->outstanding;
-    target->scheduler->add(r);
+    if (schedule_ahead_ && in_flight_ > 0) {
+        held_.push_back({&r, target, engine_.now().ns()});
+    } else {
+        target->scheduler->add(r);
+    }
     request_dispatch();
+}
+
+void Replica::release_held(int64_t chosen_by_ns) {
+    size_t n = 0;
+    while (n < held_.size() && held_[n].added_ns <= chosen_by_ns) {
+        held_[n].engine->scheduler->add(*held_[n].request);
+        ++n;
+    }
+    held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(n));
 }
 
 void Replica::request_dispatch() {
@@ -128,22 +142,30 @@ void Replica::try_dispatch() {
         return;
     }
     const int64_t now = executor_->begin(engine_.now().ns());
+    // With schedule-ahead, this batch was chosen when the previous step was launched: later arrivals wait.
+    if (!held_.empty()) release_held(last_start_ns_);
     // Engines take turns; the first idle one with runnable work forms the next micro-batch.
     VirtualEngine* chosen = nullptr;
     size_t chosen_index = 0;
-    for (size_t k = 0; k < engines_.size() && chosen == nullptr; ++k) {
-        const size_t i = (next_engine_ + k) % engines_.size();
-        VirtualEngine& e = *engines_[i];
-        if (e.busy) continue;
-        e.batch.clear();
-        e.scheduler->schedule(e.batch, e);
-        e.batch.set_kv_transfer_ns(e.pool->take_transfer_ns());
-        if (!e.batch.empty()) {
-            chosen = &e;
-            chosen_index = i;
+    for (int attempt = 0; attempt < 2 && chosen == nullptr; ++attempt) {
+        for (size_t k = 0; k < engines_.size() && chosen == nullptr; ++k) {
+            const size_t i = (next_engine_ + k) % engines_.size();
+            VirtualEngine& e = *engines_[i];
+            if (e.busy) continue;
+            e.batch.clear();
+            e.scheduler->schedule(e.batch, e);
+            e.batch.set_kv_transfer_ns(e.pool->take_transfer_ns());
+            if (!e.batch.empty()) {
+                chosen = &e;
+                chosen_index = i;
+            }
         }
+        // Nothing chosen ahead is runnable: the engine would idle, so it schedules what has arrived now.
+        if (chosen != nullptr || held_.empty()) break;
+        release_held(now);
     }
     if (chosen == nullptr) return;  // nothing runnable; an arrival or a completion will call back
+    last_start_ns_ = now;
     next_engine_ = (chosen_index + 1) % engines_.size();
     Batch& batch = chosen->batch;
     // Decodes were scheduled before (their first step was a prefill), so only prefills can be first-timers.

@@ -50,6 +50,10 @@ struct ReplicaParts {
     std::function<std::unique_ptr<IterationExecutor>()> make_executor;
     KvCacheOptions kv;  // capacity of the whole replica (split evenly over its virtual engines)
     int32_t attention_window = 0;
+    // Asynchronous scheduling (vLLM V1 async scheduling, SGLang's overlap scheduler): the next step's batch is
+    // chosen right after the current step is launched, so a request that arrives while a step runs first competes
+    // for the step after next. An idle engine schedules at once.
+    bool schedule_ahead = false;
 };
 
 class Replica final : public EventHandler {
@@ -109,6 +113,16 @@ class Replica final : public EventHandler {
     bool tracks_content_ = false;
     int32_t in_flight_ = 0;
     int64_t active_since_ns_ = 0;
+    // schedule_ahead: requests that arrived after the running step's batch was chosen, with their virtual engine.
+    struct Held {
+        RequestState* request;
+        VirtualEngine* engine;
+        int64_t added_ns;
+    };
+    bool schedule_ahead_ = false;
+    std::vector<Held> held_;
+    int64_t last_start_ns_ = -1;  // when the latest step was launched (its successor's batch was chosen then)
+    void release_held(int64_t chosen_by_ns);
     int64_t outstanding_requests_ = 0;
     int64_t outstanding_tokens_ = 0;  // sum of outstanding_tokens() over the requests routed here
 };

@@ -15,9 +15,16 @@ IterationResult SimulatedExecutor::run(const Batch& batch, int64_t start_ns, int
     const PassCost pass = cost_.pass(batch.shape());
     const auto stages = static_cast<int32_t>(stage_free_ns_.size());
     IterationResult out;
-    out.overhead_ns = pass.overhead_ns;
-    // Host work (scheduling, input preparation, sampling) is serial with the device in the engines we model.
-    int64_t t = start_ns + seconds_to_ns(pass.overhead_ns * 1e-9);
+    // Host work (scheduling, input preparation, sampling) is serial with the device, unless the engine prepares this
+    // step while the device runs the previous one: then only what the previous step's device time did not cover is
+    // exposed (all of it after an idle gap, when there was no previous step to hide under).
+    double exposed_ns = pass.overhead_ns;
+    if (cost_.overhead().overlapped && start_ns <= last_end_ns_) {
+        exposed_ns = std::max(0.0, exposed_ns - last_device_ns_);
+    }
+    out.overhead_ns = exposed_ns;
+    int64_t t = start_ns + seconds_to_ns(exposed_ns * 1e-9);
+    const int64_t device_start = t;
     // Serial loads finish before the pass starts; layerwise loads stream under it, each stage waiting for its
     // layers' share.
     const int64_t transfer = batch.kv_transfer_ns();
@@ -39,6 +46,8 @@ IterationResult SimulatedExecutor::run(const Batch& batch, int64_t start_ns, int
         t = end + (s + 1 < stages ? seconds_to_ns(pass.boundary_ns * 1e-9) : 0);
     }
     out.end_ns = t;
+    last_end_ns_ = t;
+    last_device_ns_ = static_cast<double>(t - device_start);
     return out;
 }
 

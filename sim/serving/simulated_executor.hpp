@@ -1,5 +1,6 @@
 #pragma once
-// The simulator's iteration executor: a batch costs host overhead, then its KV transfers (serial, or overlapped
+// The simulator's iteration executor: a batch costs host overhead (hidden under the previous step's device time
+// when the engine overlaps its host loop), then its KV transfers (serial, or overlapped
 // layer by layer with the forward pass), then each pipeline stage in order (a stage starts when the previous stage
 // has finished this micro-batch and it has finished the previous micro-batch), with activation transfers between
 // stages. Bubbles are what falls out, not an assumption.
@@ -24,6 +25,8 @@ class SimulatedExecutor final : public IterationExecutor {
     ForwardCost& cost_;
     bool layerwise_kv_load_;
     std::vector<int64_t> stage_free_ns_;
+    int64_t last_end_ns_ = -1;   // when the previous iteration's results were ready
+    double last_device_ns_ = 0;  // its device time, which overlapped host work can hide under
 };
 
 }  // namespace llmsim::sim
