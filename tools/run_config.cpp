@@ -7,7 +7,6 @@
 #include "common/error.hpp"
 #include "common/nearest.hpp"
 #include "common/strings.hpp"
-#include "sim/serving/serving_defaults.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -29,7 +28,6 @@ const SettingInfo* find_setting(const std::string& key) {
 }  // namespace
 
 const std::vector<SettingInfo>& run_settings() {
-    namespace d = sim::defaults;
     static const std::vector<SettingInfo> settings = {
         {"model", SettingKind::text, "model preset id or path to a Hugging Face config.json", "llama-2-7b"},
         {"hardware", SettingKind::text, "hardware preset id/alias or path to a profile JSON", "a100-sxm-80gb"},
@@ -42,17 +40,21 @@ const std::vector<SettingInfo>& run_settings() {
         {"replicas", SettingKind::integer, "number of replicas", 1},
         {"router", SettingKind::text, "round-robin | least-outstanding | least-tokens | prefix-aware[:k=v,...]",
          "round-robin"},
-        {"scheduler", SettingKind::text, "vllm | sarathi | orca | static", "sarathi"},
-        {"max-batch", SettingKind::integer, "max sequences per iteration (vLLM max_num_seqs)", d::max_batch_seqs},
-        {"max-batch-tokens", SettingKind::integer, "max tokens per iteration (vLLM max_num_batched_tokens)",
-         d::max_batch_tokens},
-        {"chunk-size", SettingKind::integer, "Sarathi token budget per iteration", d::chunk_size},
+        {"engine", SettingKind::text,
+         "engine preset: vllm | vllm-v0 | sglang | trtllm | lmdeploy | PATH.json (scheduler, limits, host loop, "
+         "KV and kernel defaults; explicit flags override it; llmsim list engines)",
+         "vllm"},
+        {"scheduler", SettingKind::text, "vllm | sarathi | orca | static (default: the engine's)"},
+        {"max-batch", SettingKind::integer, "max sequences per iteration (vLLM max_num_seqs; default: the engine's)"},
+        {"max-batch-tokens", SettingKind::integer,
+         "max tokens per iteration (vLLM max_num_batched_tokens; default: the engine's)"},
+        {"chunk-size", SettingKind::integer, "Sarathi token budget per iteration (default: the engine's)"},
         {"max-model-len", SettingKind::integer, "max prompt+output tokens per request (default: model context)"},
-        {"gpu-memory-utilization", SettingKind::number, "fraction of device memory for weights, activations and KV",
-         d::gpu_memory_utilization},
-        {"block-size", SettingKind::integer, "KV-cache block size in tokens", d::block_tokens},
-        {"prefix-cache", SettingKind::text, "on | off: automatic prefix caching (hashed, shared, LRU-reused KV blocks)",
-         "off"},
+        {"gpu-memory-utilization", SettingKind::number,
+         "fraction of device memory for weights, activations and KV (default: the engine's)"},
+        {"block-size", SettingKind::integer, "KV-cache block size in tokens (default: the engine's)"},
+        {"prefix-cache", SettingKind::text,
+         "on | off: automatic prefix caching (hashed, shared, LRU-reused KV blocks; default: the engine's)"},
         {"kv-tiers", SettingKind::text,
          "KV tiers below HBM for evicted prefix blocks and swap space, fastest first, per replica: "
          "NAME=CAPACITY@BANDWIDTH,... e.g. dram=512GiB@64GB/s,ssd=4TB@7GB/s"},
@@ -60,7 +62,8 @@ const std::vector<SettingInfo>& run_settings() {
          "serial | layerwise: lower-tier hits load before the prefill, or overlap it layer by layer", "serial"},
         {"preemption", SettingKind::text, "recompute | swap, optionally :victim=newest|most-kv", "recompute"},
         {"framework-overhead", SettingKind::text,
-         "host overhead per iteration: none | vllm-v0 | cpp | FIXED_US[:PER_SEQ_US] (default by scheduler)"},
+         "host overhead per iteration: engine | none | vllm-v0 | cpp | FIXED_US[:PER_SEQ_US[:PER_TOKEN_US]][,overlap] "
+         "(default: engine, the engine preset's host-loop model)"},
         {"trace", SettingKind::text, "workload trace file (arrivals replayed when it has timestamps)"},
         {"workload", SettingKind::text,
          "inference-perf config (YAML) or llmsim workload JSON: load stages and data generator"},

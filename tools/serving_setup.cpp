@@ -9,6 +9,7 @@
 #include "hardware/catalogue.hpp"
 #include "hardware/memory_tier.hpp"
 #include "models/presets.hpp"
+#include "policies/engine/engine_preset.hpp"
 #include "policies/preemption/preemption.hpp"
 #include "policies/router/router.hpp"
 #include "policies/scheduler/scheduler_registry.hpp"
@@ -87,6 +88,23 @@ void set_kv_options(const RunConfig& cfg, ServingSetup& s, int32_t gpus_per_repl
     }
 }
 
+// The engine's choices become the defaults of the settings the user did not give, so config.resolved.json records
+// what ran and an explicit flag always wins.
+void apply_engine_defaults(RunConfig& cfg, const policies::EnginePreset& engine, const hardware::DeviceSpec& device,
+                           DType dtype) {
+    const policies::EngineLimitRow& limits = engine.limits_for(device.id, device.memory_bytes);
+    cfg.set_default("scheduler", engine.scheduler);
+    cfg.set_default("max-batch", limits.max_num_seqs);
+    cfg.set_default("max-batch-tokens", limits.max_num_batched_tokens);
+    cfg.set_default("chunk-size", limits.token_budget());
+    cfg.set_default("block-size", engine.block_size);
+    cfg.set_default("prefix-cache", engine.prefix_caching ? "on" : "off");
+    cfg.set_default("gpu-memory-utilization", engine.gpu_memory_utilization);
+    if (engine.kv_dtype == policies::KvDtypeRule::fp8_with_fp8_weights && dtype == DType::fp8) {
+        cfg.set_default("kv-dtype", "fp8");
+    }
+}
+
 }  // namespace
 
 ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* device) {
@@ -96,6 +114,11 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     const bool cpu_device = s.device.kind == "cpu";
     if (cpu_device) cfg.set_default("dtype", "fp32");
     const DType dtype = parse_dtype(cfg.text("dtype"), cfg.where("dtype"));
+    // A CPU is its own host: the GPU engines' presets do not describe llmsim's CPU loop, whose kernels are the
+    // profile's and whose host work is measured apart (bench serve); it runs as the plain Sarathi loop.
+    if (cpu_device) cfg.set_default("engine", "vllm-v0");
+    s.engine = policies::resolve_engine(cfg.text("engine"), cfg.where("engine"));
+    apply_engine_defaults(cfg, s.engine, s.device, dtype);
     models::Precision prec = models::Precision::from_dtype(dtype);
     if (auto kv = cfg.opt_text("kv-dtype")) prec.kv_cache = parse_dtype(*kv, cfg.where("kv-dtype"));
     models::InferenceParallel par;
@@ -107,12 +130,14 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     warn_unread_limits(cfg, policies::scheduler_registry().get(scheduler, cfg.where("scheduler")));
     (void)policies::make_router(cfg.text("router"), cfg.where("router"));
     (void)policies::make_preemption(cfg.text("preemption"), cfg.where("preemption"));
-    cfg.set_default("framework-overhead", cpu_device ? "none" : scheduler == "static" ? "cpp" : "vllm-v0");
+    cfg.set_default("framework-overhead", cpu_device ? "none" : "engine");
     cfg.set_default("max-model-len", model.max_position);
 
     sim::Deployment deployment = sim::make_deployment(model, par, prec, s.device);
+    const std::string overhead_text = cfg.text("framework-overhead");
     const sim::FrameworkOverhead overhead =
-        sim::parse_framework_overhead(cfg.text("framework-overhead"), cfg.where("framework-overhead"));
+        overhead_text == "engine" ? s.engine.host
+                                  : sim::parse_framework_overhead(overhead_text, cfg.where("framework-overhead"));
 
     sim::SchedulerLimits limits;
     limits.max_batch_seqs = static_cast<int32_t>(positive(cfg, "max-batch"));
@@ -132,7 +157,9 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     s.cluster.preemption = cfg.text("preemption");
     set_kv_options(cfg, s, par.gpus());
 
-    s.cost = std::make_unique<sim::ForwardCost>(std::move(deployment), hardware::CostModel(s.device), overhead);
+    s.cluster.front_end = cpu_device ? sim::FrontEnd{} : s.engine.front_end;
+    s.cost = std::make_unique<sim::ForwardCost>(std::move(deployment), hardware::CostModel(s.device), overhead,
+                                                s.engine.kernels);
 
     if (auto v = cfg.opt_number("slo-ttft-ms")) {
         if (*v <= 0) throw UsageError(cfg.where("slo-ttft-ms"), "must be > 0");

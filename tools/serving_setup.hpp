@@ -5,6 +5,7 @@
 
 #include "hardware/device_spec.hpp"
 #include "policies/cluster_spec.hpp"
+#include "policies/engine/engine_preset.hpp"
 #include "sim/cost/forward_cost.hpp"
 #include "sim/serving/kv_capacity.hpp"
 #include "sim/serving/metrics.hpp"
@@ -14,6 +15,7 @@
 namespace llmsim::tools {
 
 struct ServingSetup {
+    policies::EnginePreset engine;
     hardware::DeviceSpec device;
     std::unique_ptr<sim::ForwardCost> cost;
     policies::ClusterSpec cluster;
@@ -23,7 +25,8 @@ struct ServingSetup {
 };
 
 // Validates every setting (exit-2 errors name the flag or config key) and fills derived defaults into `cfg`
-// (max-model-len from the model, framework-overhead from the scheduler) so the resolved config records them.
+// (the engine preset's scheduler, limits, KV and host-loop defaults; max-model-len from the model) so the resolved
+// config records them.
 // `device`, when given, is used instead of resolving the "hardware" setting (bench serve's built-in host profile).
 // A CPU device (kind "cpu") defaults to fp32 and to no extra framework overhead: it is its own host, and llmsim's
 // real CPU serving loop (bench serve) spends microseconds per iteration outside the kernels its profile prices.

@@ -54,7 +54,12 @@ TEST_CASE("run --out writes summary, per-request CSV, resolved config and the Ch
     CHECK(trace["traceEvents"].size() > 20);
     const Json cfg = Json::parse(read_text(out + "/config.resolved.json"));
     CHECK(cfg["pp"] == 2);
-    CHECK(cfg["framework-overhead"] == "vllm-v0");
+    // The default engine's choices are recorded as values, so the file alone repeats the run.
+    CHECK(cfg["engine"] == "vllm");
+    CHECK(cfg["framework-overhead"] == "engine");
+    CHECK(cfg["scheduler"] == "sarathi");
+    CHECK(cfg["prefix-cache"] == "on");
+    CHECK(cfg["chunk-size"] == 2048);  // a100-sxm-80gb: vLLM's smaller-GPU budget
     const std::string csv = read_text(out + "/requests.csv");
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 21);
     // The resolved config reproduces the run exactly.
@@ -138,8 +143,10 @@ TEST_CASE("list prints every contract id", "[cli][contract]") {
 TEST_CASE("golden scenario: the summary of a fixed run does not drift", "[cli][golden]") {
     // Any change to a prediction shows up here. After an intended change, regenerate with
     // LLMSIM_UPDATE_GOLDEN=1 ctest -R golden and explain the difference in the commit.
-    Json j = run_ok_json({"run", "--model", "llama-2-7b", "--hardware", "a100-sxm-80gb", "--scheduler", "sarathi",
-                          "--chunk-size", "512", "--num-requests", "300", "--seed", "42", "--json"});
+    // Pinned to the vllm-v0 engine (the serving core's reference behaviour since the first build).
+    Json j = run_ok_json({"run", "--model", "llama-2-7b", "--hardware", "a100-sxm-80gb", "--engine", "vllm-v0",
+                          "--scheduler", "sarathi", "--chunk-size", "512", "--num-requests", "300", "--seed", "42",
+                          "--json"});
     j.erase("wall_s");
     j.erase("simulated_requests_per_wall_s");
     const std::string path = source_path("tests/e2e/golden/sarathi_llama2_7b_a100.json");

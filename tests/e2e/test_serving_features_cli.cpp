@@ -63,7 +63,7 @@ TEST_CASE("run --prefix-cache on with a workload file reports hits and one summa
     CHECK(j["stages"][1]["rate"] == 8);
     CHECK(j["stages"][0]["ttft_ms"]["mean"].get<double>() > 0);
     // Off: no section, and every prompt token is computed, so TTFT is longer.
-    const CommandResult off = run_llmsim({"run", "--workload", yaml, "--json"});
+    const CommandResult off = run_llmsim({"run", "--workload", yaml, "--prefix-cache", "off", "--json"});
     const auto k = llmsim::Json::parse(off.out);
     CHECK_FALSE(k.contains("prefix_cache"));
     CHECK(k["ttft_ms"]["mean"].get<double>() > j["ttft_ms"]["mean"].get<double>());
@@ -93,7 +93,8 @@ TEST_CASE("bad KV-tier, prefix-cache and preemption settings are usage errors na
                  {"--kv-tiers", "given twice"});
     expect_error({"run", "--prefix-cache", "on", "--kv-tiers", "dram=1KiB@64GB/s"},
                  {"--kv-tiers", "smaller than one KV block"});
-    expect_error({"run", "--kv-tiers", "dram=512GiB@64GB/s"}, {"--kv-tiers", "--prefix-cache on"});
+    expect_error({"run", "--prefix-cache", "off", "--kv-tiers", "dram=512GiB@64GB/s"},
+                 {"--kv-tiers", "--prefix-cache on"});
     expect_error({"run", "--kv-tier-load", "layerwise"}, {"--kv-tier-load", "without --kv-tiers"});
     expect_error({"run", "--kv-tier-load", "async"}, {"--kv-tier-load", "serial or layerwise"});
     expect_error({"run", "--preemption", "swapp"}, {"--preemption", "did you mean 'swap'"});

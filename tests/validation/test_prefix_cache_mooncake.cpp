@@ -47,9 +47,11 @@ struct CacheRun {
 };
 
 CacheRun simulate(const std::string& trace, const std::vector<std::string>& extra) {
+    // The cache policies are the subject: the engine is pinned so the figures stay comparable across engine work.
     std::vector<std::string> args = {"run",        "--model",     "llama-3.1-8b", "--hardware",   "h100",
                                      "--replicas", "4",           "--trace",      trace,          "--max-model-len",
-                                     "131072",     "--scheduler", "sarathi",      "--chunk-size", "2048"};
+                                     "131072",     "--scheduler", "sarathi",      "--chunk-size", "2048",
+                                     "--engine",   "vllm-v0"};
     args.insert(args.end(), extra.begin(), extra.end());
     const Json j = run_json(args);
     CacheRun c;
@@ -72,7 +74,7 @@ void check_trace(const std::string& name) {
     o.trace_path = *path;
     const traces::Workload w = traces::build_workload(o);
     const double bound = upper_bound_hit_rate(w, w.requests.size());
-    const CacheRun off = simulate(*path, {"--router", "prefix-aware"});
+    const CacheRun off = simulate(*path, {"--prefix-cache", "off", "--router", "prefix-aware"});
     const CacheRun hbm = simulate(*path, {"--prefix-cache", "on", "--router", "prefix-aware"});
     const CacheRun rr = simulate(*path, {"--prefix-cache", "on"});
     const CacheRun dram =

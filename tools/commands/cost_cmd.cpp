@@ -9,6 +9,7 @@
 #include "common/units.hpp"
 #include "hardware/catalogue.hpp"
 #include "models/presets.hpp"
+#include "policies/engine/engine_preset.hpp"
 #include "sim/cost/forward_cost.hpp"
 #include "tools/commands/commands.hpp"
 
@@ -27,6 +28,7 @@ struct CostArgs {
     int64_t context_tokens = -1;
     int64_t decode_batch = 0;
     std::string framework_overhead = "none";
+    std::string engine = "vllm-v0";
     bool json = false;
 };
 
@@ -74,7 +76,9 @@ void run_cost(const CostArgs& a, bool context_given) {
             "--prefill-tokens",
             "give --prefill-tokens N [--context-tokens N] or --decode-batch N --context-tokens N (N >= 1)");
     }
-    const sim::ForwardCost cost(dep, hardware::CostModel(device), overhead);
+    // The engine decides how kernels run (CUDA graphs, fused-kernel bandwidth, GQA-packed decode, all-reduce).
+    const policies::EnginePreset engine = policies::resolve_engine(a.engine, "--engine");
+    const sim::ForwardCost cost(dep, hardware::CostModel(device), overhead, engine.kernels);
     const sim::ForwardBreakdown b = cost.breakdown(batch);
 
     if (a.json) {
@@ -147,7 +151,11 @@ void add_cost_command(CLI::App& root) {
     auto* ctx = cmd->add_option("--context-tokens", a->context_tokens, "tokens already cached per sequence");
     cmd->add_option("--decode-batch", a->decode_batch, "sequences decoding one token each");
     cmd->add_option("--framework-overhead", a->framework_overhead,
-                    "add host overhead: none (default) | vllm-v0 | cpp | FIXED_US[:PER_SEQ_US]");
+                    "add host overhead: none (default) | vllm-v0 | cpp | FIXED_US[:PER_SEQ_US[:PER_TOKEN_US]]");
+    cmd->add_option("--engine", a->engine,
+                    "engine whose kernel execution prices the pass (CUDA-graph padding, fused-kernel bandwidth, "
+                    "GQA-packed decode, all-reduce): vllm | vllm-v0 (default: kernels as profiled) | sglang | trtllm | "
+                    "lmdeploy | PATH.json");
     cmd->add_flag("--json", a->json, "print one JSON object");
     cmd->callback([a, ctx]() { run_cost(*a, ctx->count() > 0); });
 }

@@ -9,6 +9,7 @@
 #include "common/units.hpp"
 #include "hardware/catalogue.hpp"
 #include "models/presets.hpp"
+#include "policies/engine/engine_preset.hpp"
 #include "policies/preemption/preemption.hpp"
 #include "policies/router/router.hpp"
 #include "policies/scheduler/scheduler_registry.hpp"
@@ -22,6 +23,11 @@ namespace {
 
 void print_row(const std::string& id, const std::string& description) {
     std::cout << fmt::format("{:<24} {}\n", id, description);
+}
+
+std::string host_summary(const sim::FrameworkOverhead& h) {
+    return fmt::format("{:g} us/step + {:g} us/seq + {:g} us/token{}", h.per_iteration_ns * 1e-3, h.per_seq_ns * 1e-3,
+                       h.per_token_ns * 1e-3, h.overlapped ? " (overlapped)" : " (serial)");
 }
 
 // A registry's rows: description, then the parameters (NAME:k=v) with defaults and the run settings it reads.
@@ -74,12 +80,23 @@ void list(const std::string& what) {
         std::cout << "built-in workloads (--lengths builtin:NAME):\n";
         for (const auto& w : traces::list_builtin_workloads())
             print_row("  " + w.name, w.description);
+    } else if (what == "engines") {
+        for (const auto& e : policies::engine_presets()) {
+            std::string aliases;
+            for (const auto& a : e.aliases)
+                aliases += (aliases.empty() ? " (alias " : ", ") + a;
+            if (!aliases.empty()) aliases += ")";
+            print_row(e.id, e.name + aliases + ": " + e.description);
+            print_row("", "  scheduler " + e.scheduler + ", host " + host_summary(e.host) + ", prefix caching " +
+                              (e.prefix_caching ? "on" : "off") + ", block " + std::to_string(e.block_size));
+            print_row("", "  source: " + e.source);
+        }
     } else if (what == "overheads") {
         for (const auto& o : sim::framework_overhead_presets())
             print_row(o.name, o.description);
     } else {
         throw UsageError("llmsim list", unknown_name_message("list", what,
-                                                             {"models", "hardware", "schedulers", "routers",
+                                                             {"models", "hardware", "engines", "schedulers", "routers",
                                                               "preemption", "traces", "overheads"}));
     }
 }
@@ -89,8 +106,11 @@ void list(const std::string& what) {
 void add_list_command(CLI::App& root) {
     auto what = std::make_shared<std::string>();
     CLI::App* cmd =
-        root.add_subcommand("list", "list models | hardware | schedulers | routers | preemption | traces | overheads");
-    cmd->add_option("what", *what, "models | hardware | schedulers | routers | preemption | traces | overheads")
+        root.add_subcommand("list",
+                            "list models | hardware | engines | schedulers | routers | preemption | traces | "
+                            "overheads");
+    cmd->add_option("what", *what,
+                    "models | hardware | engines | schedulers | routers | preemption | traces | overheads")
         ->required();
     cmd->callback([what]() { list(*what); });
 }

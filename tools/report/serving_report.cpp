@@ -160,6 +160,7 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
     j["goodput_rps"] = s.goodput_rps ? OrderedJson(round6(*s.goodput_rps)) : OrderedJson();
     j["output_tokens_per_s_per_gpu"] = round6(s.output_tokens_per_s / static_cast<double>(gpus));
     OrderedJson dep;
+    dep["engine"] = setup.engine.id;
     dep["model"] = d.model.id;
     dep["hardware"] = setup.device.id;
     dep["dtype"] = std::string(dtype_name(d.precision.weights));
@@ -170,6 +171,7 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
     dep["scheduler"] = setup.cluster.scheduler;
     dep["router"] = setup.cluster.router;
     dep["framework_overhead"] = setup.cost->overhead().name;
+    dep["kv_dtype"] = std::string(dtype_name(d.precision.kv_cache));
     j["deployment"] = dep;
     OrderedJson mem;
     constexpr double gib = 1024.0 * 1024 * 1024;
