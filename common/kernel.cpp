@@ -21,6 +21,8 @@ std::string_view dtype_name(DType t) {
             return "int8";
         case DType::int4:
             return "int4";
+        case DType::fp4:
+            return "fp4";
     }
     return "?";
 }
@@ -55,7 +57,8 @@ double dtype_bytes(DType t) {
         case DType::int8:
             return 1.0;
         case DType::int4:
-            return 0.5;
+        case DType::fp4:
+            return 0.5;  // block scales (one fp8 per 16 values for NVFP4) are left out, like int4's group scales
     }
     return 2.0;
 }

@@ -10,15 +10,17 @@
 
 namespace llmsim {
 
-enum class DType { fp32, tf32, fp16, bf16, fp8, int8, int4 };
+// fp4 is NVFP4/MXFP4 (Blackwell): 4-bit weights and GEMM inputs with block scales. It is last so that adding it left
+// the order of the older formats (and every listing of them) unchanged.
+enum class DType { fp32, tf32, fp16, bf16, fp8, int8, int4, fp4 };
 
 inline constexpr std::array kAllDTypes = {DType::fp32, DType::tf32, DType::fp16, DType::bf16,
-                                          DType::fp8,  DType::int8, DType::int4};
+                                          DType::fp8,  DType::int8, DType::int4, DType::fp4};
 
 std::string_view dtype_name(DType t);
 std::optional<DType> dtype_from_name(std::string_view name);
 DType parse_dtype(std::string_view name, const std::string& where);  // throws with the valid list
-double dtype_bytes(DType t);                                         // storage bytes per element (int4 = 0.5)
+double dtype_bytes(DType t);                                         // storage bytes per element (int4, fp4 = 0.5)
 
 // Kernel classes priced by the hardware cost model; each has its own calibrated efficiency curves.
 enum class OpClass {

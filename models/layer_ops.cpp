@@ -137,7 +137,7 @@ std::vector<Op> build_forward_ops(const ModelSpec& model, const ShardShape& shar
         Op op;
         op.name = "attn_prefill";
         op.op_class = OpClass::attn_prefill;
-        op.dtype = prec.compute == DType::fp8 ? DType::fp16 : prec.compute;  // attention math stays in 16-bit
+        op.dtype = prec.attention_math();
         op.flops = flops_per_pair * batch.prefill_attn_pairs;
         const auto pt = static_cast<double>(batch.prefill_tokens);
         op.bytes = pt * static_cast<double>(q_dim) * act * 2 +                      // Q in, O out
@@ -151,7 +151,7 @@ std::vector<Op> build_forward_ops(const ModelSpec& model, const ShardShape& shar
         Op op;
         op.name = "attn_decode";
         op.op_class = OpClass::attn_decode;
-        op.dtype = prec.compute == DType::fp8 ? DType::fp16 : prec.compute;
+        op.dtype = prec.attention_math();
         op.flops = flops_per_pair * static_cast<double>(batch.decode_kv_tokens);
         const auto ds = static_cast<double>(batch.decode_seqs);
         op.bytes = static_cast<double>(batch.decode_kv_tokens) * kv_token_bytes +

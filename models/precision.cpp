@@ -22,6 +22,11 @@ Precision Precision::from_dtype(DType d) {
             p.weights = p.compute = p.kv_cache = DType::fp8;
             p.activations = DType::bf16;
             break;
+        case DType::fp4:
+            p.weights = p.compute = DType::fp4;
+            p.kv_cache = DType::fp8;
+            p.activations = DType::bf16;
+            break;
         case DType::int8:
         case DType::int4:
             p.weights = d;
@@ -29,6 +34,10 @@ Precision Precision::from_dtype(DType d) {
             break;
     }
     return p;
+}
+
+DType Precision::attention_math() const {
+    return compute == DType::fp8 || compute == DType::fp4 ? DType::fp16 : compute;
 }
 
 double Precision::gemm_input_bytes() const {

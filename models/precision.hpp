@@ -10,7 +10,8 @@ struct Precision {
     DType kv_cache = DType::fp16;
     DType activations = DType::fp16;  // tensors between kernels
 
-    // `--dtype fp8` means FP8 weights, FP8 GEMMs and an FP8 KV cache (TensorRT-LLM's FP8 recipe); int8/int4 are
+    // `--dtype fp8` means FP8 weights, FP8 GEMMs and an FP8 KV cache (TensorRT-LLM's FP8 recipe); `--dtype fp4`
+    // means NVFP4 weights and GEMM inputs with an FP8 KV cache (TensorRT-LLM's NVFP4 recipe); int8/int4 are
     // weight-only formats with fp16 math.
     static Precision from_dtype(DType d);
     [[nodiscard]] double weight_bytes() const { return dtype_bytes(weights); }
@@ -18,6 +19,8 @@ struct Precision {
     [[nodiscard]] double act_bytes() const { return dtype_bytes(activations); }
     // Bytes of a GEMM input activation: quantised to the math type when it is narrower.
     [[nodiscard]] double gemm_input_bytes() const;
+    // Math type of attention kernels: 8- and 4-bit GEMM recipes keep attention in 16-bit.
+    [[nodiscard]] DType attention_math() const;
 };
 
 }  // namespace llmsim::models

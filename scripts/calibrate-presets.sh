@@ -6,7 +6,7 @@
 # are held out, so the validation suite can check cross-model accuracy honestly), plus NCCL profiles, the A100
 # FlashAttention samples and the published achievable fractions. Devices without measurements take the efficiency
 # curves of the closest calibrated device (efficiencies are fractions of each device's own peaks), anchored to
-# whatever published points exist for them.
+# whatever published points exist for them. B200, GB200, RTX 4090 and RTX PRO 6000 have none: all transferred.
 set -euo pipefail
 BUILD=${1:-build}
 SHARED=${2:-../shared}
@@ -50,4 +50,16 @@ for id in a40 a6000 v100s; do
 done
 for id in l40s l4 mi300x; do
   fit "$id" --transfer-from "$OUT/h100-sxm.json" --source "no measurements: curves transferred from h100-sxm"
+done
+# Current GPUs. No shared kernel or NCCL measurements exist for any of them, so every curve is transferred
+# (efficiencies are fractions of each device's own peaks and bandwidth). The HBM3e Blackwells take h200-sxm's: H100's
+# curves with the memory side anchored to a measured HBM3e triad (H100's own curves under-predict that triad by 18%,
+# tests/validation/test_hardware_transfer.cpp). The GDDR cards take h100-sxm's, as l40s and l4 do.
+for id in b200 gb200; do
+  fit "$id" --transfer-from "$OUT/h200-sxm.json" \
+    --source "no measurements: curves transferred from h200-sxm (h100-sxm curves, memory anchored to a measured H200 HBM3e triad); Blackwell efficiency not measured; fp4 GEMMs use the 16-bit GEMM curve, no fp4 scale"
+done
+for id in rtx-4090 rtx-pro-6000; do
+  fit "$id" --transfer-from "$OUT/h100-sxm.json" \
+    --source "no measurements: curves transferred from h100-sxm, as for l40s (PCIe-only collectives use the NVSwitch bus-efficiency fits)"
 done

@@ -31,7 +31,9 @@ const std::vector<SettingInfo>& run_settings() {
     static const std::vector<SettingInfo> settings = {
         {"model", SettingKind::text, "model preset id or path to a Hugging Face config.json", "llama-2-7b"},
         {"hardware", SettingKind::text, "hardware preset id/alias or path to a profile JSON", "a100-sxm-80gb"},
-        {"dtype", SettingKind::text, "fp16 | bf16 | fp8 (weights, GEMMs and KV cache) | int8 | int4 (weight-only)",
+        {"dtype", SettingKind::text,
+         "fp16 | bf16 | fp8 (weights, GEMMs and KV cache) | fp4 (weights and GEMMs; fp8 KV cache) | int8 | int4 "
+         "(weight-only)",
          "fp16"},
         {"kv-dtype", SettingKind::text, "KV-cache dtype (default: follows --dtype)"},
         {"tp", SettingKind::integer, "tensor parallel degree per replica", 1},

@@ -160,7 +160,7 @@ double ForwardCost::attention_ns(const models::BatchShape& batch) const {
     const double q_dim = static_cast<double>(shard.heads) * m.head_dim;
     const double kv_token_bytes = 2.0 * shard.kv_heads * m.head_dim * prec.kv_bytes();
     const double flops_per_pair = 4.0 * m.head_dim * shard.heads;
-    const DType math = prec.compute == DType::fp8 ? DType::fp16 : prec.compute;
+    const DType math = prec.attention_math();
     double t = 0;
     if (batch.prefill_tokens > 0) {
         const auto pt = static_cast<double>(batch.prefill_tokens);

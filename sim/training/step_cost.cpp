@@ -68,8 +68,9 @@ models::Precision training_precision(DType dtype) {
             break;
         case DType::int8:
         case DType::int4:
+        case DType::fp4:
             throw UsageError("--dtype", std::string(dtype_name(dtype)) +
-                                            " is an inference weight format; training supports fp32, tf32, bf16, "
+                                            " is an inference format; training supports fp32, tf32, bf16, "
                                             "fp16 and fp8");
     }
     return p;

@@ -142,7 +142,7 @@ void add_cost_command(CLI::App& root) {
     CLI::App* cmd = root.add_subcommand("cost", "cost of one forward pass, op by op (FLOPs, bytes, bound, time)");
     cmd->add_option("--model", a->model, "model preset id or Hugging Face config.json path");
     cmd->add_option("--hardware", a->hardware, "hardware preset id/alias or profile JSON path");
-    cmd->add_option("--dtype", a->dtype, "fp16 | bf16 | fp8 | int8 | int4");
+    cmd->add_option("--dtype", a->dtype, "fp16 | bf16 | fp8 | fp4 | int8 | int4");
     cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype (default: follows --dtype)");
     cmd->add_option("--tp", a->tp, "tensor parallel degree");
     cmd->add_option("--pp", a->pp, "pipeline stages");
