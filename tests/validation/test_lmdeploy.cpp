@@ -38,7 +38,7 @@ TEST_CASE("LMDeploy A100 FP16 static-batch table within 25% median", "[validatio
                                  "--tp", std::to_string(r.tp), "--max-batch", std::to_string(r.batch), "--num-requests",
                                  std::to_string(r.batch), "--qps", "inf", "--lengths",
                                  "fixed:" + std::to_string(r.input) + ":" + std::to_string(r.output),
-                                 "--framework-overhead", "cpp"});
+                                 "--engine", "lmdeploy"});
         const std::string label = std::string(r.model) + " b" + std::to_string(r.batch) + " tp" + std::to_string(r.tp) +
                                   " " + std::to_string(r.input) + "/" + std::to_string(r.output);
         throughput.push_back({label, r.tokens_per_s, j["output_tokens_per_s"].get<double>()});

@@ -17,7 +17,8 @@ using namespace llmsim::test;
 
 namespace {
 
-const std::vector<std::string> kBase = {"--model", "yi-34b", "--hardware", "a100-pcie-80gb", "--tp", "2"};
+const std::vector<std::string> kBase = {"--model", "yi-34b", "--hardware", "a100-pcie-80gb", "--tp", "2",
+                                         "--engine", "vllm-v0"};
 
 std::vector<ErrorRow> figure2_rows(const std::string& path, bool prefill) {
     std::vector<ErrorRow> rows;

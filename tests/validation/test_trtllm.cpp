@@ -99,7 +99,7 @@ std::vector<std::string> static_run_args(const char* gpu, const char* dtype, con
             std::to_string(tp), "--max-batch", std::to_string(batch), "--num-requests", std::to_string(batch), "--qps",
             "inf", "--lengths", "fixed:" + std::to_string(input) + ":" + std::to_string(output),
             // The engines were built for 2048 in + 2048 out regardless of the model's nominal context.
-            "--max-model-len", "8192", "--framework-overhead", "cpp"};
+            "--max-model-len", "8192", "--engine", "trtllm"};
 }
 
 std::vector<ErrorRow> static_rows(const std::string& gpu) {
@@ -158,8 +158,8 @@ TEST_CASE("TensorRT-LLM batch-1 first-token latency within 25% median", "[valida
                                  "fixed:" + std::to_string(r.input) + ":1",
                                  "--max-model-len",
                                  "8192",
-                                 "--framework-overhead",
-                                 "cpp"});
+                                 "--engine",
+                                 "trtllm"});
         rows.push_back(
             {std::string(r.gpu) + " " + r.model + " tp" + std::to_string(r.tp) + " in " + std::to_string(r.input),
              r.first_token_ms, j["ttft_ms"]["mean"].get<double>()});
