@@ -313,6 +313,15 @@ TEST_CASE("new families: bad config.json input names the JSON pointer", "[models
     Json q = load_json_file(test::source_path("tests/data/hf/qwen3-30b-a3b.json"));
     q.erase("moe_intermediate_size");
     CHECK_THROWS_WITH(import_hf_config_json(q, "q.json"), Catch::Contains("q.json#/moe_intermediate_size"));
+    // DeepSeek-V2-Lite style: no query latent (q_lora_rank null), the query projection is sharded by heads.
+    Json v2 = load_json_file(test::source_path("tests/data/hf/deepseek-v3.json"));
+    v2["model_type"] = "deepseek_v2";
+    v2["q_lora_rank"] = nullptr;
+    const ModelSpec lite = import_hf_config_json(v2, "v2.json");
+    CHECK(lite.mla.q_lora_rank == 0);
+    CHECK(lite.attention_replicated_params_per_layer() == 7168 * 576 + 512);
+    CHECK(lite.attention_params_per_layer() ==
+          lite.attention_replicated_params_per_layer() + 7168LL * 128 * 192 + 512LL * 128 * 256 + 128LL * 128 * 7168);
     // Training prices one repeated layer: latent attention and mixed stacks are refused, not mispriced.
     TrainingParallel tp;
     CHECK_THROWS_WITH(shard_for_training(resolve_model("deepseek-v3"), tp), Catch::Contains("MLA"));
