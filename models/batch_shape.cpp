@@ -48,9 +48,8 @@ void BatchShape::add_prefill_chunk(int64_t context_tokens, int64_t chunk_tokens,
     }
     if (local_window > 0) {
         if (local_chunked) {
-            local_prefill_attn_pairs +=
-                chunked_pairs_before(context_tokens + chunk_tokens, local_window) -
-                chunked_pairs_before(context_tokens, local_window);
+            local_prefill_attn_pairs += chunked_pairs_before(context_tokens + chunk_tokens, local_window) -
+                                        chunked_pairs_before(context_tokens, local_window);
             local_prefill_kv_tokens += context_tokens % local_window + chunk_tokens;  // the open chunk's cache
         } else {
             local_prefill_attn_pairs += windowed_pairs(c, q, local_window);

@@ -49,8 +49,8 @@ struct BatchShape {
         decode_kv_tokens += (attention_window > 0 && seen > attention_window) ? attention_window : seen;
         if (local_window > 0) {
             // A chunked layer sees its own chunk up to the new token; a sliding one the last local_window tokens.
-            local_decode_kv_tokens += local_chunked ? context_tokens % local_window + 1
-                                                    : (seen > local_window ? local_window : seen);
+            local_decode_kv_tokens +=
+                local_chunked ? context_tokens % local_window + 1 : (seen > local_window ? local_window : seen);
         }
         logits_seqs += 1;
     }

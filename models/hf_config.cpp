@@ -138,9 +138,9 @@ int32_t global_period_of(const Fields& f, const char* key, int32_t layers, int32
     if (period == 0) return 0;  // no global layer
     for (int32_t i = 0; i < layers; ++i) {
         if (is_global((*list)[static_cast<size_t>(i)]) != ((i + 1) % period == 0)) {
-            throw InputError(f.at(key) + "/" + std::to_string(i),
-                             "layer pattern is not periodic (expected every " + std::to_string(period) +
-                                 "th layer global, as in the released models)");
+            throw InputError(f.at(key) + "/" + std::to_string(i), "layer pattern is not periodic (expected every " +
+                                                                      std::to_string(period) +
+                                                                      "th layer global, as in the released models)");
         }
     }
     return period;
@@ -237,10 +237,9 @@ const Json* text_config_of(const Json& config) {
 }  // namespace
 
 std::vector<std::string> supported_hf_model_types() {
-    return {"llama",  "mistral", "mixtral",     "qwen2",       "qwen2_moe", "qwen3",  "qwen3_moe",
-            "deepseek_v2", "deepseek_v3", "gemma2", "gemma3", "gemma3_text", "llama4", "llama4_text",
-            "gpt2",   "gptj",    "gpt_neox",    "opt",         "falcon",    "phi",    "phi3",
-            "bloom"};
+    return {"llama",       "mistral", "mixtral", "qwen2",       "qwen2_moe", "qwen3",       "qwen3_moe", "deepseek_v2",
+            "deepseek_v3", "gemma2",  "gemma3",  "gemma3_text", "llama4",    "llama4_text", "gpt2",      "gptj",
+            "gpt_neox",    "opt",     "falcon",  "phi",         "phi3",      "bloom"};
 }
 
 ModelSpec import_hf_config_json(const Json& config, const std::string& name) {

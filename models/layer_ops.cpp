@@ -195,8 +195,8 @@ Op per_head_gemm(std::string_view name, int32_t heads, int64_t m, int64_t n, int
 // each key. Decode: the absorbed form; the query is projected into the latent space (q_absorb), attends to the
 // compressed cache as MQA with one 576-wide head (FlashMLA), and the latent output is projected to V (v_absorb), so
 // a decode step reads kv_lora_rank + qk_rope_head_dim elements per cached token instead of per-head K and V.
-void add_mla_attention_ops(std::vector<Op>& out, const ModelSpec& model, const ShardShape& shard,
-                           const Precision& prec, const BatchShape& batch) {
+void add_mla_attention_ops(std::vector<Op>& out, const ModelSpec& model, const ShardShape& shard, const Precision& prec,
+                           const BatchShape& batch) {
     const MlaSpec& mla = model.mla;
     const double act = prec.act_bytes();
     const auto heads = static_cast<double>(shard.heads);
@@ -217,7 +217,7 @@ void add_mla_attention_ops(std::vector<Op>& out, const ModelSpec& model, const S
         op.bytes = pt * heads * static_cast<double>(qk_head + mla.v_head_dim) * act +  // Q in, O out
                    static_cast<double>(batch.prefill_kv_tokens) * heads *
                        static_cast<double>(qk_head + mla.v_head_dim) * act +  // up-projected K, V read
-                   pt * latent * prec.kv_bytes();                            // new latents written to the cache
+                   pt * latent * prec.kv_bytes();                             // new latents written to the cache
         op.m = batch.prefill_tokens;
         op.rows = pt * heads;
         op.attention = true;
@@ -232,11 +232,11 @@ void add_mla_attention_ops(std::vector<Op>& out, const ModelSpec& model, const S
         op.op_class = OpClass::attn_decode;
         op.dtype = attention_math(prec);
         // Scores over the latent and rope parts, values over the latent.
-        op.flops = 2.0 * heads * (2.0 * mla.kv_lora_rank + mla.qk_rope_head_dim) *
-                   static_cast<double>(batch.decode_kv_tokens);
+        op.flops =
+            2.0 * heads * (2.0 * mla.kv_lora_rank + mla.qk_rope_head_dim) * static_cast<double>(batch.decode_kv_tokens);
         op.bytes = static_cast<double>(batch.decode_kv_tokens) * latent * prec.kv_bytes() +  // latent cache read
-                   dsd * heads * (latent + mla.kv_lora_rank) * act +                        // query in, output out
-                   dsd * latent * prec.kv_bytes();                                          // new latent written
+                   dsd * heads * (latent + mla.kv_lora_rank) * act +                         // query in, output out
+                   dsd * latent * prec.kv_bytes();                                           // new latent written
         op.m = ds;
         op.rows = dsd * heads;
         op.attention = true;
@@ -311,8 +311,8 @@ int32_t layers_running(OpLayers l, const StageLayers& stage) {
     return 0;
 }
 
-void append_attention_ops(std::vector<Op>& out, const ModelSpec& model, const ShardShape& shard,
-                          const Precision& prec, const BatchShape& batch) {
+void append_attention_ops(std::vector<Op>& out, const ModelSpec& model, const ShardShape& shard, const Precision& prec,
+                          const BatchShape& batch) {
     if (model.mla.enabled()) {
         add_mla_attention_ops(out, model, shard, prec, batch);
         return;

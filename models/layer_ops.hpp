@@ -49,8 +49,8 @@ std::vector<Op> build_forward_ops(const ModelSpec& model, const ShardShape& shar
 
 // The attention ops of one layer for the batch (the `attention` ops of build_forward_ops, in the same order), appended
 // to `out`. The simulator's fast path prices these per batch and memoises the rest by token count.
-void append_attention_ops(std::vector<Op>& out, const ModelSpec& model, const ShardShape& shard,
-                          const Precision& prec, const BatchShape& batch);
+void append_attention_ops(std::vector<Op>& out, const ModelSpec& model, const ShardShape& shard, const Precision& prec,
+                          const BatchShape& batch);
 
 // Parameters and per-token KV bytes of one GPU (the largest stage).
 struct MemoryFootprint {

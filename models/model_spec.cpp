@@ -148,8 +148,8 @@ void ModelSpec::validate(const std::string& where) const {
         require_positive(mla.qk_rope_head_dim, "qk_rope_head_dim");
         require_positive(mla.v_head_dim, "v_head_dim");
         if (head_dim != mla.qk_nope_head_dim + mla.qk_rope_head_dim) {
-            throw InputError(where, "MLA head_dim must be qk_nope_head_dim + qk_rope_head_dim, got " +
-                                        std::to_string(head_dim));
+            throw InputError(
+                where, "MLA head_dim must be qk_nope_head_dim + qk_rope_head_dim, got " + std::to_string(head_dim));
         }
     }
     if (local_attention.enabled()) {

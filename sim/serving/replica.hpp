@@ -48,7 +48,7 @@ struct ReplicaParts {
     std::function<std::unique_ptr<KvCacheManager>(const KvCacheOptions&)> make_kv;
     std::function<std::unique_ptr<PreemptionPolicy>()> make_preemption;
     std::function<std::unique_ptr<IterationExecutor>()> make_executor;
-    KvCacheOptions kv;  // capacity of the whole replica (split evenly over its virtual engines)
+    KvCacheOptions kv;                 // capacity of the whole replica (split evenly over its virtual engines)
     models::AttentionSpans attention;  // the model's sliding windows / local layers
 };
 

@@ -19,9 +19,9 @@ TEST_CASE("llmsim list models shows today's families", "[cli][families]") {
 
 TEST_CASE("DeepSeek-V3 serves on 16 H100s and Qwen3-30B-A3B costs op by op", "[cli][families]") {
     // 671B at fp8 needs more than 8 x 80 GB: two pipeline stages of TP 8.
-    const CommandResult run = run_llmsim({"run", "--model", "deepseek-v3", "--hardware", "h100", "--tp", "8", "--pp",
-                                          "2", "--dtype", "fp8", "--num-requests", "40", "--qps", "2", "--lengths",
-                                          "fixed:1024:64", "--json"});
+    const CommandResult run =
+        run_llmsim({"run", "--model", "deepseek-v3", "--hardware", "h100", "--tp", "8", "--pp", "2", "--dtype", "fp8",
+                    "--num-requests", "40", "--qps", "2", "--lengths", "fixed:1024:64", "--json"});
     INFO(run.err);
     REQUIRE(run.exit_code == 0);
     const auto summary = llmsim::Json::parse(run.out);
@@ -40,8 +40,8 @@ TEST_CASE("DeepSeek-V3 serves on 16 H100s and Qwen3-30B-A3B costs op by op", "[c
     CHECK(experts);
 
     // DeepSeek's dense head: three layers run the dense MLP, 58 the experts.
-    const CommandResult ds = run_llmsim({"cost", "--model", "deepseek-v3", "--hardware", "h200", "--tp", "8",
-                                         "--dtype", "fp8", "--prefill-tokens", "512", "--json"});
+    const CommandResult ds = run_llmsim({"cost", "--model", "deepseek-v3", "--hardware", "h200", "--tp", "8", "--dtype",
+                                         "fp8", "--prefill-tokens", "512", "--json"});
     REQUIRE(ds.exit_code == 0);
     int dense = 0, moe = 0;
     const auto ds_json = llmsim::Json::parse(ds.out);

@@ -36,8 +36,7 @@ const Published kPublished[] = {
     {"deepseek-v3", "deepseek-v3.json", "deepseek-ai/DeepSeek-V3 card: 671B main model, 37B activated", 671, 37},
     {"gemma-2-9b", "gemma-2-9b.json", "google/gemma-2-9b: 9.24B", 9.24, 0},
     {"gemma-3-27b", "gemma-3-27b-it.json", "google/gemma-3-27b-it: 27B (language model)", 27, 0},
-    {"llama-4-scout", "llama-4-scout.json", "meta-llama/Llama-4-Scout-17B-16E card: 109B total, 17B active", 109,
-     17},
+    {"llama-4-scout", "llama-4-scout.json", "meta-llama/Llama-4-Scout-17B-16E card: 109B total, 17B active", 109, 17},
     {"llama-4-maverick", "llama-4-maverick.json", "meta-llama/Llama-4-Maverick-17B-128E card: 400B, 17B active", 400,
      17},
 };
@@ -54,7 +53,8 @@ double error_pct(double predicted, double published) {
 double pass_flops(const ModelSpec& m, const BatchShape& b) {
     InferenceParallel par;
     const auto shard = shard_model(m, par);
-    const StageLayers whole{m.num_layers, m.moe_layers_in(0, m.num_layers), m.local_attention_layers_in(0, m.num_layers)};
+    const StageLayers whole{m.num_layers, m.moe_layers_in(0, m.num_layers),
+                            m.local_attention_layers_in(0, m.num_layers)};
     double flops = 0;
     for (const auto& op : build_forward_ops(m, shard, par, Precision::from_dtype(DType::bf16), b)) {
         flops += op.flops * (op.scope == OpScope::per_layer ? layers_running(op.layers, whole) : 1);
@@ -178,7 +178,7 @@ TEST_CASE("FLOPs per token of a short-context decode ~ 2 x active parameters (LM
         b.add_decode(16);
         // The embedding gather does no FLOPs; the LM head (tied or not) multiplies by a vocab x hidden matrix.
         const double expected = 2.0 * static_cast<double>(m.active_param_count() - m.embedding_params() -
-                                                           m.lm_head_params() + m.vocab_size * m.hidden_size);
+                                                          m.lm_head_params() + m.vocab_size * m.hidden_size);
         const double flops = pass_flops(m, b);
         std::printf("%-18s decode FLOPs/token %.3e vs 2 x active %.3e (%.2f%%)\n", p.preset, flops, expected,
                     error_pct(flops, expected));
@@ -218,10 +218,9 @@ TEST_CASE("MLA: absorbed decode reads the latent cache; prefill up-projects K an
     CHECK(find_op(pops, "attn_prefill").flops == Approx(2.0 * 16 * (192 + 128) * p.prefill_attn_pairs));
     // Weights: the replicated down-projections are whole on each of the 8 GPUs.
     const auto f = memory_footprint(m, shard, par, prec);
-    const double expected_attn = static_cast<double>(m.attention_params_per_layer() -
-                                                     m.attention_replicated_params_per_layer()) /
-                                     8 +
-                                 static_cast<double>(m.attention_replicated_params_per_layer());
+    const double expected_attn =
+        static_cast<double>(m.attention_params_per_layer() - m.attention_replicated_params_per_layer()) / 8 +
+        static_cast<double>(m.attention_replicated_params_per_layer());
     const double mlp = 58.0 * m.mlp_params_per_layer() / 8 + 3.0 * m.dense_mlp_params_per_layer() / 8;
     const double expected = (61 * (expected_attn + m.norm_params_per_layer()) + mlp +
                              static_cast<double>(m.embedding_params() + m.lm_head_params()) / 8) *

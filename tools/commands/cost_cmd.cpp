@@ -131,10 +131,10 @@ void run_cost(const CostArgs& a, bool context_given) {
     std::cout << fmt::format("  {:<16} {:>12} {:>12} {:>9} {:>10}  {}\n", "op", "GFLOP", "MB", "bound", "time us",
                              "scope");
     for (const auto& o : b.ops) {
-        const std::string kind = o.op.layers == models::OpLayers::all
-                                     ? std::string()
-                                     : fmt::format(" ({} layers: {})", models::op_layers_name(o.op.layers),
-                                                   layers_of(o.op));
+        const std::string kind =
+            o.op.layers == models::OpLayers::all
+                ? std::string()
+                : fmt::format(" ({} layers: {})", models::op_layers_name(o.op.layers), layers_of(o.op));
         std::cout << fmt::format("  {:<16} {:>12.3f} {:>12.3f} {:>9} {:>10.2f}  {}{}\n", o.op.name, o.op.flops * 1e-9,
                                  o.op.bytes * 1e-6, hardware::bound_name(o.cost.bound), o.cost.time_ns * 1e-3,
                                  scope_name(o.op.scope), kind);

@@ -45,7 +45,7 @@ void list(const std::string& what) {
         for (const auto& p : models::model_presets()) {
             const auto& s = p.spec;
             const std::string kv = s.mla.enabled() ? fmt::format("MLA latent {}", s.mla.latent_dim())
-                                                    : fmt::format("{} KV", s.num_kv_heads);
+                                                   : fmt::format("{} KV", s.num_kv_heads);
             const std::string active =
                 s.moe.enabled() ? fmt::format(", {:.2f}B active", static_cast<double>(s.active_param_count()) * 1e-9)
                                 : std::string();
