@@ -5,6 +5,32 @@
 #include "common/error.hpp"
 
 namespace llmsim::models {
+namespace {
+
+// Causal (query, key) pairs of queries at positions c .. c+q-1 that each see min(w, position + 1) keys.
+double windowed_pairs(double c, double q, double w) {
+    double pairs = 0;
+    const double full_start = std::max(c, w - 1);  // first position whose window is full
+    const double end = c + q;                      // one past the last position
+    if (full_start < end) pairs += (end - full_start) * w;
+    const double ramp_end = std::min(end, full_start);
+    if (ramp_end > c) pairs += (ramp_end * (ramp_end + 1) - c * (c + 1)) / 2;
+    return pairs;
+}
+
+// Pairs of positions 0 .. n-1 when position p sees the (p mod chunk) + 1 keys of its own chunk.
+double chunked_pairs_before(int64_t n, int64_t chunk) {
+    const auto full = static_cast<double>(n / chunk);
+    const auto rest = static_cast<double>(n % chunk);
+    const auto c = static_cast<double>(chunk);
+    return full * c * (c + 1) / 2 + rest * (rest + 1) / 2;
+}
+
+}  // namespace
+
+AttentionSpans attention_spans(const ModelSpec& model) {
+    return {model.sliding_window, model.local_attention.window, model.local_attention.chunked};
+}
 
 void BatchShape::add_prefill_chunk(int64_t context_tokens, int64_t chunk_tokens, bool samples) {
     LLMSIM_ASSERT(context_tokens >= 0 && chunk_tokens > 0, "prefill chunk needs >= 0 context and > 0 tokens");
@@ -17,16 +43,18 @@ void BatchShape::add_prefill_chunk(int64_t context_tokens, int64_t chunk_tokens,
         prefill_attn_pairs += q * c + q * (q + 1) / 2;
         prefill_kv_tokens += context_tokens + chunk_tokens;
     } else {
-        const double w = attention_window;
-        double pairs = 0;
-        // Each query sees min(w, position + 1) keys; sum over positions c .. c+q-1 in closed form.
-        const double full_start = std::max(c, w - 1);  // first position whose window is full
-        const double end = c + q;                      // one past the last position
-        if (full_start < end) pairs += (end - full_start) * w;
-        const double ramp_end = std::min(end, full_start);
-        if (ramp_end > c) pairs += (ramp_end * (ramp_end + 1) - c * (c + 1)) / 2;
-        prefill_attn_pairs += pairs;
+        prefill_attn_pairs += windowed_pairs(c, q, attention_window);
         prefill_kv_tokens += std::min<int64_t>(context_tokens, attention_window) + chunk_tokens;
+    }
+    if (local_window > 0) {
+        if (local_chunked) {
+            local_prefill_attn_pairs += chunked_pairs_before(context_tokens + chunk_tokens, local_window) -
+                                        chunked_pairs_before(context_tokens, local_window);
+            local_prefill_kv_tokens += context_tokens % local_window + chunk_tokens;  // the open chunk's cache
+        } else {
+            local_prefill_attn_pairs += windowed_pairs(c, q, local_window);
+            local_prefill_kv_tokens += std::min<int64_t>(context_tokens, local_window) + chunk_tokens;
+        }
     }
     if (samples) logits_seqs += 1;
 }
@@ -39,6 +67,9 @@ void BatchShape::add(const BatchShape& other) {
     decode_seqs += other.decode_seqs;
     decode_kv_tokens += other.decode_kv_tokens;
     logits_seqs += other.logits_seqs;
+    local_prefill_attn_pairs += other.local_prefill_attn_pairs;
+    local_prefill_kv_tokens += other.local_prefill_kv_tokens;
+    local_decode_kv_tokens += other.local_decode_kv_tokens;
 }
 
 }  // namespace llmsim::models

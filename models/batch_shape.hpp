@@ -3,7 +3,18 @@
 // prefill chunks and decode tokens so the cost of an iteration is O(1) to evaluate after O(batch) to build.
 #include <cstdint>
 
+#include "models/model_spec.hpp"
+
 namespace llmsim::models {
+
+// The key spans attention layers see: a window on every layer (Mistral), and/or local layers interleaved with global
+// ones (Gemma sliding windows, Llama 4 chunks).
+struct AttentionSpans {
+    int32_t window = 0;        // every layer (0 = full attention)
+    int32_t local_window = 0;  // local layers only (0 = none)
+    bool local_chunked = false;
+};
+AttentionSpans attention_spans(const ModelSpec& model);
 
 struct BatchShape {
     int64_t prefill_tokens = 0;     // new tokens from prefill chunks
@@ -14,6 +25,19 @@ struct BatchShape {
     int64_t decode_kv_tokens = 0;   // keys/values decodes read: sum of (cached context + 1)
     int32_t logits_seqs = 0;        // sequences that sample a token this pass (decodes + finished prefills)
     int32_t attention_window = 0;   // sliding window (0 = full attention), set by the model
+    // The same aggregates for the local layers of a model that has them (zero otherwise).
+    int32_t local_window = 0;  // window or chunk size of local layers, set by the model
+    bool local_chunked = false;
+    double local_prefill_attn_pairs = 0;
+    int64_t local_prefill_kv_tokens = 0;
+    int64_t local_decode_kv_tokens = 0;
+
+    void set_spans(const AttentionSpans& s) {
+        attention_window = s.window;
+        local_window = s.local_window;
+        local_chunked = s.local_chunked;
+    }
+    [[nodiscard]] AttentionSpans spans() const { return {attention_window, local_window, local_chunked}; }
 
     // A chunk of `chunk_tokens` new prompt tokens on top of `context_tokens` already cached. `samples` is true
     // when this is the prompt's last chunk (the pass produces the first output token).
@@ -23,6 +47,11 @@ struct BatchShape {
         decode_seqs += 1;
         const int64_t seen = context_tokens + 1;
         decode_kv_tokens += (attention_window > 0 && seen > attention_window) ? attention_window : seen;
+        if (local_window > 0) {
+            // A chunked layer sees its own chunk up to the new token; a sliding one the last local_window tokens.
+            local_decode_kv_tokens +=
+                local_chunked ? context_tokens % local_window + 1 : (seen > local_window ? local_window : seen);
+        }
         logits_seqs += 1;
     }
     void add(const BatchShape& other);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "common/error.hpp"
 #include "common/nearest.hpp"
@@ -13,7 +14,9 @@ namespace {
 // Reads fields by one of several names (families spell the same thing differently).
 class Fields {
   public:
-    Fields(const Json& j, std::string name) : j_(j), name_(std::move(name)) {}
+    // `pointer` is where `j` sits in the file ("" for the top level, "/text_config" for a nested text model).
+    Fields(const Json& j, std::string name, std::string pointer = "")
+        : j_(j), name_(std::move(name)), pointer_(std::move(pointer)) {}
 
     [[nodiscard]] const Json* find(std::initializer_list<const char*> keys) const {
         for (const char* k : keys) {
@@ -25,11 +28,23 @@ class Fields {
     int64_t integer(std::initializer_list<const char*> keys) const {
         const Json* v = find(keys);
         if (v == nullptr) {
-            throw InputError(name_, "missing required field '" + std::string(*keys.begin()) + "'" +
-                                        (keys.size() > 1 ? " (or an alias)" : ""));
+            throw InputError(at(*keys.begin()), "missing required field '" + std::string(*keys.begin()) + "'" +
+                                                    (keys.size() > 1 ? " (or an alias)" : ""));
         }
         return as_int(*v, *keys.begin());
     }
+    // A list of non-negative integers (empty when absent).
+    std::vector<int32_t> integers_or_empty(const char* key) const {
+        const Json* v = find({key});
+        std::vector<int32_t> out;
+        if (v == nullptr) return out;
+        if (!v->is_array()) throw bad(key, *v, "a list of integers");
+        for (const auto& e : *v)
+            out.push_back(static_cast<int32_t>(as_int(e, key)));
+        return out;
+    }
+    // The JSON pointer of `key`, prefixed by the file name: what error messages name.
+    [[nodiscard]] std::string at(const std::string& key) const { return name_ + "#" + pointer_ + "/" + key; }
     int64_t integer_or(std::initializer_list<const char*> keys, int64_t fallback) const {
         const Json* v = find(keys);
         return v == nullptr ? fallback : as_int(*v, *keys.begin());
@@ -53,6 +68,7 @@ class Fields {
         return v->get<std::string>();
     }
     [[nodiscard]] const std::string& name() const { return name_; }
+    [[nodiscard]] const Json& json() const { return j_; }
 
   private:
     int64_t as_int(const Json& v, const char* key) const {
@@ -68,10 +84,11 @@ class Fields {
         throw bad(key, v, "a non-negative integer");
     }
     InputError bad(const char* key, const Json& v, const char* expected) const {
-        return InputError(name_ + "#/" + key, "bad value " + v.dump() + " (expected " + expected + ")");
+        return InputError(at(key), "bad value " + v.dump() + " (expected " + expected + ")");
     }
     const Json& j_;
     std::string name_;
+    std::string pointer_;
 };
 
 Activation activation_of(const std::string& act, const std::string& where) {
@@ -82,30 +99,156 @@ Activation activation_of(const std::string& act, const std::string& where) {
     throw InputError(where + "#/hidden_act", "unsupported activation '" + act + "' (expected silu, gelu*, relu)");
 }
 
-void common_llama_fields(ModelSpec& m, const Fields& f) {
+// `default_vocab` > 0 stands in for a missing vocab_size (nested text configs that rely on the family's default).
+void common_llama_fields(ModelSpec& m, const Fields& f, int64_t default_vocab = 0) {
     m.num_layers = static_cast<int32_t>(f.integer({"num_hidden_layers"}));
     m.hidden_size = f.integer({"hidden_size"});
     m.num_heads = static_cast<int32_t>(f.integer({"num_attention_heads"}));
     m.num_kv_heads = static_cast<int32_t>(f.integer_or({"num_key_value_heads"}, m.num_heads));
     m.head_dim = static_cast<int32_t>(f.integer_or({"head_dim"}, m.num_heads > 0 ? m.hidden_size / m.num_heads : 0));
     m.intermediate_size = f.integer_or({"intermediate_size"}, 0);
-    m.vocab_size = f.integer({"vocab_size"});
+    m.vocab_size = default_vocab > 0 ? f.integer_or({"vocab_size"}, default_vocab) : f.integer({"vocab_size"});
     m.max_position = f.integer_or({"max_position_embeddings"}, 4096);
     m.tied_embeddings = f.flag_or({"tie_word_embeddings"}, false);
     m.activation = activation_of(f.text_or({"hidden_act"}, "silu"), f.name());
 }
 
+// Query heads must split evenly over KV heads; say which field is wrong.
+void check_heads(const ModelSpec& m, const Fields& f) {
+    if (m.num_heads > 0 && m.num_kv_heads > 0 && m.num_heads % m.num_kv_heads != 0) {
+        throw InputError(f.at("num_key_value_heads"), "bad value " + std::to_string(m.num_kv_heads) +
+                                                          " (expected a divisor of num_attention_heads " +
+                                                          std::to_string(m.num_heads) + ")");
+    }
+}
+
+// Layer i is global when (i + 1) % period == 0: read from an explicit per-layer list where the config has one.
+// `is_global` tells whether one entry of the list marks a global layer.
+template <class IsGlobal>
+int32_t global_period_of(const Fields& f, const char* key, int32_t layers, int32_t fallback, IsGlobal is_global) {
+    const Json* list = f.find({key});
+    if (list == nullptr || !list->is_array() || list->empty()) return fallback;
+    if (static_cast<int32_t>(list->size()) != layers) {
+        throw InputError(f.at(key), "has " + std::to_string(list->size()) + " entries (expected one per layer, " +
+                                        std::to_string(layers) + ")");
+    }
+    int32_t period = 0;
+    for (int32_t i = 0; i < layers && period == 0; ++i)
+        period = is_global((*list)[static_cast<size_t>(i)]) ? i + 1 : 0;
+    if (period == 0) return 0;  // no global layer
+    for (int32_t i = 0; i < layers; ++i) {
+        if (is_global((*list)[static_cast<size_t>(i)]) != ((i + 1) % period == 0)) {
+            throw InputError(f.at(key) + "/" + std::to_string(i), "layer pattern is not periodic (expected every " +
+                                                                      std::to_string(period) +
+                                                                      "th layer global, as in the released models)");
+        }
+    }
+    return period;
+}
+
+// Gemma 2 / Gemma 3 text: GeGLU MLP, explicit head_dim, tied embeddings, four norms per layer, sliding-window layers
+// interleaved with global ones.
+void gemma_fields(ModelSpec& m, const Fields& f, const std::string& type) {
+    const bool gemma3 = type != "gemma2";
+    common_llama_fields(m, f, gemma3 ? 262208 : 0);  // Gemma3TextConfig's default vocabulary
+    m.activation = activation_of(f.text_or({"hidden_activation", "hidden_act"}, "gelu_pytorch_tanh"), f.name());
+    m.tied_embeddings = f.flag_or({"tie_word_embeddings"}, true);
+    m.norms_per_layer = 4;
+    m.attention_bias = f.flag_or({"attention_bias"}, false);
+    if (gemma3) m.qk_norm = QkNorm::rms;
+    m.local_attention.window = static_cast<int32_t>(f.integer_or({"sliding_window"}, gemma3 ? 4096 : 0));
+    if (m.local_attention.window == 0) throw InputError(f.at("sliding_window"), "missing (expected the local window)");
+    const int32_t fallback = gemma3 ? static_cast<int32_t>(f.integer_or({"sliding_window_pattern"}, 6)) : 2;
+    m.local_attention.global_every = global_period_of(f, "layer_types", m.num_layers, fallback, [](const Json& e) {
+        return e.is_string() && e.get<std::string>() == "full_attention";
+    });
+    if (m.local_attention.global_every <= 0) {
+        throw InputError(f.at(gemma3 ? "sliding_window_pattern" : "layer_types"),
+                         "expected global layers interleaved with sliding-window ones");
+    }
+}
+
+// DeepSeek-V2/V3: multi-head latent attention and fine-grained MoE whose first layers are dense. The multi-token
+// prediction layers (num_nextn_predict_layers) are a training/speculation head, not part of the serving forward pass.
+void deepseek_fields(ModelSpec& m, const Fields& f) {
+    common_llama_fields(m, f);
+    m.mla.q_lora_rank = static_cast<int32_t>(f.integer_or({"q_lora_rank"}, 0));
+    m.mla.kv_lora_rank = static_cast<int32_t>(f.integer({"kv_lora_rank"}));
+    m.mla.qk_nope_head_dim = static_cast<int32_t>(f.integer({"qk_nope_head_dim"}));
+    m.mla.qk_rope_head_dim = static_cast<int32_t>(f.integer({"qk_rope_head_dim"}));
+    m.mla.v_head_dim = static_cast<int32_t>(f.integer({"v_head_dim"}));
+    for (const char* key : {"kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim"}) {
+        if (f.integer({key}) == 0) throw InputError(f.at(key), "bad value 0 (expected a positive integer)");
+    }
+    // Query/key heads are nope + rope wide (the config's own head_dim, where present, is the rope part).
+    m.head_dim = m.mla.qk_nope_head_dim + m.mla.qk_rope_head_dim;
+    m.num_kv_heads = m.num_heads;  // up-projected K/V are per head; the cache holds the shared latent
+    const int64_t routed = f.integer_or({"n_routed_experts"}, 0);
+    if (routed > 0) {
+        m.moe.num_experts = static_cast<int32_t>(routed);
+        m.moe.top_k = static_cast<int32_t>(f.integer({"num_experts_per_tok"}));
+        m.moe.expert_intermediate = f.integer({"moe_intermediate_size"});
+        m.moe.shared_experts = static_cast<int32_t>(f.integer_or({"n_shared_experts"}, 0));
+        m.moe.first_dense_layers = static_cast<int32_t>(f.integer_or({"first_k_dense_replace"}, 0));
+        if (f.integer_or({"moe_layer_freq"}, 1) != 1) {
+            throw InputError(f.at("moe_layer_freq"), "only 1 is supported (every layer after the dense ones)");
+        }
+    }
+}
+
+// Llama 4 text model: MoE (routed top-k plus one shared expert) interleaved with dense layers, chunked local
+// attention with every n-th layer global (no RoPE there), L2 query/key norm.
+void llama4_fields(ModelSpec& m, const Fields& f) {
+    common_llama_fields(m, f);
+    m.moe.num_experts = static_cast<int32_t>(f.integer({"num_local_experts"}));
+    m.moe.top_k = static_cast<int32_t>(f.integer({"num_experts_per_tok"}));
+    m.moe.expert_intermediate = f.integer({"intermediate_size"});
+    m.moe.shared_experts = 1;
+    m.moe.layer_step = static_cast<int32_t>(f.integer_or({"interleave_moe_layer_step"}, 1));
+    if (m.moe.layer_step == 0) throw InputError(f.at("interleave_moe_layer_step"), "bad value 0 (expected >= 1)");
+    const std::vector<int32_t> moe_layers = f.integers_or_empty("moe_layers");
+    if (!moe_layers.empty()) {  // an explicit list overrides the step
+        m.moe.layer_step = 1;
+        for (int32_t i = 0; i < m.num_layers; ++i) {
+            if (std::find(moe_layers.begin(), moe_layers.end(), i) == moe_layers.end()) m.moe.dense_layers.push_back(i);
+        }
+    }
+    m.intermediate_size = f.integer_or({"intermediate_size_mlp"}, 0);  // dense layers
+    if (m.moe.layer_step > 1 || !m.moe.dense_layers.empty()) (void)f.integer({"intermediate_size_mlp"});
+    if (f.flag_or({"use_qk_norm"}, false)) m.qk_norm = QkNorm::l2;
+    m.local_attention.window = static_cast<int32_t>(f.integer_or({"attention_chunk_size"}, 0));
+    m.local_attention.chunked = true;
+    if (m.local_attention.window > 0) {
+        const int32_t interval = static_cast<int32_t>(f.integer_or({"no_rope_layer_interval"}, 4));
+        // no_rope_layers[i] == 0 marks a NoPE layer, which attends globally.
+        m.local_attention.global_every =
+            global_period_of(f, "no_rope_layers", m.num_layers, interval,
+                             [](const Json& e) { return e.is_number_integer() && e.get<int64_t>() == 0; });
+        if (m.local_attention.global_every == 0) m.local_attention = LocalAttentionSpec{};  // every layer global
+    }
+}
+
+// Multimodal configs (Gemma 3, Llama 4) nest the language model under text_config.
+const Json* text_config_of(const Json& config) {
+    auto it = config.find("text_config");
+    return it != config.end() && it->is_object() ? &*it : nullptr;
+}
+
 }  // namespace
 
 std::vector<std::string> supported_hf_model_types() {
-    return {"llama",    "mistral", "mixtral", "qwen2", "qwen2_moe", "gpt2", "gptj",
-            "gpt_neox", "opt",     "falcon",  "phi",   "phi3",      "bloom"};
+    return {"llama",       "mistral", "mixtral", "qwen2",       "qwen2_moe", "qwen3",       "qwen3_moe", "deepseek_v2",
+            "deepseek_v3", "gemma2",  "gemma3",  "gemma3_text", "llama4",    "llama4_text", "gpt2",      "gptj",
+            "gpt_neox",    "opt",     "falcon",  "phi",         "phi3",      "bloom"};
 }
 
 ModelSpec import_hf_config_json(const Json& config, const std::string& name) {
     if (!config.is_object()) throw InputError(name, "expected a JSON object (a Hugging Face config.json)");
-    const Fields f(config, name);
-    std::string type = to_lower(f.text_or({"model_type"}, ""));
+    const Fields top(config, name);
+    std::string type = to_lower(top.text_or({"model_type"}, ""));
+    // A multimodal wrapper's architecture is its text model's.
+    const Json* text = (type == "gemma3" || type == "llama4") ? text_config_of(config) : nullptr;
+    const Fields f = text != nullptr ? Fields(*text, name, "/text_config") : Fields(config, name);
     if (type == "refinedweb" || type == "refinedwebmodel") type = "falcon";
     if (type.empty()) {
         throw InputError(name + "#/model_type",
@@ -116,8 +259,34 @@ ModelSpec import_hf_config_json(const Json& config, const std::string& name) {
     m.source = "Hugging Face config.json: " + name;
     m.family = type;
 
-    if (type == "llama" || type == "mistral" || type == "mixtral" || type == "qwen2" || type == "qwen2_moe" ||
-        type == "phi3") {
+    if (type == "qwen3" || type == "qwen3_moe") {
+        // Qwen3: per-head RMS norm of queries and keys, no QKV bias, head_dim may differ from hidden / heads.
+        common_llama_fields(m, f);
+        m.qk_norm = QkNorm::rms;
+        m.attention_bias = f.flag_or({"attention_bias"}, false);
+        if (f.flag_or({"use_sliding_window"}, false)) {
+            m.sliding_window = static_cast<int32_t>(f.integer_or({"sliding_window"}, 0));
+        }
+        if (type == "qwen3_moe") {
+            m.moe.num_experts = static_cast<int32_t>(f.integer({"num_experts"}));
+            m.moe.top_k = static_cast<int32_t>(f.integer({"num_experts_per_tok"}));
+            m.moe.expert_intermediate = f.integer({"moe_intermediate_size"});
+            m.moe.layer_step = static_cast<int32_t>(f.integer_or({"decoder_sparse_step"}, 1));
+            if (m.moe.layer_step == 0) throw InputError(f.at("decoder_sparse_step"), "bad value 0 (expected >= 1)");
+            m.moe.dense_layers = f.integers_or_empty("mlp_only_layers");
+        }
+        check_heads(m, f);
+    } else if (type == "deepseek_v2" || type == "deepseek_v3") {
+        deepseek_fields(m, f);
+        check_heads(m, f);
+    } else if (type == "gemma2" || type == "gemma3" || type == "gemma3_text") {
+        gemma_fields(m, f, type);
+        check_heads(m, f);
+    } else if (type == "llama4" || type == "llama4_text") {
+        llama4_fields(m, f);
+        check_heads(m, f);
+    } else if (type == "llama" || type == "mistral" || type == "mixtral" || type == "qwen2" || type == "qwen2_moe" ||
+               type == "phi3") {
         common_llama_fields(m, f);
         if (type == "mistral" || type == "qwen2") {
             const bool use_window = type == "mistral" || f.flag_or({"use_sliding_window"}, false);
@@ -247,6 +416,8 @@ ModelSpec import_hf_config_json(const Json& config, const std::string& name) {
                                                     "; describe the model with a supported family's fields");
     }
     if (m.family == "mistral" && m.moe.enabled()) m.family = "mixtral";
+    if (m.family == "gemma3_text") m.family = "gemma3";
+    if (m.family == "llama4_text") m.family = "llama4";
     m.validate(name);
     return m;
 }

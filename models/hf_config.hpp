@@ -1,6 +1,7 @@
 #pragma once
 // Import of a Hugging Face `config.json` (architecture fields only). Supported families: Llama, Mistral, Mixtral,
-// Qwen2 (and Qwen2-MoE), GPT-2, GPT-J, GPT-NeoX, OPT, Falcon, Phi (phi, phi3), BLOOM.
+// Qwen2 (and Qwen2-MoE), Qwen3 (and Qwen3-MoE), DeepSeek-V2/V3 (MLA), Gemma 2/3, Llama 4, GPT-2, GPT-J, GPT-NeoX,
+// OPT, Falcon, Phi (phi, phi3), BLOOM. Multimodal Gemma 3 and Llama 4 configs are read from their text_config.
 #include <string>
 #include <vector>
 

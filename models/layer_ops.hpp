@@ -14,6 +14,13 @@
 namespace llmsim::models {
 
 enum class OpScope { per_layer, first_stage, last_stage, stage_boundary };
+// Which layers run a per-layer op. Models whose layers are all alike tag everything `all`; a model that mixes dense
+// and MoE layers tags its MLP ops, one that mixes local and global attention layers its attention ops.
+enum class OpLayers { all, dense_mlp, moe_mlp, global_attention, local_attention };
+inline constexpr int kOpLayerKinds = 5;
+std::string_view op_layers_name(OpLayers l);
+// How many of a stage's layers run an op tagged `l`.
+int32_t layers_running(OpLayers l, const StageLayers& stage);
 
 struct Op {
     std::string_view name;  // contract names: qkv_proj, attn_decode, tp_all_reduce, ...
@@ -28,6 +35,8 @@ struct Op {
     int64_t m = 0, n = 0, k = 0;  // GEMM shape per GPU (for reports)
     CollectiveKind collective = CollectiveKind::all_reduce;
     int32_t group_size = 1;  // GPUs taking part in a collective
+    OpLayers layers = OpLayers::all;
+    bool attention = false;  // depends on the batch's prefill/decode split and contexts, not only its token count
 };
 
 struct OpListOptions {
@@ -38,10 +47,22 @@ struct OpListOptions {
 std::vector<Op> build_forward_ops(const ModelSpec& model, const ShardShape& shard, const InferenceParallel& par,
                                   const Precision& prec, const BatchShape& batch);
 
+// The attention ops of one layer for the batch (the `attention` ops of build_forward_ops, in the same order), appended
+// to `out`. The simulator's fast path prices these per batch and memoises the rest by token count.
+void append_attention_ops(std::vector<Op>& out, const ModelSpec& model, const ShardShape& shard, const Precision& prec,
+                          const BatchShape& batch);
+
 // Parameters and per-token KV bytes of one GPU (the largest stage).
 struct MemoryFootprint {
     double weight_bytes_per_gpu = 0;
-    double kv_bytes_per_token_per_gpu = 0;  // K and V, all layers of the stage
+    // K and V (MLA: the latent), all layers of the stage, for every token: what the block manager allocates.
+    double kv_bytes_per_token_per_gpu = 0;
+    // The same split by what a layer must keep: global layers every token, local layers at most the window.
+    double kv_global_bytes_per_token_per_gpu = 0;
+    double kv_local_bytes_per_token_per_gpu = 0;
+    int32_t kv_local_window_tokens = 0;
+    // KV bytes one sequence of `tokens` tokens needs on this GPU when local layers drop what left their window.
+    [[nodiscard]] double kv_bytes_per_sequence(int64_t tokens) const;
 };
 MemoryFootprint memory_footprint(const ModelSpec& model, const ShardShape& shard, const InferenceParallel& par,
                                  const Precision& prec);

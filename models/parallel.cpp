@@ -42,8 +42,13 @@ ShardShape shard_model(const ModelSpec& model, const InferenceParallel& par) {
     }
     const int32_t base = model.num_layers / par.pp;
     const int32_t extra = model.num_layers % par.pp;
-    for (int32_t i = 0; i < par.pp; ++i)
-        s.layers_per_stage.push_back(base + (i < extra ? 1 : 0));
+    int32_t first = 0;
+    for (int32_t i = 0; i < par.pp; ++i) {
+        const int32_t n = base + (i < extra ? 1 : 0);
+        s.layers_per_stage.push_back(n);
+        s.stage_layers.push_back({n, model.moe_layers_in(first, n), model.local_attention_layers_in(first, n)});
+        first += n;
+    }
     return s;
 }
 

@@ -15,6 +15,13 @@ struct InferenceParallel {
     [[nodiscard]] int32_t gpus() const { return tp * pp * ep; }
 };
 
+// Layers of each kind on one pipeline stage (they differ in DeepSeek, Llama 4, Qwen3-MoE and Gemma 2/3).
+struct StageLayers {
+    int32_t layers = 0;
+    int32_t moe = 0;              // MoE layers (the rest are dense)
+    int32_t local_attention = 0;  // sliding-window or chunked layers (the rest are global)
+};
+
 // Per-GPU shard of one layer under TP: heads, KV heads (replicated when tp > kv heads), MLP width, vocab.
 struct ShardShape {
     int32_t heads = 0;
@@ -24,6 +31,7 @@ struct ShardShape {
     int32_t local_experts = 0;
     int64_t vocab = 0;
     std::vector<int32_t> layers_per_stage;  // pp entries; earlier stages take the remainder
+    std::vector<StageLayers> stage_layers;  // the same stages, by layer kind
 };
 
 // Throws UsageError("--tp"/"--pp"/"--ep", ...) when the split is impossible for this model, naming the numbers.

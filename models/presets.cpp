@@ -42,6 +42,48 @@ ModelSpec gpt_like(const char* id, const char* family, int32_t layers, int64_t h
     return m;
 }
 
+void set_moe(ModelSpec& m, int32_t experts, int32_t top_k, int64_t expert_intermediate, int32_t shared) {
+    m.moe.num_experts = experts;
+    m.moe.top_k = top_k;
+    m.moe.expert_intermediate = expert_intermediate;
+    m.moe.shared_experts = shared;
+}
+
+// Qwen3 block: Llama-style with per-head RMS norm of queries and keys and an explicit head_dim (128).
+ModelSpec qwen3_like(const char* id, int32_t layers, int64_t hidden, int32_t heads, int32_t kv_heads,
+                     int64_t intermediate, const char* source) {
+    ModelSpec m = llama_like(id, "qwen3", layers, hidden, heads, kv_heads, intermediate, 151936, 40960, source);
+    m.head_dim = 128;
+    m.qk_norm = QkNorm::rms;
+    return m;
+}
+
+// Gemma 2/3 block: GeGLU, explicit head_dim, tied embeddings, four norms, local layers with every n-th global.
+ModelSpec gemma_like(const char* id, const char* family, int32_t layers, int64_t hidden, int32_t heads,
+                     int32_t kv_heads, int32_t head_dim, int64_t intermediate, int64_t vocab, int64_t max_pos,
+                     int32_t window, int32_t global_every, const char* source) {
+    ModelSpec m = llama_like(id, family, layers, hidden, heads, kv_heads, intermediate, vocab, max_pos, source);
+    m.head_dim = head_dim;
+    m.activation = Activation::gelu;
+    m.tied_embeddings = true;
+    m.norms_per_layer = 4;
+    m.local_attention = LocalAttentionSpec{window, false, global_every};
+    return m;
+}
+
+// Llama 4 text model: 16 or 128 routed experts (top-1) plus one shared expert of 8192, dense layers of 16384,
+// 8192-token chunked attention with every 4th layer global (NoPE).
+ModelSpec llama4_like(const char* id, int32_t experts, int32_t moe_step, int64_t max_pos, const char* source) {
+    ModelSpec m = llama_like(id, "llama4", 48, 5120, 40, 8, 16384, 202048, max_pos, source);
+    m.moe.num_experts = experts;
+    m.moe.top_k = 1;
+    m.moe.expert_intermediate = 8192;
+    m.moe.shared_experts = 1;
+    m.moe.layer_step = moe_step;
+    m.local_attention = LocalAttentionSpec{8192, true, 4};
+    return m;
+}
+
 std::vector<ModelPreset> build_presets() {
     std::vector<ModelPreset> p;
     auto add = [&](ModelSpec spec, const char* description) {
@@ -72,7 +114,7 @@ std::vector<ModelPreset> build_presets() {
     {
         ModelSpec m = llama_like("mixtral-8x7b", "mixtral", 32, 4096, 32, 8, 14336, 32000, 32768,
                                  "mistralai/Mixtral-8x7B-v0.1 config.json");
-        m.moe = MoeSpec{8, 2, 14336, 0};
+        set_moe(m, 8, 2, 14336, 0);
         add(m, "Mixtral 8x7B MoE (8 experts, top-2)");
     }
     {
@@ -138,6 +180,50 @@ std::vector<ModelPreset> build_presets() {
         m.mlp_bias = true;
         add(m, "Phi-2 2.7B");
     }
+    // Qwen3 (config.json of each Hugging Face repository; published totals 8.2B, 32.8B, 30.5B/3.3B active,
+    // 235B/22B active).
+    add(qwen3_like("qwen3-8b", 36, 4096, 32, 8, 12288, "Qwen/Qwen3-8B config.json"), "Qwen3 8B (GQA 8, QK-norm)");
+    add(qwen3_like("qwen3-32b", 64, 5120, 64, 8, 25600, "Qwen/Qwen3-32B config.json"), "Qwen3 32B (GQA 8, QK-norm)");
+    {
+        ModelSpec m = qwen3_like("qwen3-30b-a3b", 48, 2048, 32, 4, 6144, "Qwen/Qwen3-30B-A3B config.json");
+        m.family = "qwen3_moe";
+        set_moe(m, 128, 8, 768, 0);
+        add(m, "Qwen3 30B-A3B MoE (128 experts, top-8)");
+    }
+    {
+        ModelSpec m = qwen3_like("qwen3-235b-a22b", 94, 4096, 64, 4, 12288, "Qwen/Qwen3-235B-A22B config.json");
+        m.family = "qwen3_moe";
+        set_moe(m, 128, 8, 1536, 0);
+        add(m, "Qwen3 235B-A22B MoE (128 experts, top-8)");
+    }
+    {
+        // MLA + DeepSeekMoE; the multi-token-prediction layer (num_nextn_predict_layers = 1) is not served.
+        ModelSpec m = llama_like("deepseek-v3", "deepseek_v3", 61, 7168, 128, 128, 18432, 129280, 163840,
+                                 "deepseek-ai/DeepSeek-V3 config.json (671B total, 37B active per the model card)");
+        m.mla = MlaSpec{1536, 512, 128, 64, 128};
+        m.head_dim = 128 + 64;
+        set_moe(m, 256, 8, 2048, 1);
+        m.moe.first_dense_layers = 3;
+        add(m, "DeepSeek-V3 671B MoE (MLA, 256 experts top-8 + 1 shared, first 3 layers dense)");
+    }
+    add(gemma_like("gemma-2-9b", "gemma2", 42, 3584, 16, 8, 256, 14336, 256000, 8192, 4096, 2,
+                   "google/gemma-2-9b config.json"),
+        "Gemma 2 9B (4K sliding window on alternate layers)");
+    {
+        ModelSpec m = gemma_like("gemma-3-27b", "gemma3", 62, 5376, 32, 16, 128, 21504, 262208, 131072, 1024, 6,
+                                 "google/gemma-3-27b-it config.json text_config (language model only)");
+        m.qk_norm = QkNorm::rms;
+        add(m, "Gemma 3 27B (1K sliding window, 5 local : 1 global)");
+    }
+    {
+        ModelSpec m = llama4_like("llama-4-scout", 16, 1, 10485760,
+                                  "meta-llama/Llama-4-Scout-17B-16E config.json text_config (109B/17B per the card)");
+        m.qk_norm = QkNorm::l2;
+        add(m, "Llama 4 Scout 17B-16E (109B MoE, top-1 + shared, chunked attention)");
+    }
+    add(llama4_like("llama-4-maverick", 128, 2, 1048576,
+                    "meta-llama/Llama-4-Maverick-17B-128E config.json text_config (400B/17B per the card)"),
+        "Llama 4 Maverick 17B-128E (400B, MoE every other layer)");
     // Megatron/NeMo GPT-3 shapes (vocab padded to 51200 as in Megatron-LM).
     add(gpt_like("gpt3-5b", "gpt3", 24, 4096, 32, 16384, 51200, 2048, Activation::gelu, "NeMo GPT-3 5B config"),
         "GPT-3 5B (NeMo)");

@@ -67,6 +67,13 @@ std::string_view comm_axis_name(CommAxis a) {
 ShardShape shard_for_training(const ModelSpec& model, const TrainingParallel& par) {
     if (par.cp < 1) throw UsageError("--cp", "must be >= 1, got " + std::to_string(par.cp));
     if (par.dp < 1) throw UsageError("--dp", "must be >= 1, got " + std::to_string(par.dp));
+    // The training op list is one layer repeated; latent attention and mixed dense/MoE stacks would be mispriced.
+    if (model.mla.enabled() || model.mixes_mlp_layers()) {
+        throw UsageError("--model", model.id + ": training is not modelled for " +
+                                        (model.mla.enabled() ? "multi-head latent attention (MLA)"
+                                                             : "models that mix dense and MoE layers") +
+                                        " (serving is); choose a model with uniform layers");
+    }
     ShardShape s = shard_model(model, par.sharding());
     if (par.cp > 1 && par.cp_kind == CpKind::ulysses && s.heads % par.cp != 0) {
         throw UsageError("--cp", "Ulysses context parallelism needs the " + std::to_string(s.heads) +

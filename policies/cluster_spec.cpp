@@ -35,7 +35,7 @@ sim::ClusterConfig make_cluster_config(const ClusterSpec& spec, sim::ForwardCost
     parts.make_executor = [&cost, layerwise = spec.layerwise_kv_load] {
         return std::make_unique<sim::SimulatedExecutor>(cost, layerwise);
     };
-    parts.attention_window = cost.deployment().model.sliding_window;
+    parts.attention = models::attention_spans(cost.deployment().model);
     parts.schedule_ahead = cost.overhead().overlapped;
     parts.kv.capacity_blocks = spec.kv_blocks_per_replica;
     parts.kv.block_tokens = spec.block_tokens;

@@ -5,6 +5,17 @@
 #include "common/error.hpp"
 
 namespace llmsim::sim {
+namespace {
+
+// Time of the ops only some of a stage's layers run.
+double kinds_ns(const std::array<double, models::kOpLayerKinds>& kind_ns, const models::StageLayers& stage) {
+    double t = 0;
+    for (int k = 1; k < models::kOpLayerKinds; ++k)
+        t += kind_ns[static_cast<size_t>(k)] * models::layers_running(static_cast<models::OpLayers>(k), stage);
+    return t;
+}
+
+}  // namespace
 
 Deployment make_deployment(const models::ModelSpec& model, const models::InferenceParallel& par,
                            const models::Precision& prec, const hardware::DeviceSpec& device) {
@@ -26,11 +37,8 @@ ForwardCost::ForwardCost(Deployment deployment, hardware::CostModel hardware, Fr
       overhead_(std::move(overhead)),
       execution_(execution),
       collectives_(std::make_shared<const ReplicaCollectives>(hardware_.device(), deployment_.parallel,
-                                                              execution.all_reduce == AllReduceImpl::custom)) {}
-
-double ForwardCost::decode_rows_per_seq() const {
-    return execution_.gqa_packed_decode ? deployment_.shard.kv_heads : deployment_.shard.heads;
-}
+                                                              execution.all_reduce == AllReduceImpl::custom)),
+      mixed_layers_(deployment_.model.mixes_mlp_layers() || deployment_.model.mixes_attention_layers()) {}
 
 hardware::OpCost ForwardCost::price(const models::Op& op) const {
     if (op.op_class == OpClass::collective) return collectives_->price(op);
@@ -49,6 +57,7 @@ ForwardBreakdown ForwardCost::breakdown(const models::BatchShape& batch) const {
     const int64_t padded = cuda_graph_padded_tokens(batch.total_tokens(), execution_.graph_max_tokens);
     if (padded != batch.total_tokens()) {
         models::BatchShape probe;
+        probe.set_spans(models::attention_spans(deployment_.model));
         probe.prefill_tokens = padded;
         probe.prefill_seqs = 1;
         const auto padded_ops = models::build_forward_ops(deployment_.model, deployment_.shard, deployment_.parallel,
@@ -57,7 +66,7 @@ ForwardBreakdown ForwardCost::breakdown(const models::BatchShape& batch) const {
             if (op.op_class == OpClass::attn_prefill || op.op_class == OpClass::attn_decode) continue;
             if (op.scope == models::OpScope::last_stage) continue;
             const auto it = std::find_if(padded_ops.begin(), padded_ops.end(),
-                                         [&](const models::Op& p) { return p.name == op.name; });
+                                         [&](const models::Op& p) { return p.name == op.name && p.layers == op.layers; });
             LLMSIM_ASSERT(it != padded_ops.end(), "padded pass lacks op " + std::string(op.name));
             op = *it;
         }
@@ -65,12 +74,17 @@ ForwardBreakdown ForwardCost::breakdown(const models::BatchShape& batch) const {
     ForwardBreakdown b;
     double first_extra = 0;
     double last_extra = 0;
+    std::array<double, models::kOpLayerKinds> kind_ns{};
     for (const auto& op : ops) {
         const auto cost = price(op);
         b.ops.push_back({op, cost});
         switch (op.scope) {
             case models::OpScope::per_layer:
-                b.layer_time_ns += cost.time_ns;
+                if (op.layers == models::OpLayers::all) {
+                    b.layer_time_ns += cost.time_ns;
+                } else {
+                    kind_ns[static_cast<size_t>(op.layers)] += cost.time_ns;
+                }
                 break;
             case models::OpScope::first_stage:
                 first_extra += cost.time_ns;
@@ -84,13 +98,17 @@ ForwardBreakdown ForwardCost::breakdown(const models::BatchShape& batch) const {
         }
     }
     const auto& layers = deployment_.shard.layers_per_stage;
+    double layer_work_ns = 0;  // all layers of all stages
     for (size_t s = 0; s < layers.size(); ++s) {
         double t = b.layer_time_ns * layers[s];
+        if (mixed_layers_) t += kinds_ns(kind_ns, deployment_.shard.stage_layers[s]);
+        layer_work_ns += t;
         if (s == 0) t += first_extra;
         if (s + 1 == layers.size()) t += last_extra;
         b.stage_time_ns.push_back(t);
         b.forward_time_ns += t;
     }
+    if (mixed_layers_) b.layer_time_ns = layer_work_ns / deployment_.model.num_layers;
     b.forward_time_ns += b.pp_transfer_ns * static_cast<double>(layers.size() - 1);
     b.framework_overhead_ns = overhead_.iteration_ns(batch.total_seqs(), batch.total_tokens(), deployment_.gpus());
     b.total_time_ns = b.forward_time_ns + b.framework_overhead_ns;
@@ -107,18 +125,23 @@ const ForwardCost::TokenCosts& ForwardCost::token_costs(int64_t tokens) {
     // A decode-only batch of `tokens` sequences has exactly the non-attention ops of any batch with that many
     // tokens; attention and the LM head are priced separately.
     models::BatchShape probe;
+    probe.set_spans(models::attention_spans(deployment_.model));
     probe.prefill_tokens = tokens;
     probe.prefill_seqs = 1;
     const auto ops = models::build_forward_ops(deployment_.model, deployment_.shard, deployment_.parallel,
                                                deployment_.precision, probe);
     c.per_layer_ns = 0;
     for (const auto& op : ops) {
-        if (op.op_class == OpClass::attn_prefill || op.op_class == OpClass::attn_decode) continue;
+        if (op.attention) continue;
         if (op.scope == models::OpScope::last_stage) continue;
         const double t = price(op).time_ns;
         switch (op.scope) {
             case models::OpScope::per_layer:
-                c.per_layer_ns += t;
+                if (op.layers == models::OpLayers::all) {
+                    c.per_layer_ns += t;
+                } else {
+                    c.kind_ns[static_cast<size_t>(op.layers)] += t;
+                }
                 break;
             case models::OpScope::first_stage:
                 c.first_extra_ns += t;
@@ -141,6 +164,7 @@ double ForwardCost::lm_head_ns(int32_t seqs) {
     double& v = lm_head_by_seqs_[static_cast<size_t>(seqs)];
     if (v >= 0) return v;
     models::BatchShape probe;
+    probe.set_spans(models::attention_spans(deployment_.model));
     probe.prefill_tokens = seqs;
     probe.prefill_seqs = 1;
     probe.logits_seqs = seqs;
@@ -152,43 +176,26 @@ double ForwardCost::lm_head_ns(int32_t seqs) {
     return v;
 }
 
-double ForwardCost::attention_ns(const models::BatchShape& batch) const {
-    // Same formulas as build_forward_ops' attention entries, without building the list.
-    const auto& m = deployment_.model;
-    const auto& shard = deployment_.shard;
-    const auto& prec = deployment_.precision;
-    const double q_dim = static_cast<double>(shard.heads) * m.head_dim;
-    const double kv_token_bytes = 2.0 * shard.kv_heads * m.head_dim * prec.kv_bytes();
-    const double flops_per_pair = 4.0 * m.head_dim * shard.heads;
-    const DType math = prec.attention_math();
-    double t = 0;
-    if (batch.prefill_tokens > 0) {
-        const auto pt = static_cast<double>(batch.prefill_tokens);
-        const double bytes = pt * q_dim * prec.act_bytes() * 2 +
-                             static_cast<double>(batch.prefill_kv_tokens) * kv_token_bytes + pt * kv_token_bytes;
-        t += hardware_
-                 .kernel(OpClass::attn_prefill, "attn_prefill", math, flops_per_pair * batch.prefill_attn_pairs, bytes,
-                         1, pt * shard.heads)
-                 .time_ns;
-    }
-    if (batch.decode_seqs > 0) {
-        const auto ds = static_cast<double>(batch.decode_seqs);
-        const double bytes = static_cast<double>(batch.decode_kv_tokens) * kv_token_bytes +
-                             ds * q_dim * prec.act_bytes() * 2 + ds * kv_token_bytes;
-        t += hardware_
-                 .kernel(OpClass::attn_decode, "attn_decode", math,
-                         flops_per_pair * static_cast<double>(batch.decode_kv_tokens), bytes, 1,
-                         ds * decode_rows_per_seq(), execution_.gqa_packed_decode)
-                 .time_ns;
-    }
-    return t;
+void ForwardCost::attention_ns(const models::BatchShape& batch, std::array<double, models::kOpLayerKinds>& kind_ns) {
+    // The same ops build_forward_ops lists, into a reused buffer.
+    attention_scratch_.clear();
+    models::append_attention_ops(attention_scratch_, deployment_.model, deployment_.shard, deployment_.precision,
+                                 batch);
+    for (const auto& op : attention_scratch_)
+        kind_ns[static_cast<size_t>(op.layers)] += price(op).time_ns;
 }
 
 PassCost ForwardCost::pass(const models::BatchShape& batch) {
     const TokenCosts& tc = token_costs(cuda_graph_padded_tokens(batch.total_tokens(), execution_.graph_max_tokens));
     PassCost p;
-    p.attention_ns = attention_ns(batch);
+    std::array<double, models::kOpLayerKinds> attention{};
+    attention_ns(batch, attention);
+    p.attention_ns = attention[static_cast<size_t>(models::OpLayers::all)];
     p.per_layer_ns = tc.per_layer_ns + p.attention_ns;
+    if (mixed_layers_) {
+        for (size_t k = 1; k < p.kind_ns.size(); ++k)
+            p.kind_ns[k] = tc.kind_ns[k] + attention[k];
+    }
     p.first_stage_extra_ns = tc.first_extra_ns;
     p.last_stage_extra_ns = lm_head_ns(batch.logits_seqs);
     p.boundary_ns = tc.boundary_ns;
@@ -199,6 +206,7 @@ PassCost ForwardCost::pass(const models::BatchShape& batch) {
 double ForwardCost::stage_ns(const PassCost& p, int32_t stage) const {
     const auto& layers = deployment_.shard.layers_per_stage;
     double t = p.per_layer_ns * layers[static_cast<size_t>(stage)];
+    if (mixed_layers_) t += kinds_ns(p.kind_ns, deployment_.shard.stage_layers[static_cast<size_t>(stage)]);
     if (stage == 0) t += p.first_stage_extra_ns;
     if (static_cast<size_t>(stage) + 1 == layers.size()) t += p.last_stage_extra_ns;
     return t;

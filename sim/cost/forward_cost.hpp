@@ -4,6 +4,7 @@
 // replica_collectives.hpp), plus host framework overhead. `breakdown` explains a pass op by op (llmsim cost); `pass` is
 // the simulator's fast path: token-count-dependent parts are memoised, attention is priced from the batch aggregates in
 // O(1).
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -39,8 +40,8 @@ struct OpTiming {
 };
 
 struct ForwardBreakdown {
-    std::vector<OpTiming> ops;          // per-layer ops listed once; see op.scope
-    double layer_time_ns = 0;           // one layer (sum of per-layer ops)
+    std::vector<OpTiming> ops;          // per-layer ops listed once; see op.scope and op.layers
+    double layer_time_ns = 0;           // one layer (sum of per-layer ops); the mean layer when layers differ
     std::vector<double> stage_time_ns;  // each pipeline stage's busy time
     double pp_transfer_ns = 0;          // activation transfer at one stage boundary
     double forward_time_ns = 0;         // one batch through all stages
@@ -50,12 +51,14 @@ struct ForwardBreakdown {
 
 // Cost of one pass split the way a pipeline needs it.
 struct PassCost {
-    double per_layer_ns = 0;
+    double per_layer_ns = 0;  // ops every layer runs
+    // Ops only some layers run (indexed by models::OpLayers; entry `all` unused), for models whose layers differ.
+    std::array<double, models::kOpLayerKinds> kind_ns{};
     double first_stage_extra_ns = 0;  // embedding
     double last_stage_extra_ns = 0;   // final norm + LM head
     double boundary_ns = 0;           // send/recv between consecutive stages
     double overhead_ns = 0;           // host framework overhead (once per iteration)
-    double attention_ns = 0;          // attention part of per_layer_ns (for reports)
+    double attention_ns = 0;          // attention part of per_layer_ns (for reports; the all-layer part)
 };
 
 class ForwardCost {
@@ -77,14 +80,15 @@ class ForwardCost {
   private:
     struct TokenCosts {
         double per_layer_ns = -1;  // everything per layer except attention
+        std::array<double, models::kOpLayerKinds> kind_ns{};
         double first_extra_ns = 0;
         double boundary_ns = 0;
     };
     [[nodiscard]] hardware::OpCost price(const models::Op& op) const;
-    [[nodiscard]] double decode_rows_per_seq() const;
     const TokenCosts& token_costs(int64_t tokens);
     double lm_head_ns(int32_t seqs);
-    double attention_ns(const models::BatchShape& batch) const;
+    // Adds each attention op's time to its layer kind's entry of `kind_ns` (entry `all` included).
+    void attention_ns(const models::BatchShape& batch, std::array<double, models::kOpLayerKinds>& kind_ns);
 
     Deployment deployment_;
     hardware::CostModel hardware_;
@@ -93,6 +97,8 @@ class ForwardCost {
     std::shared_ptr<const ReplicaCollectives> collectives_;  // shared, immutable: copies and moves keep it valid
     std::vector<TokenCosts> by_tokens_;                      // memo indexed by token count
     std::vector<double> lm_head_by_seqs_;                    // memo indexed by sampled sequences (-1 = unknown)
+    std::vector<models::Op> attention_scratch_;              // reused: the hot path does not allocate
+    bool mixed_layers_ = false;                              // the model's layers differ (see PassCost::kind_ns)
 };
 
 }  // namespace llmsim::sim

@@ -6,11 +6,11 @@ namespace llmsim::sim {
 
 void Batch::clear() {
     entries_.clear();
-    const int32_t window = shape_.attention_window;
+    const models::AttentionSpans spans = shape_.spans();
     shape_ = models::BatchShape{};
     kv_transfer_ns_ = 0;
     sampled_tokens_ = 0;
-    shape_.attention_window = window;
+    shape_.set_spans(spans);
 }
 
 void Batch::add_prefill(RequestState& r, int32_t tokens) {

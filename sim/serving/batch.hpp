@@ -18,7 +18,7 @@ struct BatchEntry {
 
 class Batch {
   public:
-    explicit Batch(int32_t attention_window = 0) { shape_.attention_window = attention_window; }
+    explicit Batch(const models::AttentionSpans& spans = {}) { shape_.set_spans(spans); }
 
     void clear();
     // A prefill chunk of `tokens` tokens (the request's KV must already cover kv_tokens() + tokens).

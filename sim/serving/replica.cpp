@@ -45,8 +45,8 @@ Replica::Replica(int32_t pool, int32_t index, Engine& engine, const ReplicaParts
     KvCacheOptions share = parts.kv;
     share.capacity_blocks = parts.kv.capacity_blocks / stages;
     for (int32_t i = 0; i < stages; ++i) {
-        engines_.push_back(std::make_unique<VirtualEngine>(*this, parts.make_scheduler(), parts.make_kv(share),
-                                                           parts.attention_window));
+        engines_.push_back(
+            std::make_unique<VirtualEngine>(*this, parts.make_scheduler(), parts.make_kv(share), parts.attention));
     }
     tracks_content_ = engines_.front()->pool->tracks_content();
     stats_.stages = stages;

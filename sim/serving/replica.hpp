@@ -48,8 +48,8 @@ struct ReplicaParts {
     std::function<std::unique_ptr<KvCacheManager>(const KvCacheOptions&)> make_kv;
     std::function<std::unique_ptr<PreemptionPolicy>()> make_preemption;
     std::function<std::unique_ptr<IterationExecutor>()> make_executor;
-    KvCacheOptions kv;  // capacity of the whole replica (split evenly over its virtual engines)
-    int32_t attention_window = 0;
+    KvCacheOptions kv;                 // capacity of the whole replica (split evenly over its virtual engines)
+    models::AttentionSpans attention;  // the model's sliding windows / local layers
     // Asynchronous scheduling (vLLM V1 async scheduling, SGLang's overlap scheduler): the next step's batch is
     // chosen right after the current step is launched, so a request that arrives while a step runs first competes
     // for the step after next. An idle engine schedules at once.
@@ -77,8 +77,8 @@ class Replica final : public EventHandler {
     class VirtualEngine final : public SchedulerContext {
       public:
         VirtualEngine(Replica& replica, std::unique_ptr<Scheduler> s, std::unique_ptr<KvCacheManager> kv,
-                      int32_t window)
-            : scheduler(std::move(s)), pool(std::move(kv)), batch(window), replica_(replica) {}
+                      const models::AttentionSpans& spans)
+            : scheduler(std::move(s)), pool(std::move(kv)), batch(spans), replica_(replica) {}
         KvCacheManager& kv() override { return *pool; }
         void admitted(RequestState& r, int64_t reused_prefix_tokens) override;
         int64_t choose_victim(const std::vector<RequestState*>& running) override;

@@ -56,7 +56,7 @@ void run_cost(const CostArgs& a, bool context_given) {
     const sim::FrameworkOverhead overhead = sim::parse_framework_overhead(a.framework_overhead, "--framework-overhead");
 
     models::BatchShape batch;
-    batch.attention_window = model.sliding_window;
+    batch.set_spans(models::attention_spans(model));
     const int64_t context = context_given ? a.context_tokens : 0;
     if (context_given && a.context_tokens < 0) {
         throw UsageError("--context-tokens", "must be >= 0, got " + std::to_string(a.context_tokens));
@@ -80,6 +80,12 @@ void run_cost(const CostArgs& a, bool context_given) {
     const policies::EnginePreset engine = policies::resolve_engine(a.engine, "--engine");
     const sim::ForwardCost cost(dep, hardware::CostModel(device), overhead, engine.kernels);
     const sim::ForwardBreakdown b = cost.breakdown(batch);
+    // How many of the model's layers run each per-layer op (they differ for dense/MoE and local/global layers).
+    const models::StageLayers whole{model.num_layers, model.moe_layers_in(0, model.num_layers),
+                                    model.local_attention_layers_in(0, model.num_layers)};
+    auto layers_of = [&](const models::Op& op) {
+        return op.scope == models::OpScope::per_layer ? models::layers_running(op.layers, whole) : 0;
+    };
 
     if (a.json) {
         OrderedJson j;
@@ -94,6 +100,10 @@ void run_cost(const CostArgs& a, bool context_given) {
             e["op_class"] = std::string(op_class_name(o.op.op_class));
             e["scope"] = std::string(scope_name(o.op.scope));
             e["kernels"] = o.op.kernels;
+            if (o.op.scope == models::OpScope::per_layer) {
+                e["layers"] = layers_of(o.op);
+                e["layer_kind"] = std::string(models::op_layers_name(o.op.layers));
+            }
             if (o.op.op_class == OpClass::gemm) e["shape"] = {{"m", o.op.m}, {"n", o.op.n}, {"k", o.op.k}};
             e["compute_ms"] = o.cost.compute_ns * 1e-6;
             e["memory_ms"] = o.cost.memory_ns * 1e-6;
@@ -125,11 +135,16 @@ void run_cost(const CostArgs& a, bool context_given) {
     std::cout << fmt::format("  {:<16} {:>12} {:>12} {:>9} {:>10}  {}\n", "op", "GFLOP", "MB", "bound", "time us",
                              "scope");
     for (const auto& o : b.ops) {
-        std::cout << fmt::format("  {:<16} {:>12.3f} {:>12.3f} {:>9} {:>10.2f}  {}\n", o.op.name, o.op.flops * 1e-9,
+        const std::string kind =
+            o.op.layers == models::OpLayers::all
+                ? std::string()
+                : fmt::format(" ({} layers: {})", models::op_layers_name(o.op.layers), layers_of(o.op));
+        std::cout << fmt::format("  {:<16} {:>12.3f} {:>12.3f} {:>9} {:>10.2f}  {}{}\n", o.op.name, o.op.flops * 1e-9,
                                  o.op.bytes * 1e-6, hardware::bound_name(o.cost.bound), o.cost.time_ns * 1e-3,
-                                 scope_name(o.op.scope));
+                                 scope_name(o.op.scope), kind);
     }
-    std::cout << fmt::format("\n  one layer       {:.3f} ms  x {} layers\n", b.layer_time_ns * 1e-6, model.num_layers);
+    std::cout << fmt::format("\n  one layer       {:.3f} ms  x {} layers{}\n", b.layer_time_ns * 1e-6, model.num_layers,
+                             model.mixes_mlp_layers() || model.mixes_attention_layers() ? " (mean layer)" : "");
     std::cout << fmt::format("  forward pass    {:.3f} ms\n", b.forward_time_ns * 1e-6);
     std::cout << fmt::format("  framework       {:.3f} ms ({})\n", b.framework_overhead_ns * 1e-6, overhead.name);
     std::cout << fmt::format("  total           {:.3f} ms\n", b.total_time_ns * 1e-6);

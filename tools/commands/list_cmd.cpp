@@ -49,9 +49,15 @@ void print_registry(const Registry<Info>& registry) {
 void list(const std::string& what) {
     if (what == "models") {
         for (const auto& p : models::model_presets()) {
-            print_row(p.id, fmt::format("{} ({:.2f}B params, {} layers, hidden {}, {} heads / {} KV)", p.description,
-                                        static_cast<double>(p.spec.param_count()) * 1e-9, p.spec.num_layers,
-                                        p.spec.hidden_size, p.spec.num_heads, p.spec.num_kv_heads));
+            const auto& s = p.spec;
+            const std::string kv = s.mla.enabled() ? fmt::format("MLA latent {}", s.mla.latent_dim())
+                                                   : fmt::format("{} KV", s.num_kv_heads);
+            const std::string active =
+                s.moe.enabled() ? fmt::format(", {:.2f}B active", static_cast<double>(s.active_param_count()) * 1e-9)
+                                : std::string();
+            print_row(p.id, fmt::format("{} ({:.2f}B params{}, {} layers, hidden {}, {} heads / {})", p.description,
+                                        static_cast<double>(s.param_count()) * 1e-9, active, s.num_layers,
+                                        s.hidden_size, s.num_heads, kv));
         }
     } else if (what == "hardware") {
         for (const auto& d : hardware::device_presets()) {

@@ -79,6 +79,9 @@ void TinyLlama::check_supported(const models::ModelSpec& s, const std::string& w
     if (s.parallel_residual || s.norms_per_layer != 2) why = "a parallel-residual block";
     if (s.sliding_window > 0) why = "sliding-window attention";
     if (s.head_dim % 2 != 0) why = "an odd head dimension";
+    if (s.local_attention.enabled()) why = "local attention layers";
+    if (s.mla.enabled()) why = "multi-head latent attention";
+    if (s.qk_norm != models::QkNorm::none) why = "query/key norms";
     if (!why.empty()) {
         throw UsageError(where, "model " + s.id + " uses " + why +
                                     "; the real CPU transformer runs dense Llama-style decoders (e.g. llama-tiny-15m, "
