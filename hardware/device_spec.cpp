@@ -1,6 +1,7 @@
 #include "hardware/device_spec.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/error.hpp"
 #include "common/nearest.hpp"
@@ -211,7 +212,19 @@ DeviceSpec device_from_json(const Json& j, const std::string& where) {
         i.finish();
     }
     if (auto tdp = r.opt_string("tdp")) d.tdp_watts = units::parse_watts(*tdp, r.where("tdp"));
-    if (auto price = r.opt_number("price_per_hour_usd")) d.price_per_hour_usd = *price;
+    if (auto price = r.opt_number("price_per_hour_usd")) {
+        if (!(*price > 0) || !std::isfinite(*price)) {
+            throw InputError(r.where("price_per_hour_usd"), "expected a price in USD per GPU-hour > 0");
+        }
+        d.price_per_hour_usd = *price;
+        // A price without its quote is not reproducible: name the vendor, the offer and the date.
+        d.price_source = r.opt_string("price_source").value_or("");
+        if (d.price_source.empty()) {
+            throw InputError(r.where("price_source"), "a price_per_hour_usd needs its source and date");
+        }
+    } else if (r.find("price_source") != nullptr) {
+        throw InputError(r.where("price_source"), "given without price_per_hour_usd");
+    }
     if (const Json* cal = r.find("calibration")) {
         JsonObjectReader c(*cal, r.where("calibration"));
         CalibrationInfo info;
@@ -272,7 +285,10 @@ OrderedJson device_to_json(const DeviceSpec& d) {
     ic["host"] = link_to_json(d.host);
     j["interconnect"] = ic;
     j["tdp"] = format_double(d.tdp_watts, 6) + "W";
-    if (d.price_per_hour_usd) j["price_per_hour_usd"] = *d.price_per_hour_usd;
+    if (d.price_per_hour_usd) {
+        j["price_per_hour_usd"] = *d.price_per_hour_usd;
+        j["price_source"] = d.price_source;
+    }
     if (d.calibration) {
         OrderedJson c;
         c["source"] = d.calibration->source;

@@ -58,7 +58,8 @@ struct DeviceSpec {
     Link inter_node;
     Link host;
     double tdp_watts = 0;
-    std::optional<double> price_per_hour_usd;
+    std::optional<double> price_per_hour_usd;  // per GPU; what renting one costs
+    std::string price_source;                  // who quotes the price and when (required with a price)
 
     // Calibrated profile. Kernel profiles are looked up by op name first ("rope"), then by class ("elementwise").
     std::map<std::string, KernelProfile> kernels;

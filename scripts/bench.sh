@@ -7,6 +7,7 @@
 #  (c) prefix caching on over the whole Mooncake conversation trace (12,031 requests, 145 M prompt tokens), Llama-3.1-8B
 #      on 4 x H100, Sarathi budget 2048: under 1 s; the same run with caching off is measured next to it.
 #  (d) (c) with a 512 GiB DRAM tier per replica and prefix-aware routing: within 2x of (c) with the same router.
+#  (f) llmsim sweep: runs per second of a sweep of short runs on 1 and 2 threads; target ratio >= 1.7.
 #  With LLMSIM_BASELINE=path/to/older/llmsim, (a) and (b) also run on that binary and the ratio is printed: features
 #  that are off must cost nothing.
 # Trace-driven parts need ../shared (or $LLMSIM_SHARED_DIR) and are skipped without it.
@@ -95,6 +96,31 @@ if [ -n "${LLMSIM_BASELINE:-}" ] && [ -f "$TRACES/AzureLLMInferenceTrace_conv.cs
   ratio_row "(e) features off vs $LLMSIM_BASELINE, (b) at 200k requests" 1.10 "$LLMSIM" "${B[@]}" -- \
     "$LLMSIM_BASELINE" "${B[@]}"
 fi
+
+# (f) llmsim sweep of 64 short runs (1,000 requests each): runs/s with 1 and 2 worker threads, best of 3 each,
+#     interleaved, each into a fresh database. Target: 2 threads >= 1.7x 1 thread.
+sweep_rate() {  # threads -> runs/s printed by the sweep's summary line
+  local dir; dir=$(mktemp -d)
+  cat > "$dir/spec.json" <<'JSON'
+{"base": {"model": "llama-2-7b", "hardware": "a100", "num_requests": 1000, "lengths": "fixed:256:64"},
+ "axes": {"grid": {"scheduler": ["vllm", "sarathi"], "qps": [2, 4, 8, 16], "seed": {"from": 0, "to": 7}}}}
+JSON
+  "$LLMSIM" sweep "$dir/spec.json" --db "$dir/r.sqlite" --threads "$1" --quiet |
+    python3 -c 'import re,sys; print(re.search(r"\(([0-9.]+) runs/s", sys.stdin.read()).group(1))'
+  rm -rf "$dir"
+}
+best1=0; best2=0
+for _ in 1 2 3; do
+  best1=$(python3 -c "print(max($best1, $(sweep_rate 1)))")
+  best2=$(python3 -c "print(max($best2, $(sweep_rate 2)))")
+done
+python3 - "$best1" "$best2" <<'PY'
+import sys
+one, two = float(sys.argv[1]), float(sys.argv[2])
+ratio = two / one
+print(f"(f) sweep of 64 runs x 1,000 requests: {one:.1f} runs/s on 1 thread, {two:.1f} on 2 (best of 3), "
+      f"ratio {ratio:.2f} -> {'OK' if ratio >= 1.7 else 'MISSED'} (target >= 1.7)")
+PY
 
 # Benchmarks owned by the training and calibration subsystems.
 for extra in scripts/bench-train.sh scripts/bench-calibration.sh; do

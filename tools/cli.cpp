@@ -19,6 +19,8 @@ int main_entry(int argc, char** argv) {
     add_calibrate_command(app);
     add_train_command(app);
     add_bench_command(app);
+    add_sweep_command(app);
+    add_query_command(app);
     try {
         app.parse(argc, argv);
         return 0;

@@ -77,6 +77,8 @@ const std::vector<SettingInfo>& run_settings() {
         {"lengths", SettingKind::text, "fixed:IN:OUT | trace:PATH | builtin:NAME (default builtin:azure-conv-2023)"},
         {"slo-ttft-ms", SettingKind::number, "TTFT target for SLO attainment"},
         {"slo-tpot-ms", SettingKind::number, "TPOT target for SLO attainment"},
+        {"price", SettingKind::text,
+         "GPU prices in USD per GPU-hour replacing the hardware profiles' quotes: ID=USD[,ID=USD...], e.g. h100=2.49"},
         {"seed", SettingKind::integer, "random seed", 0},
         {"out", SettingKind::text, "output directory (summary.json, requests.csv, config.resolved.json)"},
         {"chrome-trace", SettingKind::flag, "also write trace.json (Chrome/Perfetto timeline of batches) to --out",
@@ -140,45 +142,55 @@ void RunConfig::set_from_text(const std::string& key, const std::string& text, c
     user_set_[key] = true;
 }
 
-void RunConfig::resolve() {
+void RunConfig::set_defaults() {
     values_.clear();
     for (const auto& s : run_settings()) {
         if (!s.default_value.is_null()) values_[s.key] = s.default_value;
     }
     for (const auto& [k, v] : values_)
         where_[k] = "default";
-    if (!config_path_.empty()) {
-        const Json cfg = load_json_file(config_path_);
-        if (!cfg.is_object()) throw InputError(config_path_, "expected a JSON object of settings");
-        std::vector<std::string> valid;
-        for (const auto& s : run_settings())
-            valid.push_back(s.key);
-        for (const auto& [raw_key, value] : cfg.items()) {
-            const std::string key = canonical(raw_key);
-            const std::string w = config_path_ + "#/" + raw_key;
-            const SettingInfo* s = find_setting(key);
-            if (s == nullptr) throw InputError(w, unknown_name_message("setting", raw_key, valid));
-            if (value.is_null()) continue;
-            if (value.is_string()) {
-                set_from_text(key, value.get<std::string>(), w);
-            } else if (value.is_boolean()) {
-                if (s->kind != SettingKind::flag) throw InputError(w, "expected a value, got " + value.dump());
-                values_[key] = value.get<bool>();
-                where_[key] = w;
-                user_set_[key] = true;
-            } else if (value.is_number()) {
-                if (s->kind == SettingKind::text || s->kind == SettingKind::flag) {
-                    throw InputError(w, "expected a string, got " + value.dump());
-                }
-                set_from_text(key,
-                              value.is_number_integer() ? std::to_string(value.get<int64_t>())
-                                                        : format_double(value.get<double>(), 17),
-                              w);
-            } else {
-                throw InputError(w, "expected a string, number or boolean, got " + value.dump());
+}
+
+void RunConfig::apply_json(const Json& cfg, const std::string& where) {
+    if (!cfg.is_object()) throw InputError(where.substr(0, where.find('#')), "expected a JSON object of settings");
+    std::vector<std::string> valid;
+    for (const auto& s : run_settings())
+        valid.push_back(s.key);
+    for (const auto& [raw_key, value] : cfg.items()) {
+        const std::string key = canonical(raw_key);
+        const std::string w = where + "/" + raw_key;
+        const SettingInfo* s = find_setting(key);
+        if (s == nullptr) throw InputError(w, unknown_name_message("setting", raw_key, valid));
+        if (value.is_null()) continue;
+        if (value.is_string()) {
+            set_from_text(key, value.get<std::string>(), w);
+        } else if (value.is_boolean()) {
+            if (s->kind != SettingKind::flag) throw InputError(w, "expected a value, got " + value.dump());
+            values_[key] = value.get<bool>();
+            where_[key] = w;
+            user_set_[key] = true;
+        } else if (value.is_number()) {
+            if (s->kind == SettingKind::text || s->kind == SettingKind::flag) {
+                throw InputError(w, "expected a string, got " + value.dump());
             }
+            set_from_text(key,
+                          value.is_number_integer() ? std::to_string(value.get<int64_t>())
+                                                    : format_double(value.get<double>(), 17),
+                          w);
+        } else {
+            throw InputError(w, "expected a string, number or boolean, got " + value.dump());
         }
     }
+}
+
+void RunConfig::resolve_from_json(const Json& settings, const std::string& where) {
+    set_defaults();
+    apply_json(settings, where);
+}
+
+void RunConfig::resolve() {
+    set_defaults();
+    if (!config_path_.empty()) apply_json(load_json_file(config_path_), config_path_ + "#");
     for (const auto& [key, text] : flag_text_)
         set_from_text(key, text, "--" + key);
     for (const auto& [key, on] : flag_bools_) {

@@ -33,6 +33,9 @@ class RunConfig {
     void add_flags(CLI::App& cmd);
     // Merges defaults, the config file (if --config was given) and the flags given; validates types.
     void resolve();
+    // Resolves from a settings object alone (defaults < `settings`; no file, no flags), as `llmsim sweep` does for
+    // each point; `where` is the object's JSON pointer for messages ("spec.json#/base"), keys are appended to it.
+    void resolve_from_json(const Json& settings, const std::string& where);
 
     [[nodiscard]] bool has(const std::string& key) const;
     [[nodiscard]] std::string text(const std::string& key) const;
@@ -51,6 +54,8 @@ class RunConfig {
 
   private:
     void set_from_text(const std::string& key, const std::string& text, const std::string& where);
+    void set_defaults();
+    void apply_json(const Json& settings, const std::string& where);
     std::map<std::string, std::string> flag_text_;  // raw flag values
     std::map<std::string, bool> flag_bools_;
     std::string config_path_;

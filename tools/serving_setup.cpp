@@ -13,6 +13,7 @@
 #include "policies/preemption/preemption.hpp"
 #include "policies/router/router.hpp"
 #include "policies/scheduler/scheduler_registry.hpp"
+#include "tools/price_overrides.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -111,6 +112,9 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     ServingSetup s;
     const models::ModelSpec model = models::resolve_model(cfg.text("model"), cfg.where("model"));
     s.device = device != nullptr ? *device : hardware::resolve_device(cfg.text("hardware"), cfg.where("hardware"));
+    if (auto prices = cfg.opt_text("price")) {
+        apply_price_overrides(s.device, parse_price_overrides(*prices, cfg.where("price")), cfg.where("price"));
+    }
     const bool cpu_device = s.device.kind == "cpu";
     if (cpu_device) cfg.set_default("dtype", "fp32");
     const DType dtype = parse_dtype(cfg.text("dtype"), cfg.where("dtype"));

@@ -13,5 +13,7 @@ void add_trace_command(CLI::App& root);
 void add_calibrate_command(CLI::App& root);
 void add_train_command(CLI::App& root);
 void add_bench_command(CLI::App& root);
+void add_sweep_command(CLI::App& root);
+void add_query_command(CLI::App& root);
 
 }  // namespace llmsim::tools

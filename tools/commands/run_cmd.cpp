@@ -1,50 +1,34 @@
 // llmsim run: simulate serving a workload on a cluster and report latency and throughput.
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <iostream>
 #include <memory>
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
-#include "policies/cluster_spec.hpp"
 #include "tools/commands/commands.hpp"
 #include "tools/report/chrome_trace.hpp"
 #include "tools/report/serving_report.hpp"
 #include "tools/run_config.hpp"
-#include "tools/serving_setup.hpp"
-#include "traces/workload_builder.hpp"
+#include "tools/serving_run.hpp"
 
 namespace llmsim::tools {
 namespace {
 
 void run_command(RunConfig& cfg) {
     cfg.resolve();
-    ServingSetup setup = make_serving_setup(cfg);
     const bool json = cfg.flag("json");
     const auto out_dir = cfg.opt_text("out");
     const bool chrome = cfg.flag("chrome-trace");
     if (chrome && !out_dir) throw UsageError("--chrome-trace", "needs --out DIR to write trace.json into");
     if (out_dir) ensure_directory(*out_dir);
 
-    const traces::Workload workload = traces::build_workload(setup.workload);
-    for (const auto& note : workload.notes)
-        std::cerr << "llmsim: warning: " << note << "\n";
-    if (!workload.segments.empty() && !setup.cluster.prefix_caching) {
-        std::cerr << "llmsim: note: the workload describes shared prompt content (prefix reuse); --prefix-cache on "
-                     "simulates reusing it\n";
-    }
-
     std::unique_ptr<ChromeTraceWriter> trace;
     if (chrome) trace = std::make_unique<ChromeTraceWriter>();
-    const auto t0 = std::chrono::steady_clock::now();
-    const sim::ServingRun run = policies::simulate(setup.cluster, *setup.cost, workload, trace.get());
-    ServingReport report;
-    report.summary = sim::summarize(run.requests, setup.slo);
-    report.summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    report.setup = &setup;
-    report.run = &run;
-    report.workload_source = workload.source;
-    report.workload = &workload;
+    const ServingOutcome outcome = simulate_serving(cfg, trace.get());
+    for (const auto& note : outcome.notes)
+        std::cerr << "llmsim: " << note << "\n";
+    const sim::ServingRun& run = outcome.run;
+    const ServingReport report = outcome.report();
 
     const OrderedJson summary = serving_summary_json(report);
     if (out_dir) {

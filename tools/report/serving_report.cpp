@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <optional>
 
 #include "common/strings.hpp"
 
@@ -140,6 +141,36 @@ OrderedJson stages_json(const ServingReport& rep) {
     return out;
 }
 
+// What the deployment costs: every GPU is rented from t=0 until the last request finishes.
+struct Cost {
+    double gpu_hours = 0;
+    std::optional<double> usd_per_hour;  // null without a price
+    std::optional<double> usd_per_mtok;  // per million output tokens; null without a price or tokens
+};
+
+Cost cost_of(const ServingReport& rep) {
+    const auto& setup = *rep.setup;
+    const double gpus = static_cast<double>(setup.cost->deployment().gpus()) * setup.cluster.replicas;
+    Cost c;
+    c.gpu_hours = gpus * rep.summary.sim_duration_s / 3600.0;
+    if (setup.device.price_per_hour_usd) {
+        c.usd_per_hour = gpus * *setup.device.price_per_hour_usd;
+        int64_t output_tokens = 0;
+        for (const auto& r : rep.run->requests) {
+            if (r.phase() == sim::RequestPhase::finished) output_tokens += r.output_tokens;
+        }
+        if (output_tokens > 0) {
+            c.usd_per_mtok =
+                c.gpu_hours * *setup.device.price_per_hour_usd / (static_cast<double>(output_tokens) * 1e-6);
+        }
+    }
+    return c;
+}
+
+OrderedJson optional_json(const std::optional<double>& v) {
+    return v ? OrderedJson(round6(*v)) : OrderedJson();
+}
+
 }  // namespace
 
 OrderedJson serving_summary_json(const ServingReport& rep) {
@@ -159,6 +190,10 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
     j["slo_attainment"] = s.slo_attainment ? OrderedJson(round6(*s.slo_attainment)) : OrderedJson();
     j["goodput_rps"] = s.goodput_rps ? OrderedJson(round6(*s.goodput_rps)) : OrderedJson();
     j["output_tokens_per_s_per_gpu"] = round6(s.output_tokens_per_s / static_cast<double>(gpus));
+    const Cost cost = cost_of(rep);
+    j["gpu_hours"] = round6(cost.gpu_hours);
+    j["cost_usd_per_hour"] = optional_json(cost.usd_per_hour);
+    j["cost_usd_per_mtok"] = optional_json(cost.usd_per_mtok);
     OrderedJson dep;
     dep["engine"] = setup.engine.id;
     dep["model"] = d.model.id;
@@ -172,6 +207,7 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
     dep["router"] = setup.cluster.router;
     dep["framework_overhead"] = setup.cost->overhead().name;
     dep["kv_dtype"] = std::string(dtype_name(d.precision.kv_cache));
+    dep["price_per_gpu_hour_usd"] = optional_json(setup.device.price_per_hour_usd);
     j["deployment"] = dep;
     OrderedJson mem;
     constexpr double gib = 1024.0 * 1024 * 1024;
@@ -238,7 +274,21 @@ std::string serving_summary_table(const ServingReport& rep) {
         out += fmt::format("\n  SLO attainment  {:.1f}%   goodput {:.3f} req/s\n", *s.slo_attainment * 100,
                            s.goodput_rps.value_or(0));
     }
-    out += fmt::format("\n  KV cache        {} blocks ({} tokens) per replica, peak use {:.1f}%\n", setup.kv.blocks,
+    {
+        const Cost cost = cost_of(rep);
+        const int64_t gpus = static_cast<int64_t>(d.gpus()) * setup.cluster.replicas;
+        if (cost.usd_per_hour) {
+            out += fmt::format("\n  cost            ${:.2f} per hour ({} GPU{} x ${:.3f}), {:.4f} GPU-hours, ",
+                               *cost.usd_per_hour, gpus, gpus == 1 ? "" : "s", *setup.device.price_per_hour_usd,
+                               cost.gpu_hours);
+            out += cost.usd_per_mtok ? fmt::format("${:.4f} per million output tokens\n", *cost.usd_per_mtok)
+                                     : std::string("no output tokens\n");
+        } else {
+            out += fmt::format("\n  cost            {:.4f} GPU-hours; {} has no price (--price {}=USD sets one)\n",
+                               cost.gpu_hours, setup.device.id, setup.device.id);
+        }
+    }
+    out += fmt::format("  KV cache        {} blocks ({} tokens) per replica, peak use {:.1f}%\n", setup.kv.blocks,
                        setup.kv.tokens, t.kv_cap > 0 ? 100.0 * t.kv_peak / t.kv_cap : 0.0);
     if (setup.cluster.prefix_caching) {
         const OrderedJson pc = prefix_cache_json(setup, *rep.run);
