@@ -108,7 +108,8 @@ void apply_engine_defaults(RunConfig& cfg, const policies::EnginePreset& engine,
 
 }  // namespace
 
-ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* device) {
+ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* device,
+                                const policies::EnginePreset* engine) {
     ServingSetup s;
     const models::ModelSpec model = models::resolve_model(cfg.text("model"), cfg.where("model"));
     s.device = device != nullptr ? *device : hardware::resolve_device(cfg.text("hardware"), cfg.where("hardware"));
@@ -121,7 +122,7 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     // A CPU is its own host: the GPU engines' presets do not describe llmsim's CPU loop, whose kernels are the
     // profile's and whose host work is measured apart (bench serve); it runs as the plain Sarathi loop.
     if (cpu_device) cfg.set_default("engine", "vllm-v0");
-    s.engine = policies::resolve_engine(cfg.text("engine"), cfg.where("engine"));
+    s.engine = engine != nullptr ? *engine : policies::resolve_engine(cfg.text("engine"), cfg.where("engine"));
     apply_engine_defaults(cfg, s.engine, s.device, dtype);
     models::Precision prec = models::Precision::from_dtype(dtype);
     if (auto kv = cfg.opt_text("kv-dtype")) prec.kv_cache = parse_dtype(*kv, cfg.where("kv-dtype"));

@@ -30,6 +30,8 @@ struct ServingSetup {
 // `device`, when given, is used instead of resolving the "hardware" setting (bench serve's built-in host profile).
 // A CPU device (kind "cpu") defaults to fp32 and to no extra framework overhead: it is its own host, and llmsim's
 // real CPU serving loop (bench serve) spends microseconds per iteration outside the kernels its profile prices.
-ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* device = nullptr);
+// `engine`, when given, is used instead of resolving the "engine" setting (calibrate --serving-log's trial presets).
+ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* device = nullptr,
+                                const policies::EnginePreset* engine = nullptr);
 
 }  // namespace llmsim::tools

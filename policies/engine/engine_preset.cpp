@@ -73,7 +73,7 @@ void read_scheduler(const Json& j, const std::string& where, EnginePreset& e) {
         throw InputError(r.where("limits") + "/" + std::to_string(rows.size() - 1),
                          "the last limits row must have no conditions (it applies when no other row does)");
     }
-    (void)required_source(r);
+    e.scheduler_source = required_source(r);
     r.finish();
 }
 
@@ -92,7 +92,7 @@ void read_kv_cache(const Json& j, const std::string& where, EnginePreset& e) {
     } else {
         throw InputError(r.where("dtype"), "expected 'model' or 'fp8-with-fp8-weights', got '" + dtype + "'");
     }
-    (void)required_source(r);
+    e.kv_cache_source = required_source(r);
     r.finish();
 }
 
@@ -119,7 +119,7 @@ void read_front_end(const Json& j, const std::string& where, EnginePreset& e) {
     e.front_end.ingress_ns = bounded(r, "ingress_us", kMax, 0) * 1e3;
     e.front_end.ingress_per_prompt_token_ns = bounded(r, "ingress_per_prompt_token_us", 1e3, 0) * 1e3;
     e.front_end.egress_ns = bounded(r, "egress_us", kMax, 0) * 1e3;
-    (void)required_source(r);
+    e.front_end_source = required_source(r);
     r.finish();
 }
 
@@ -138,7 +138,7 @@ void read_kernels(const Json& j, const std::string& where, EnginePreset& e) {
     } else {
         throw InputError(r.where("all_reduce"), "expected 'nccl' or 'custom', got '" + ar + "'");
     }
-    (void)required_source(r);
+    e.kernels_source = required_source(r);
     r.finish();
 }
 
@@ -245,28 +245,29 @@ OrderedJson engine_preset_to_json(const EnginePreset& e) {
         if (l.chunk_size > 0) row["chunk_size"] = l.chunk_size;
         limits.push_back(row);
     }
-    j["scheduler"] = {{"policy", e.scheduler}, {"limits", limits}, {"source", e.source}};
+    auto or_top = [&e](const std::string& s) { return s.empty() ? e.source : s; };
+    j["scheduler"] = {{"policy", e.scheduler}, {"limits", limits}, {"source", or_top(e.scheduler_source)}};
     j["kv_cache"] = {{"block_size", e.block_size},
                      {"prefix_caching", e.prefix_caching},
                      {"gpu_memory_utilization", e.gpu_memory_utilization},
                      {"dtype", e.kv_dtype == KvDtypeRule::model ? "model" : "fp8-with-fp8-weights"},
-                     {"source", e.source}};
+                     {"source", or_top(e.kv_cache_source)}};
     j["host"] = {{"per_step_us", e.host.per_iteration_ns * 1e-3},
                  {"per_seq_us", e.host.per_seq_ns * 1e-3},
                  {"per_token_us", e.host.per_token_ns * 1e-3},
                  {"multi_gpu_per_step_us", e.host.multi_gpu_iteration_ns * 1e-3},
                  {"multi_gpu_per_seq_us", e.host.multi_gpu_per_seq_ns * 1e-3},
                  {"overlap", e.host.overlapped},
-                 {"source", e.host.source}};
+                 {"source", or_top(e.host.source)}};
     j["front_end"] = {{"ingress_us", e.front_end.ingress_ns * 1e-3},
                       {"ingress_per_prompt_token_us", e.front_end.ingress_per_prompt_token_ns * 1e-3},
                       {"egress_us", e.front_end.egress_ns * 1e-3},
-                      {"source", e.source}};
+                      {"source", or_top(e.front_end_source)}};
     j["kernels"] = {{"cuda_graph_max_tokens", e.kernels.graph_max_tokens},
                     {"memory_efficiency_ceiling", e.kernels.memory_efficiency_ceiling},
                     {"gqa_packed_decode", e.kernels.gqa_packed_decode},
                     {"all_reduce", std::string(sim::all_reduce_impl_name(e.kernels.all_reduce))},
-                    {"source", e.source}};
+                    {"source", or_top(e.kernels_source)}};
     return j;
 }
 

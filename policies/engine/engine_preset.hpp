@@ -45,9 +45,11 @@ struct EnginePreset {
     bool prefix_caching = false;
     double gpu_memory_utilization = 0.9;
     KvDtypeRule kv_dtype = KvDtypeRule::model;
-    sim::FrameworkOverhead host;
+    sim::FrameworkOverhead host;  // host.source is the host section's source
     sim::FrontEnd front_end;
     sim::KernelExecution kernels;
+    // Each section's own source (the host section's is host.source).
+    std::string scheduler_source, kv_cache_source, front_end_source, kernels_source;
 
     // The limits row for a device.
     [[nodiscard]] const EngineLimitRow& limits_for(const std::string& device_id, double device_memory_bytes) const;

@@ -1,7 +1,9 @@
-// Replays the real vLLM runs of ../shared/reference/real-serving (H100, inference-perf shared-prefix workloads) and
-// prints per-stage TTFT and E2E errors. These runs are the development set of the engine presets (a separate
-// piece of work); this test reports what the serving core gives with today's only host-overhead model (vLLM v0's
-// Python engine, with Ray workers for TP > 1), and bounds the unsaturated single-GPU stages loosely.
+// Replays the real vLLM runs of ../shared/reference/real-serving (H100, inference-perf shared-prefix workloads) with
+// the vllm engine preset and prints per-stage TTFT and E2E errors. These runs are the development set of the engine
+// presets: the preset's fitted host and front-end figures come from them (in sample; `llmsim calibrate
+// --serving-log` reports the held-out split), while everything else in the prediction (kernels, schedule-ahead,
+// CUDA graphs, custom all-reduce) was set from other sources. Targets (issue 11): median |error| of mean E2E <= 10%
+// and of mean TTFT <= 25% over the unsaturated stages. For contrast it prints what 2023's vllm-v0 model gives.
 //
 // Replay settings, from the README and the CSV: vLLM V1 defaults (chunked prefill with a budget of
 // max_num_batched_tokens, prefix caching on, block 16, gpu-memory-utilization 0.9), max_num_seqs, max_model_len, TP.
@@ -47,7 +49,7 @@ TEST_CASE("real vLLM shared-prefix runs on H100: per-stage TTFT and E2E", "[vali
     const size_t c_e2e = csv.require_column("e2e_mean_s");
     const size_t c_failures = csv.require_column("failure_count");
     const size_t c_load = csv.require_column("load_count");
-    std::vector<ErrorRow> ttft_tp1, e2e_tp1, ttft_all, e2e_all;
+    std::vector<ErrorRow> ttft_all, e2e_all, ttft_v0, e2e_v0;
     TempDir dir;
     while (csv.next()) {
         const std::string scope(csv.field(c_scope));
@@ -62,11 +64,29 @@ TEST_CASE("real vLLM shared-prefix runs on H100: per-stage TTFT and E2E", "[vali
         }
         const std::string model = model_id(std::string(csv.field(c_model)));
         REQUIRE_FALSE(model.empty());
-        const Json j =
-            run_json({"run", "--model", model, "--hardware", "h100", "--tp", std::string(csv.field(c_tp)), "--workload",
-                      dir.write(name + ".yaml", yaml), "--scheduler", "sarathi", "--chunk-size",
-                      std::string(csv.field(c_tokens)), "--max-batch", std::string(csv.field(c_seqs)),
-                      "--max-model-len", std::string(csv.field(c_len)), "--prefix-cache", "on"});
+        const std::vector<std::string> args = {"run",
+                                               "--model",
+                                               model,
+                                               "--hardware",
+                                               "h100",
+                                               "--tp",
+                                               std::string(csv.field(c_tp)),
+                                               "--workload",
+                                               dir.write(name + ".yaml", yaml),
+                                               "--chunk-size",
+                                               std::string(csv.field(c_tokens)),
+                                               "--max-batch-tokens",
+                                               std::string(csv.field(c_tokens)),
+                                               "--max-batch",
+                                               std::string(csv.field(c_seqs)),
+                                               "--max-model-len",
+                                               std::string(csv.field(c_len))};
+        auto with_engine = [&args](const char* engine) {
+            std::vector<std::string> a = args;
+            a.insert(a.end(), {"--engine", engine});
+            return a;
+        };
+        const Json j = run_json(with_engine("vllm"));
         const size_t stage = static_cast<size_t>(scope.back() - '0');
         REQUIRE(stage < j["stages"].size());
         const Json& st = j["stages"][stage];
@@ -86,18 +106,20 @@ TEST_CASE("real vLLM shared-prefix runs on H100: per-stage TTFT and E2E", "[vali
         CHECK(j["prefix_cache"]["hit_rate"].get<double>() > 0.9);  // 100 prompts, each sent many times
         ttft_all.push_back({label, ttft, st["ttft_ms"]["mean"].get<double>()});
         e2e_all.push_back({label, e2e, st["e2e_ms"]["mean"].get<double>()});
-        if (csv.get_int(c_tp) == 1) {
-            ttft_tp1.push_back(ttft_all.back());
-            e2e_tp1.push_back(e2e_all.back());
+        if (scope == "stage_0") {
+            const Json v0_run = run_json(with_engine("vllm-v0"));
+            const Json& v0 = v0_run["stages"][0];
+            ttft_v0.push_back({label, ttft, v0["ttft_ms"]["mean"].get<double>()});
+            e2e_v0.push_back({label, e2e, v0["e2e_ms"]["mean"].get<double>()});
         }
     }
-    report_errors("real vLLM H100 shared prefix, mean TTFT per stage (ms), default vllm-v0 host overhead", ttft_all);
-    report_errors("real vLLM H100 shared prefix, mean E2E per stage (ms), default vllm-v0 host overhead", e2e_all);
-    REQUIRE(ttft_tp1.size() >= 4);
-    // Loose bounds, single GPU, unsaturated stages: the serving core with 2023's Python host overhead. Engine
-    // presets for V1-era vLLM are what tightens these; see the README's accuracy table.
-    const double ttft_med = report_errors("TP1 unsaturated stages, TTFT", ttft_tp1);
-    const double e2e_med = report_errors("TP1 unsaturated stages, E2E", e2e_tp1);
-    CHECK(ttft_med < 0.5);
-    CHECK(e2e_med < 1.5);
+    REQUIRE(ttft_all.size() >= 8);
+    report_errors("for contrast, first stages with --engine vllm-v0 (2023 Python engine), mean TTFT (ms)", ttft_v0);
+    report_errors("for contrast, first stages with --engine vllm-v0 (2023 Python engine), mean E2E (ms)", e2e_v0);
+    const double ttft_med =
+        report_errors("real vLLM H100 shared prefix, --engine vllm, mean TTFT per unsaturated stage (ms)", ttft_all);
+    const double e2e_med =
+        report_errors("real vLLM H100 shared prefix, --engine vllm, mean E2E per unsaturated stage (ms)", e2e_all);
+    CHECK(ttft_med <= 0.25);
+    CHECK(e2e_med <= 0.10);
 }

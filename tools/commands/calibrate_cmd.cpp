@@ -3,13 +3,18 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <map>
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
+#include "common/strings.hpp"
 #include "hardware/calibration/calibrate.hpp"
 #include "hardware/catalogue.hpp"
+#include "policies/engine/engine_preset.hpp"
 #include "tools/bench/host_device.hpp"
+#include "tools/calibration/engine_fit.hpp"
 #include "tools/calibration/importers.hpp"
+#include "tools/calibration/serving_log.hpp"
 #include "tools/commands/commands.hpp"
 
 namespace llmsim::tools {
@@ -34,9 +39,60 @@ struct CalibrateArgs {
     std::string source;
     std::string record_command = "llmsim calibrate";
     bool quiet = false;
+    // Engine calibration from serving measurements.
+    std::string serving_log;
+    std::string engine = "vllm";
+    std::string hardware;
+    std::vector<std::string> fit;
+    std::vector<std::string> model_map;
+    int32_t max_rounds = 12;
+    std::string id;
 };
 
+void run_engine_calibration(const CalibrateArgs& a) {
+    if (a.hardware.empty()) throw UsageError("--hardware", "required with --serving-log (the device of the runs)");
+    (void)hardware::resolve_device(a.hardware, "--hardware");
+    std::map<std::string, std::string> models;
+    for (const auto& m : a.model_map) {
+        const size_t eq = m.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == m.size()) {
+            throw UsageError("--model-map",
+                             "expected NAME=ID (e.g. meta-llama/Llama-2-7b-hf=llama-2-7b), got '" + m + "'");
+        }
+        models[m.substr(0, eq)] = m.substr(eq + 1);
+    }
+    const auto experiments = read_serving_log(a.serving_log, models);
+    const policies::EnginePreset base = policies::resolve_engine(a.engine, "--engine");
+    EngineFitOptions opt;
+    opt.hardware = a.hardware;
+    if (!a.fit.empty()) opt.params = a.fit;
+    opt.max_rounds = a.max_rounds;
+    EngineFitReport report = fit_engine(base, experiments, opt);
+    report.fitted.id = a.id.empty() ? base.id + "-calibrated" : a.id;
+    report.fitted.aliases.clear();
+    const std::string fitted_by = join(opt.params, ", ") + " fitted by llmsim calibrate --serving-log " +
+                                  a.serving_log + " --hardware " + a.hardware + " (" +
+                                  std::to_string(experiments.size()) + " experiments)";
+    report.fitted.source = base.source + "; " + fitted_by;
+    report.fitted.host.source = base.host.source + "; " + fitted_by;
+    report.fitted.front_end_source =
+        (base.front_end_source.empty() ? base.source : base.front_end_source) + "; " + fitted_by;
+    std::string md = engine_fit_report_markdown(report, a.serving_log);
+    for (const auto& e : experiments) {
+        if (!e.replay_note.empty()) md += "\n- " + e.name + ": " + e.replay_note;
+    }
+    md += "\n";
+    if (!a.quiet) std::cout << md;
+    if (!a.report.empty()) write_file_atomic(a.report, md);
+    if (!a.out.empty()) write_file_atomic(a.out, policies::engine_preset_to_json(report.fitted).dump(2) + "\n");
+}
+
 void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
+    if (!a.serving_log.empty()) {
+        run_engine_calibration(a);
+        return;
+    }
+    if (a.base.empty()) throw UsageError("--base", "required (or --serving-log to calibrate an engine)");
     if (a.holdout_fraction < 0 || a.holdout_fraction >= 1) {
         throw UsageError("--holdout-fraction", "must be in [0, 1), got " + std::to_string(a.holdout_fraction));
     }
@@ -123,9 +179,9 @@ void add_calibrate_command(CLI::App& root) {
                     "published achievable-fractions CSV (gpu,test,size,value,unit)");
     cmd->add_option("--fractions-device", args->fractions_device,
                     "device id of the rows to use from --import-fractions (default: --base id)");
-    cmd->add_option("--base", args->base,
-                    "base device supplying datasheet peaks: preset id, profile JSON, or cpu (this host's generic base)")
-        ->required();
+    cmd->add_option(
+        "--base", args->base,
+        "base device supplying datasheet peaks: preset id, profile JSON, or cpu (this host's generic base)");
     cmd->add_option("--transfer-from", args->transfer_from,
                     "calibrated profile whose curves fill classes without enough measurements");
     cmd->add_option("--out", args->out, "write the calibrated profile JSON here");
@@ -140,6 +196,19 @@ void add_calibrate_command(CLI::App& root) {
     cmd->add_option("--source", args->source, "provenance text recorded in the profile");
     cmd->add_option("--record-command", args->record_command, "command text recorded in the profile's provenance");
     cmd->add_flag("--quiet", args->quiet, "do not print the report");
+    cmd->add_option("--serving-log", args->serving_log,
+                    "calibrate an engine instead: measured serving runs (inference-perf summary rows, see "
+                    "docs/engines.md); replays each and fits the engine's host and front-end parameters");
+    cmd->add_option("--engine", args->engine, "with --serving-log: the engine preset to start from (default vllm)");
+    cmd->add_option("--hardware", args->hardware, "with --serving-log: the device the runs used");
+    cmd->add_option("--fit", args->fit,
+                    "with --serving-log: parameters to fit (default host.per_step_us, host.per_seq_us, "
+                    "front_end.ingress_us)")
+        ->delimiter(',');
+    cmd->add_option("--model-map", args->model_map,
+                    "with --serving-log: NAME=ID for the log's model names; repeatable");
+    cmd->add_option("--max-rounds", args->max_rounds, "with --serving-log: coordinate-search rounds per fit (1-100)");
+    cmd->add_option("--id", args->id, "with --serving-log: id of the fitted preset (default ENGINE-calibrated)");
     cmd->callback([args, &root]() {
         (void)root;
         run_calibrate(*args, args->record_command);

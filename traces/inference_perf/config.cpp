@@ -277,7 +277,10 @@ std::string read_file(const std::string& path) {
 }  // namespace
 
 InferencePerfConfig read_inference_perf_config(const std::string& path) {
-    const std::string text = read_file(path);
+    return parse_inference_perf_config(read_file(path), path);
+}
+
+InferencePerfConfig parse_inference_perf_config(const std::string& text, const std::string& path) {
     YAML::Node root;
     try {
         root = YAML::Load(text);

@@ -65,5 +65,7 @@ struct InferencePerfConfig {
 // Reads and validates the file. Every problem is an InputError naming "file:line key 'a.b.c'", the bad value and
 // what was expected; a missing or unreadable file is an InputError naming the file.
 InferencePerfConfig read_inference_perf_config(const std::string& path);
+// The same from text already in memory; `path` names it in messages.
+InferencePerfConfig parse_inference_perf_config(const std::string& text, const std::string& path);
 
 }  // namespace llmsim::traces::inference_perf

@@ -52,7 +52,10 @@ std::string describe(const inference_perf::InferencePerfConfig& c, uint64_t seed
 }  // namespace
 
 Workload read_workload_file(const std::string& path, uint64_t seed) {
-    const inference_perf::InferencePerfConfig config = inference_perf::read_inference_perf_config(path);
+    return workload_from_config(inference_perf::read_inference_perf_config(path), seed);
+}
+
+Workload workload_from_config(const inference_perf::InferencePerfConfig& config, uint64_t seed) {
     Rng rng = RngStreams(seed).stream("workload");
     const auto schedule = inference_perf::schedule_requests(config.load, rng);
     Workload w = inference_perf::generate_requests(config.data, schedule, rng);
