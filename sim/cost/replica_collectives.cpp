@@ -32,9 +32,12 @@ ReplicaCollectives::ReplicaCollectives(const hardware::DeviceSpec& device, const
                                        bool custom_all_reduce)
     : device_(device) {
     // The custom kernel needs peer access over NVLink: PCIe-only boxes (and GeForce cards without P2P) keep NCCL.
+    // Beyond two GPUs every rank must reach every other over NVLink (vLLM's custom_all_reduce.py: "not supported on
+    // more than two PCIe-only GPUs"), which a pairwise bridge gives only to the pair it joins.
     const std::string& link = device_.intra_node.kind;
-    custom_all_reduce_ =
-        custom_all_reduce && (link.find("nvlink") != std::string::npos || link.find("nvswitch") != std::string::npos);
+    const bool nvlink = link.find("nvlink") != std::string::npos || link.find("nvswitch") != std::string::npos;
+    const bool pairwise = link.find("pairwise") != std::string::npos;
+    custom_all_reduce_ = custom_all_reduce && nvlink && (!pairwise || parallel.tp <= 2);
     const int32_t tp = parallel.tp;
     const int32_t ep = parallel.ep;
     const int32_t pp = parallel.pp;
