@@ -101,8 +101,11 @@ void apply_engine_defaults(RunConfig& cfg, const policies::EnginePreset& engine,
     cfg.set_default("block-size", engine.block_size);
     cfg.set_default("prefix-cache", engine.prefix_caching ? "on" : "off");
     cfg.set_default("gpu-memory-utilization", engine.gpu_memory_utilization);
-    if (engine.kv_dtype == policies::KvDtypeRule::fp8_with_fp8_weights && dtype == DType::fp8) {
+    const models::Precision implied = models::Precision::from_dtype(dtype);
+    if (engine.kv_dtype == policies::KvDtypeRule::fp8_with_fp8_weights && implied.weights == DType::fp8) {
         cfg.set_default("kv-dtype", "fp8");
+    } else if (engine.kv_dtype == policies::KvDtypeRule::activations && implied.kv_cache != implied.activations) {
+        cfg.set_default("kv-dtype", std::string(dtype_name(implied.activations)));
     }
 }
 

@@ -87,10 +87,13 @@ void read_kv_cache(const Json& j, const std::string& where, EnginePreset& e) {
     const std::string dtype = r.opt_string("dtype").value_or("model");
     if (dtype == "model") {
         e.kv_dtype = KvDtypeRule::model;
+    } else if (dtype == "activations") {
+        e.kv_dtype = KvDtypeRule::activations;
     } else if (dtype == "fp8-with-fp8-weights") {
         e.kv_dtype = KvDtypeRule::fp8_with_fp8_weights;
     } else {
-        throw InputError(r.where("dtype"), "expected 'model' or 'fp8-with-fp8-weights', got '" + dtype + "'");
+        throw InputError(r.where("dtype"),
+                         "expected 'model', 'activations' or 'fp8-with-fp8-weights', got '" + dtype + "'");
     }
     e.kv_cache_source = required_source(r);
     r.finish();
@@ -150,6 +153,18 @@ std::vector<std::string> names_of(const std::vector<EnginePreset>& presets) {
             names.push_back(a);
     }
     return names;
+}
+
+std::string kv_dtype_rule_name(KvDtypeRule r) {
+    switch (r) {
+        case KvDtypeRule::model:
+            return "model";
+        case KvDtypeRule::activations:
+            return "activations";
+        case KvDtypeRule::fp8_with_fp8_weights:
+            return "fp8-with-fp8-weights";
+    }
+    return "model";
 }
 
 }  // namespace
@@ -250,7 +265,7 @@ OrderedJson engine_preset_to_json(const EnginePreset& e) {
     j["kv_cache"] = {{"block_size", e.block_size},
                      {"prefix_caching", e.prefix_caching},
                      {"gpu_memory_utilization", e.gpu_memory_utilization},
-                     {"dtype", e.kv_dtype == KvDtypeRule::model ? "model" : "fp8-with-fp8-weights"},
+                     {"dtype", kv_dtype_rule_name(e.kv_dtype)},
                      {"source", or_top(e.kv_cache_source)}};
     j["host"] = {{"per_step_us", e.host.per_iteration_ns * 1e-3},
                  {"per_seq_us", e.host.per_seq_ns * 1e-3},

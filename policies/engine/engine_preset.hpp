@@ -27,9 +27,11 @@ struct EngineLimitRow {
     [[nodiscard]] int64_t token_budget() const { return chunk_size > 0 ? chunk_size : max_num_batched_tokens; }
 };
 
-// How the KV-cache dtype follows the weights: "model" keeps the run's --dtype; "fp8-with-fp8-weights" stores KV in
-// FP8 when the checkpoint is FP8 (TensorRT-LLM's FP8 recipes quantise the KV cache with the weights).
-enum class KvDtypeRule { model, fp8_with_fp8_weights };
+// How the KV-cache dtype follows the weights when --kv-dtype is not given: "model" keeps what --dtype implies (FP8
+// weights with an FP8 cache); "activations" stores KV in the activation dtype (vLLM and SGLang kv_cache_dtype auto:
+// an FP8 checkpoint keeps a BF16 cache); "fp8-with-fp8-weights" stores KV in FP8 with an FP8 checkpoint
+// (TensorRT-LLM's FP8 recipes quantise the KV cache with the weights).
+enum class KvDtypeRule { model, activations, fp8_with_fp8_weights };
 
 struct EnginePreset {
     std::string id;

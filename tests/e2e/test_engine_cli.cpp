@@ -168,11 +168,17 @@ TEST_CASE("run --engine: defaults by device, FP8 KV with FP8 weights, explicit f
                                            "--kv-dtype", "fp16", "--num-requests", "5"});
         CHECK(cfg16["kv-dtype"] == "fp16");
         CHECK(s16["deployment"]["kv_dtype"] == "fp16");
-        // vLLM's rule keeps the run's dtype: no kv-dtype is filled in (the KV follows --dtype).
+        // vLLM's kv_cache_dtype auto keeps the KV in the activation dtype: an FP8 checkpoint has a BF16 cache.
         const auto [v, vcfg] =
             run_out({"run", "--engine", "vllm", "--hardware", "h100", "--dtype", "fp8", "--num-requests", "5"});
-        CHECK(vcfg["kv-dtype"].is_null());
+        CHECK(vcfg["kv-dtype"] == "bf16");
+        CHECK(v["deployment"]["kv_dtype"] == "bf16");
         CHECK(v["deployment"]["engine"] == "vllm");
+        // The vllm-v0 preset keeps what --dtype implies (FP8 KV with FP8 weights).
+        const auto [v0, v0cfg] =
+            run_out({"run", "--engine", "vllm-v0", "--hardware", "h100", "--dtype", "fp8", "--num-requests", "5"});
+        CHECK(v0cfg["kv-dtype"].is_null());
+        CHECK(v0["deployment"]["kv_dtype"] == "fp8");
     }
     SECTION("explicit flags override the preset and are recorded as given") {
         const auto [s, cfg] = run_out({"run", "--engine", "vllm", "--scheduler", "vllm", "--max-batch", "7",

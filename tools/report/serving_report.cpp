@@ -246,9 +246,9 @@ std::string serving_summary_table(const ServingReport& rep) {
     const auto& d = setup.cost->deployment();
     const Totals t = totals_of(*rep.run);
     std::string out;
-    out += fmt::format("llmsim run: {} on {} x{} (tp={} pp={} {}), scheduler {} / router {}\n", d.model.id,
+    out += fmt::format("llmsim run: {} on {} x{} (tp={} pp={} {}), engine {}, scheduler {} / router {}\n", d.model.id,
                        setup.device.id, setup.cluster.replicas, d.parallel.tp, d.parallel.pp,
-                       dtype_name(d.precision.weights), setup.cluster.scheduler, setup.cluster.router);
+                       dtype_name(d.precision.weights), setup.engine.id, setup.cluster.scheduler, setup.cluster.router);
     out += fmt::format("workload: {}\n\n", rep.workload_source);
     out += fmt::format("  requests        {:>10}   completed {}   rejected {}   preemptions {}\n", s.requests,
                        s.completed, s.rejected, s.preemptions);
