@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "common/nearest.hpp"
 #include "common/strings.hpp"
+#include "policies/engine/engine_preset.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -45,7 +46,7 @@ const std::vector<SettingInfo>& run_settings() {
         {"engine", SettingKind::text,
          "engine preset: vllm | vllm-v0 | sglang | trtllm | lmdeploy | PATH.json (scheduler, limits, host loop, "
          "KV and kernel defaults; explicit flags override it; llmsim list engines)",
-         "vllm"},
+         policies::kDefaultEngine},
         {"scheduler", SettingKind::text, "vllm | sarathi | orca | static (default: the engine's)"},
         {"max-batch", SettingKind::integer, "max sequences per iteration (vLLM max_num_seqs; default: the engine's)"},
         {"max-batch-tokens", SettingKind::integer,

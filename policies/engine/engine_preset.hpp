@@ -17,6 +17,9 @@
 
 namespace llmsim::policies {
 
+// The engine every command assumes unless told otherwise (run, cost, sweep): vLLM's V1 engine.
+inline constexpr const char* kDefaultEngine = "vllm";
+
 // Batching limits that depend on the device, as engines pick them: the first row whose conditions hold applies.
 struct EngineLimitRow {
     double min_device_memory_gib = 0;  // the device must have at least this much memory

@@ -41,7 +41,7 @@ struct CalibrateArgs {
     bool quiet = false;
     // Engine calibration from serving measurements.
     std::string serving_log;
-    std::string engine = "vllm";
+    std::string engine = policies::kDefaultEngine;
     std::string hardware;
     std::vector<std::string> fit;
     std::vector<std::string> model_map;

@@ -28,7 +28,7 @@ struct CostArgs {
     int64_t context_tokens = -1;
     int64_t decode_batch = 0;
     std::string framework_overhead = "none";
-    std::string engine = "vllm-v0";
+    std::string engine = policies::kDefaultEngine;
     bool json = false;
 };
 
@@ -167,10 +167,11 @@ void add_cost_command(CLI::App& root) {
     cmd->add_option("--decode-batch", a->decode_batch, "sequences decoding one token each");
     cmd->add_option("--framework-overhead", a->framework_overhead,
                     "add host overhead: none (default) | vllm-v0 | cpp | FIXED_US[:PER_SEQ_US[:PER_TOKEN_US]]");
-    cmd->add_option("--engine", a->engine,
-                    "engine whose kernel execution prices the pass (CUDA-graph padding, fused-kernel bandwidth, "
-                    "GQA-packed decode, all-reduce): vllm | vllm-v0 (default: kernels as profiled) | sglang | trtllm | "
-                    "lmdeploy | PATH.json");
+    cmd->add_option(
+        "--engine", a->engine,
+        "engine whose kernel execution prices the pass (CUDA-graph padding, fused-kernel bandwidth, "
+        "GQA-packed decode, all-reduce): vllm (default) | vllm-v0 (kernels as profiled) | sglang | trtllm | "
+        "lmdeploy | PATH.json");
     cmd->add_flag("--json", a->json, "print one JSON object");
     cmd->callback([a, ctx]() { run_cost(*a, ctx->count() > 0); });
 }
