@@ -8,6 +8,8 @@
 #      on 4 x H100, Sarathi budget 2048: under 1 s; the same run with caching off is measured next to it.
 #  (d) (c) with a 512 GiB DRAM tier per replica and prefix-aware routing: within 2x of (c) with the same router.
 #  (f) llmsim sweep: runs per second of a sweep of short runs on 1 and 2 threads; target ratio >= 1.7.
+#  (h) llmsim plan over a LLaMA-2-70B space (3 GPU types x TP 1,2,4,8 x PP 1,2,4 x replicas 1..16 x 3 schedulers x
+#      4 batch caps) on 2 threads into a fresh store: under 60 s wall.
 #  With LLMSIM_BASELINE=path/to/older/llmsim, (a) and (b) also run on that binary and the ratio is printed: features
 #  that are off must cost nothing.
 # Trace-driven parts need ../shared (or $LLMSIM_SHARED_DIR) and are skipped without it.
@@ -132,6 +134,21 @@ ratio = two / one
 print(f"(f) sweep of 64 runs x 1,000 requests: {one:.1f} runs/s on 1 thread, {two:.1f} on 2 (best of 3), "
       f"ratio {ratio:.2f} -> {'OK' if ratio >= 1.7 else 'MISSED'} (target >= 1.7)")
 PY
+
+# (h) llmsim plan: a LLaMA-2-70B capacity search (Vidur's took about an hour of CPU for this kind of space).
+plan_dir=$(mktemp -d)
+/usr/bin/time -f "%e" -o "$plan_dir/time" "$LLMSIM" plan --model llama-2-70b --hardware h100,a100,l40s \
+  --tp 1,2,4,8 --pp 1,2,4 --replicas 1..16 --scheduler vllm,sarathi,orca --max-batch 64,128,256,512 \
+  --lengths fixed:1024:256 --num-requests 500 --slo-ttft-ms 2000 --slo-tpot-ms 100 --target-qps 30 \
+  --threads 2 --db "$plan_dir/plan.sqlite" --json --quiet > "$plan_dir/plan.json"
+python3 - "$plan_dir/plan.json" "$(cat "$plan_dir/time")" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); wall = float(sys.argv[2]); s = d["search"]
+print(f"(h) plan, LLaMA-2-70B, {s['combinations']} replica configurations x {len(s['replica_counts'])} replica counts "
+      f"({s['pruned']} pruned), {s['runs_simulated']} runs on 2 threads: {wall:.1f} s wall, best "
+      f"{d['best']['label']} -> {'OK' if wall < 60 else 'MISSED'} (target < 60 s)")
+PY
+rm -rf "$plan_dir"
 
 # Benchmarks owned by the training and calibration subsystems.
 for extra in scripts/bench-train.sh scripts/bench-calibration.sh; do

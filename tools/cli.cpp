@@ -21,6 +21,7 @@ int main_entry(int argc, char** argv) {
     add_bench_command(app);
     add_sweep_command(app);
     add_query_command(app);
+    add_plan_command(app);
     try {
         app.parse(argc, argv);
         return 0;

@@ -89,9 +89,10 @@ const std::vector<SettingInfo>& run_settings() {
     return settings;
 }
 
-void RunConfig::add_flags(CLI::App& cmd) {
+void RunConfig::add_flags(CLI::App& cmd, const std::set<std::string>& except) {
     cmd.add_option("--config", config_path_, "JSON file with the same keys as the flags (flags override it)");
     for (const auto& s : run_settings()) {
+        if (except.count(s.key) > 0) continue;
         if (s.kind == SettingKind::flag) {
             cmd.add_flag_function(
                 "--" + s.key, [this, key = s.key](int64_t count) { flag_bools_[key] = count > 0; }, s.help);
@@ -252,6 +253,15 @@ OrderedJson RunConfig::resolved_json() const {
         if (s.key == "json") continue;
         auto it = values_.find(s.key);
         out[s.key] = it == values_.end() ? OrderedJson() : OrderedJson(it->second);
+    }
+    return out;
+}
+
+OrderedJson RunConfig::user_json() const {
+    OrderedJson out = OrderedJson::object();
+    for (const auto& s : run_settings()) {
+        auto it = values_.find(s.key);
+        if (user_set(s.key) && it != values_.end() && !it->second.is_null()) out[s.key] = OrderedJson(it->second);
     }
     return out;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,9 @@ const std::vector<SettingInfo>& run_settings();
 
 class RunConfig {
   public:
-    // Registers every setting as a flag on `cmd` (values kept as text until resolve()).
-    void add_flags(CLI::App& cmd);
+    // Registers every setting as a flag on `cmd` (values kept as text until resolve()), less the keys in `except`
+    // (a command that gives them its own meaning, as `llmsim plan` does with lists of --tp values).
+    void add_flags(CLI::App& cmd, const std::set<std::string>& except = {});
     // Merges defaults, the config file (if --config was given) and the flags given; validates types.
     void resolve();
     // Resolves from a settings object alone (defaults < `settings`; no file, no flags), as `llmsim sweep` does for
@@ -49,6 +51,9 @@ class RunConfig {
     void set_default(const std::string& key, const Json& value);
     [[nodiscard]] bool user_set(const std::string& key) const { return user_set_.count(key) > 0; }
     [[nodiscard]] OrderedJson resolved_json() const;
+    // Only the settings the user gave (config file or flags), in the settings table's order: resolving them again
+    // with resolve_from_json repeats this configuration with every default still free to be derived.
+    [[nodiscard]] OrderedJson user_json() const;
     // Where a key's value came from, for messages: "--tp" or "cfg.json#/tp".
     [[nodiscard]] std::string where(const std::string& key) const;
 

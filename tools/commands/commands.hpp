@@ -15,5 +15,6 @@ void add_train_command(CLI::App& root);
 void add_bench_command(CLI::App& root);
 void add_sweep_command(CLI::App& root);
 void add_query_command(CLI::App& root);
+void add_plan_command(CLI::App& root);
 
 }  // namespace llmsim::tools

@@ -45,6 +45,18 @@ Cell at_pointer(const OrderedJson& j, const std::string& pointer) {
     return cell_of(j.at(p));
 }
 
+void insert_members(Database& db, int64_t sweep_id,
+                    const std::vector<std::pair<std::string, int64_t>>& keys_and_points) {
+    Statement member = db.prepare("INSERT OR IGNORE INTO sweep_runs(sweep_id, run_key, point) VALUES(?, ?, ?)");
+    for (const auto& [key, point] : keys_and_points) {
+        member.reset();
+        member.bind(1, sweep_id);
+        member.bind(2, key);
+        member.bind(3, point);
+        member.step();
+    }
+}
+
 void create_index(Database& db, const std::string& column) {
     db.exec("CREATE INDEX IF NOT EXISTS runs_by_" + column + " ON runs(" + column + ")");
 }
@@ -210,19 +222,31 @@ int64_t ResultStore::begin_sweep(const std::string& spec_hash, const std::string
         ins.bind(6, static_cast<int64_t>(keys_and_points.size()));
         ins.step();
         id = sqlite3_last_insert_rowid(db_.handle());
-        Statement member = db_.prepare("INSERT OR IGNORE INTO sweep_runs(sweep_id, run_key, point) VALUES(?, ?, ?)");
-        for (const auto& [key, point] : keys_and_points) {
-            member.reset();
-            member.bind(1, id);
-            member.bind(2, key);
-            member.bind(3, point);
-            member.step();
-        }
+        insert_members(db_, id, keys_and_points);
     }
     for (const auto& k : swept_keys)
         create_index(db_, setting_column(k));
     tx.commit();
     return id;
+}
+
+void ResultStore::add_members(int64_t sweep_id, const std::vector<std::pair<std::string, int64_t>>& keys_and_points) {
+    Transaction tx(db_);
+    insert_members(db_, sweep_id, keys_and_points);
+    tx.commit();
+}
+
+std::optional<StoredRun> ResultStore::find(const std::string& run_key) {
+    Statement s = db_.prepare("SELECT status, error, summary_json FROM runs WHERE run_key = ?");
+    s.bind(1, run_key);
+    if (!s.step()) return std::nullopt;
+    StoredRun r;
+    r.status = std::get<std::string>(s.cell(0));
+    const Cell error = s.cell(1);
+    if (const auto* t = std::get_if<std::string>(&error)) r.error = *t;
+    const Cell summary = s.cell(2);
+    if (const auto* t = std::get_if<std::string>(&summary)) r.summary = OrderedJson::parse(*t);
+    return r;
 }
 
 std::set<std::string> ResultStore::stored_keys() {

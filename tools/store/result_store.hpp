@@ -2,6 +2,7 @@
 // The SQLite result store of sweeps (and the planner): schema, the columns derived from the `run` settings table
 // and the summary metrics, and the single writer's inserts. Schema in docs/store.md.
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -37,6 +38,13 @@ struct RunRecord {
     std::vector<RequestRow> requests;
 };
 
+// A run found in the store by its key (the planner's cache).
+struct StoredRun {
+    std::string status;   // ok | error
+    std::string error;    // the message when status is error
+    OrderedJson summary;  // null on error
+};
+
 struct Column {
     std::string name;
     std::string sql_type;  // TEXT | INTEGER | REAL
@@ -58,6 +66,10 @@ class ResultStore {
     int64_t begin_sweep(const std::string& spec_hash, const std::string& name, const std::string& command,
                         const std::string& spec_json, const std::vector<std::string>& swept_keys,
                         const std::vector<std::pair<std::string, int64_t>>& keys_and_points);
+    // Adds runs to a sweep's membership (the planner learns its run keys as it goes); known members are kept.
+    void add_members(int64_t sweep_id, const std::vector<std::pair<std::string, int64_t>>& keys_and_points);
+    // The stored run with this key, if any.
+    [[nodiscard]] std::optional<StoredRun> find(const std::string& run_key);
     // Keys of every run already stored (any sweep): they are not run again.
     [[nodiscard]] std::set<std::string> stored_keys();
     // Inserts runs (and their requests) in one transaction: committed runs survive a kill; a key already stored

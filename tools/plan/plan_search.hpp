@@ -1,0 +1,99 @@
+#pragma once
+// The planner's searches over a PlanSpace:
+//  1. maximum goodput of each replica configuration: an offline run (qps inf) gives its capacity C; the highest
+//     rate meeting the SLO is bisected in [tolerance x C, C] until the bracket is narrower than tolerance x C (rates
+//     rounded to 4 significant digits, so the runs and their keys are the same on every plan with the same seed);
+//  2. with a target rate, the cheapest deployment: a configuration with R replicas behind a round-robin router is
+//     estimated as one replica at rate/R (R x its goodput), the options ranked by $/hour then GPUs (or GPUs then
+//     $/hour), and the first is confirmed by a full run of all R replicas (then R is walked down while the full run
+//     still meets the SLO; the first that does not is reported as the cheaper neighbour);
+//  3. the Pareto front of throughput per GPU (or per dollar) against latency over every evaluated run that met the
+//     SLO.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tools/plan/plan_slo.hpp"
+#include "tools/plan/plan_space.hpp"
+#include "tools/plan/run_cache.hpp"
+
+namespace llmsim::tools {
+
+enum class PlanObjective { min_cost, min_gpus, max_goodput };
+enum class ParetoThroughput { per_gpu, per_usd };
+
+struct PlanOptions {
+    PlanSlo slo;
+    double qps_tolerance = 0;  // bisection stops when the bracket is narrower than this fraction of the capacity
+    int threads = 1;
+    bool quiet = false;
+    std::optional<double> target_qps;
+    PlanObjective objective = PlanObjective::min_cost;
+    std::vector<int64_t> replicas;  // ascending
+    ParetoThroughput pareto_throughput = ParetoThroughput::per_gpu;
+    std::string pareto_latency = "e2e";  // ttft | tpot | e2e, at the SLO percentile
+    // Full runs of R replicas simulate R x this many requests (each replica sees as many as in the search); 0 keeps
+    // the workload's own count (traces).
+    int64_t requests_per_replica = 0;
+};
+
+struct Probe {
+    double qps = 0;  // per replica; +inf for the capacity run
+    EvaluatedRun run;
+    std::optional<std::string> violation;  // empty: met the SLO
+};
+
+struct CandidateResult {
+    std::string status;  // ok | infeasible (no probed rate met the SLO) | error
+    std::string reason;  // why not ok
+    double capacity_rps = 0;
+    double max_qps = 0;         // per replica: the highest probed rate that met the SLO
+    int64_t best_probe = -1;    // the probe at max_qps
+    int64_t failed_above = -1;  // the lowest probe above it that failed (-1: the capacity itself met the SLO)
+    std::vector<Probe> probes;  // in evaluation order; probes[0] is the capacity run
+};
+
+// A deployment: a candidate with a replica count.
+struct Deployment {
+    size_t candidate = 0;
+    int64_t replicas = 1;
+    double estimated_goodput_rps = 0;  // replicas x the candidate's max_qps
+    int64_t gpus = 0;
+    std::optional<double> usd_per_hour;
+};
+
+struct FullRun {
+    Deployment deployment;
+    OrderedJson config;  // resolved settings of the run (`llmsim run --config` repeats it)
+    EvaluatedRun run;
+    std::optional<std::string> violation;
+};
+
+struct ParetoEntry {
+    size_t candidate = 0;
+    size_t probe = 0;
+    double throughput = 0;  // output tokens/s per GPU, or output tokens per USD
+    double latency_ms = 0;
+};
+
+struct PlanResult {
+    std::vector<CandidateResult> results;  // candidate order
+    std::vector<size_t> ranking;           // candidates with max_qps > 0, best first
+    std::optional<FullRun> best;
+    std::vector<FullRun> confirmations;  // every full run, in the order tried
+    std::optional<FullRun> cheaper_neighbour;
+    std::string neighbour_note;              // when there is no neighbour to run, why
+    std::optional<Deployment> next_cheaper;  // the dearest ranked option cheaper than best (target mode)
+    std::string next_cheaper_reason;
+    std::vector<ParetoEntry> pareto;
+};
+
+// Throws UsageError naming the constraint when nothing can meet the SLO (or the target rate).
+PlanResult run_plan(const PlanSpace& space, const PlanOptions& options, RunCache& cache);
+
+// Goodput per GPU (req/s) of a candidate result, and per USD/hour (null when unpriced).
+double goodput_per_gpu(const Candidate& c, const CandidateResult& r);
+std::optional<double> goodput_per_usd_hour(const Candidate& c, const CandidateResult& r);
+
+}  // namespace llmsim::tools
