@@ -55,12 +55,13 @@ std::vector<StageMeans> simulate(Replay& r, const policies::EnginePreset& engine
         if (q.phase() != sim::RequestPhase::finished) continue;
         const double ttft = static_cast<double>(q.first_token_ns - q.arrival_ns) * 1e-6;
         const double e2e = static_cast<double>(q.finish_ns - q.arrival_ns) * 1e-6;
-        for (size_t k : {size_t{0}, static_cast<size_t>(q.stage + 1)}) {
-            if (k > stages || (k > 0 && q.stage < 0)) continue;
+        auto add = [&](size_t k) {
             sums[k].ttft_ms += ttft;
             sums[k].e2e_ms += e2e;
             ++counts[k];
-        }
+        };
+        add(0);
+        if (q.stage >= 0 && static_cast<size_t>(q.stage) < stages) add(static_cast<size_t>(q.stage) + 1);
     }
     for (size_t k = 0; k <= stages; ++k) {
         if (counts[k] == 0) continue;
@@ -75,7 +76,7 @@ std::vector<ServingFitRow> rows_of(Replay& r, const policies::EnginePreset& engi
     std::vector<ServingFitRow> rows;
     for (const auto& t : r.experiment->targets) {
         if (unsaturated_only && t.saturated) continue;
-        const size_t k = static_cast<size_t>(t.stage + 1);
+        const size_t k = t.stage < 0 ? 0 : static_cast<size_t>(t.stage) + 1;  // 0: the whole run
         if (k >= means.size()) {
             throw InputError(t.where, "scope stage_" + std::to_string(t.stage) + " but the experiment has " +
                                           std::to_string(means.size() - 1) + " load stages");
