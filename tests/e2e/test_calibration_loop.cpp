@@ -71,7 +71,7 @@ Errors one_attempt(const llmsim::test::TempDir& tmp, int attempt) {
 }  // namespace
 
 TEST_CASE("calibration: Calibrated from kernels only the simulator predicts the real serving loop within 25%",
-          "[e2e][calibration][slow]") {
+          "[serial][e2e][calibration][slow]") {
     llmsim::test::TempDir tmp;
     Errors best = one_attempt(tmp, 1);
     for (int attempt = 2; attempt <= 3 && best.worst() > 0.25; ++attempt) {
