@@ -3,7 +3,8 @@
 # Runs apt-get directly as root, through sudo otherwise. Nothing is downloaded outside Debian's archive.
 set -euo pipefail
 packages=(build-essential cmake pkg-config catch2 nlohmann-json3-dev libfmt-dev libeigen3-dev
-          libboost-graph-dev libsqlite3-dev libcli11-dev libyaml-cpp-dev)
+          libboost-graph-dev libsqlite3-dev libcli11-dev libyaml-cpp-dev
+          libopenmpi-dev openmpi-bin)  # MPI: mpirun -np N llmsim sweep, tested with 2 ranks
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
