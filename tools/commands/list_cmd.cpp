@@ -65,9 +65,14 @@ void list(const std::string& what) {
             for (const auto& a : d.aliases)
                 aliases += (aliases.empty() ? " (alias " : ", ") + a;
             if (!aliases.empty()) aliases += ")";
-            const double peak = d.peak_flops_per_s.count(DType::bf16) ? d.peak_flops_per_s.at(DType::bf16)
-                                                                      : d.peak_flops_per_s.begin()->second;
-            print_row(d.id, fmt::format("{}{}: {}, {} at {}, {}{}", d.name, aliases, units::format_flops_per_s(peak),
+            // One consistent figure across devices: dense 16-bit tensor math (bf16, else fp16), with the dtype named.
+            DType shown = d.peak_flops_per_s.begin()->first;
+            for (DType t : {DType::fp16, DType::bf16}) {
+                if (d.peak_flops_per_s.count(t)) shown = t;
+            }
+            const double peak = d.peak_flops_per_s.at(shown);
+            print_row(d.id, fmt::format("{}{}: {} {}, {} at {}, {}{}", d.name, aliases,
+                                        units::format_flops_per_s(peak), dtype_name(shown),
                                         units::format_bytes(d.memory_bytes),
                                         units::format_bytes_per_s(d.memory_bandwidth_bytes_per_s),
                                         d.calibration ? "calibrated: " : "uncalibrated",
