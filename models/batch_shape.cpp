@@ -59,6 +59,38 @@ void BatchShape::add_prefill_chunk(int64_t context_tokens, int64_t chunk_tokens,
     if (samples) logits_seqs += 1;
 }
 
+void BatchShape::add_verify(int64_t context_tokens, int64_t query_tokens) {
+    LLMSIM_ASSERT(context_tokens >= 0 && query_tokens >= 2, "a verify needs >= 0 context and >= 2 query tokens");
+    // Keys read once per sequence (as a decode, over the whole lookahead); pairs grow with every extra query.
+    const auto c = static_cast<double>(context_tokens);
+    const auto q = static_cast<double>(query_tokens);
+    const int64_t seen = context_tokens + query_tokens;
+    decode_seqs += 1;
+    decode_extra_tokens += query_tokens - 1;
+    logits_seqs += static_cast<int32_t>(query_tokens);
+    if (attention_window <= 0) {
+        decode_kv_tokens += seen;
+        decode_extra_pairs += q * c + q * (q + 1) / 2 - static_cast<double>(seen);
+    } else {
+        const int64_t read = std::min<int64_t>(seen, attention_window);
+        decode_kv_tokens += read;
+        decode_extra_pairs += windowed_pairs(c, q, attention_window) - static_cast<double>(read);
+    }
+    if (local_window > 0) {
+        int64_t read = 0;
+        double pairs = 0;
+        if (local_chunked) {
+            read = context_tokens % local_window + query_tokens;
+            pairs = chunked_pairs_before(seen, local_window) - chunked_pairs_before(context_tokens, local_window);
+        } else {
+            read = std::min<int64_t>(seen, local_window);
+            pairs = windowed_pairs(c, q, local_window);
+        }
+        local_decode_kv_tokens += read;
+        local_decode_extra_pairs += pairs - static_cast<double>(read);
+    }
+}
+
 void BatchShape::add(const BatchShape& other) {
     prefill_tokens += other.prefill_tokens;
     prefill_seqs += other.prefill_seqs;
@@ -66,10 +98,13 @@ void BatchShape::add(const BatchShape& other) {
     prefill_kv_tokens += other.prefill_kv_tokens;
     decode_seqs += other.decode_seqs;
     decode_kv_tokens += other.decode_kv_tokens;
+    decode_extra_tokens += other.decode_extra_tokens;
+    decode_extra_pairs += other.decode_extra_pairs;
     logits_seqs += other.logits_seqs;
     local_prefill_attn_pairs += other.local_prefill_attn_pairs;
     local_prefill_kv_tokens += other.local_prefill_kv_tokens;
     local_decode_kv_tokens += other.local_decode_kv_tokens;
+    local_decode_extra_pairs += other.local_decode_extra_pairs;
 }
 
 }  // namespace llmsim::models

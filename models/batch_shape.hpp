@@ -23,14 +23,19 @@ struct BatchShape {
     int64_t prefill_kv_tokens = 0;  // keys/values each chunk reads: sum of (cached context + chunk)
     int32_t decode_seqs = 0;        // sequences contributing one decode token each
     int64_t decode_kv_tokens = 0;   // keys/values decodes read: sum of (cached context + 1)
-    int32_t logits_seqs = 0;        // sequences that sample a token this pass (decodes + finished prefills)
-    int32_t attention_window = 0;   // sliding window (0 = full attention), set by the model
+    // Speculative verify: a decode sequence may bring q > 1 query tokens (its last token and q - 1 draft tokens).
+    // These count what goes beyond one query per decode sequence; zero without speculation.
+    int64_t decode_extra_tokens = 0;  // query tokens beyond one per decode sequence
+    double decode_extra_pairs = 0;    // (query, key) pairs beyond decode_kv_tokens
+    int32_t logits_seqs = 0;          // rows that get logits this pass (decode queries + finished prefills)
+    int32_t attention_window = 0;     // sliding window (0 = full attention), set by the model
     // The same aggregates for the local layers of a model that has them (zero otherwise).
     int32_t local_window = 0;  // window or chunk size of local layers, set by the model
     bool local_chunked = false;
     double local_prefill_attn_pairs = 0;
     int64_t local_prefill_kv_tokens = 0;
     int64_t local_decode_kv_tokens = 0;
+    double local_decode_extra_pairs = 0;
 
     void set_spans(const AttentionSpans& s) {
         attention_window = s.window;
@@ -54,9 +59,12 @@ struct BatchShape {
         }
         logits_seqs += 1;
     }
+    // A speculative verify: `query_tokens` (>= 2) tokens on top of `context_tokens` cached ones, attending causally;
+    // each query's logits are sampled (the target checks every draft position and adds one token).
+    void add_verify(int64_t context_tokens, int64_t query_tokens);
     void add(const BatchShape& other);
 
-    [[nodiscard]] int64_t total_tokens() const { return prefill_tokens + decode_seqs; }
+    [[nodiscard]] int64_t total_tokens() const { return prefill_tokens + decode_seqs + decode_extra_tokens; }
     [[nodiscard]] int32_t total_seqs() const { return prefill_seqs + decode_seqs; }
     [[nodiscard]] bool empty() const { return total_tokens() == 0; }
 };

@@ -129,6 +129,7 @@ struct AttentionWork {
     double prefill_pairs = 0;
     int64_t prefill_kv_tokens = 0;
     int64_t decode_kv_tokens = 0;
+    double decode_extra_pairs = 0;  // speculative verify queries beyond one per sequence
 };
 
 // FlashAttention-style prefill and paged decode over K/V heads (MHA/GQA/MQA).
@@ -160,12 +161,13 @@ void add_head_attention_ops(std::vector<Op>& out, const ModelSpec& model, const 
         op.name = "attn_decode";
         op.op_class = OpClass::attn_decode;
         op.dtype = attention_math(prec);
-        op.flops = flops_per_pair * static_cast<double>(w.decode_kv_tokens);
+        op.flops = flops_per_pair * (static_cast<double>(w.decode_kv_tokens) + w.decode_extra_pairs);
         const auto ds = static_cast<double>(batch.decode_seqs);
+        const double queries = ds + static_cast<double>(batch.decode_extra_tokens);
         op.bytes = static_cast<double>(w.decode_kv_tokens) * kv_token_bytes +
-                   ds * static_cast<double>(q_dim) * act * 2 + ds * kv_token_bytes;
+                   queries * static_cast<double>(q_dim) * act * 2 + queries * kv_token_bytes;
         op.m = batch.decode_seqs;
-        op.rows = ds * shard.heads;
+        op.rows = queries * shard.heads;
         op.layers = layers;
         op.attention = true;
         out.push_back(op);
@@ -224,7 +226,7 @@ void add_mla_attention_ops(std::vector<Op>& out, const ModelSpec& model, const S
         out.push_back(op);
     }
     if (batch.decode_seqs > 0) {
-        const int64_t ds = batch.decode_seqs;
+        const int64_t ds = batch.decode_seqs + batch.decode_extra_tokens;  // query rows (verify: several per sequence)
         const auto dsd = static_cast<double>(ds);
         out.push_back(per_head_gemm("q_absorb", shard.heads, ds, mla.kv_lora_rank, mla.qk_nope_head_dim, prec));
         Op op;
@@ -232,8 +234,8 @@ void add_mla_attention_ops(std::vector<Op>& out, const ModelSpec& model, const S
         op.op_class = OpClass::attn_decode;
         op.dtype = attention_math(prec);
         // Scores over the latent and rope parts, values over the latent.
-        op.flops =
-            2.0 * heads * (2.0 * mla.kv_lora_rank + mla.qk_rope_head_dim) * static_cast<double>(batch.decode_kv_tokens);
+        op.flops = 2.0 * heads * (2.0 * mla.kv_lora_rank + mla.qk_rope_head_dim) *
+                   (static_cast<double>(batch.decode_kv_tokens) + batch.decode_extra_pairs);
         op.bytes = static_cast<double>(batch.decode_kv_tokens) * latent * prec.kv_bytes() +  // latent cache read
                    dsd * heads * (latent + mla.kv_lora_rank) * act +                         // query in, output out
                    dsd * latent * prec.kv_bytes();                                           // new latent written
@@ -317,7 +319,8 @@ void append_attention_ops(std::vector<Op>& out, const ModelSpec& model, const Sh
         add_mla_attention_ops(out, model, shard, prec, batch);
         return;
     }
-    const AttentionWork every{batch.prefill_attn_pairs, batch.prefill_kv_tokens, batch.decode_kv_tokens};
+    const AttentionWork every{batch.prefill_attn_pairs, batch.prefill_kv_tokens, batch.decode_kv_tokens,
+                              batch.decode_extra_pairs};
     if (!model.mixes_attention_layers()) {
         add_head_attention_ops(out, model, shard, prec, batch, every, OpLayers::all);
         return;
@@ -325,7 +328,7 @@ void append_attention_ops(std::vector<Op>& out, const ModelSpec& model, const Sh
     LLMSIM_ASSERT(batch.local_window == model.local_attention.window, "batch built without the model's local window");
     add_head_attention_ops(out, model, shard, prec, batch, every, OpLayers::global_attention);
     const AttentionWork local{batch.local_prefill_attn_pairs, batch.local_prefill_kv_tokens,
-                              batch.local_decode_kv_tokens};
+                              batch.local_decode_kv_tokens, batch.local_decode_extra_pairs};
     add_head_attention_ops(out, model, shard, prec, batch, local, OpLayers::local_attention);
 }
 

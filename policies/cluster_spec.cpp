@@ -4,6 +4,7 @@
 #include "policies/preemption/preemption.hpp"
 #include "policies/router/router.hpp"
 #include "policies/scheduler/scheduler_registry.hpp"
+#include "policies/specdec/specdec.hpp"
 #include "sim/serving/simulated_executor.hpp"
 
 namespace llmsim::policies {
@@ -37,6 +38,12 @@ sim::ClusterConfig make_cluster_config(const ClusterSpec& spec, sim::ForwardCost
     };
     parts.attention = models::attention_spans(cost.deployment().model);
     parts.schedule_ahead = cost.overhead().overlapped;
+    if (!spec.spec_decode.empty()) {
+        const SpecDecodeSetup sd = make_spec_decode(spec.spec_decode, cost, spec.seed);
+        parts.make_speculator = [sd](int32_t replica) {
+            return std::make_unique<sim::SpecDecoder>(sd.config, sd.drafter.drafter, replica);
+        };
+    }
     parts.kv.capacity_blocks = spec.kv_blocks_per_replica;
     parts.kv.block_tokens = spec.block_tokens;
     parts.kv.block_bytes = spec.kv_block_bytes;

@@ -27,6 +27,8 @@ struct ClusterSpec {
     double kv_block_bytes = 0;         // per GPU: what one block costs to move
     double host_link_bytes_per_s = 0;  // device <-> host (swap space without tiers)
     sim::FrontEnd front_end;           // client <-> engine latency of the serving front end
+    std::string spec_decode;           // speculative decoding NAME[:k=v,...]; empty: off
+    uint64_t seed = 0;                 // run seed (speculative acceptance draws)
 
     // Whether preemption swaps KV to host memory (the policy named by `preemption` is "swap").
     [[nodiscard]] bool swaps() const;

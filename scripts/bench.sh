@@ -7,6 +7,7 @@
 #  (c) prefix caching on over the whole Mooncake conversation trace (12,031 requests, 145 M prompt tokens), Llama-3.1-8B
 #      on 4 x H100, Sarathi budget 2048: under 1 s; the same run with caching off is measured next to it.
 #  (d) (c) with a 512 GiB DRAM tier per replica and prefix-aware routing: within 2x of (c) with the same router.
+#  (i) speculative decoding (EAGLE, gamma 4) vs a plain run of the same 20,000 synthetic requests: within 2x wall.
 #  (f) llmsim sweep: runs per second of a sweep of short runs on 1 and 2 threads; target ratio >= 1.7.
 #  (h) llmsim plan over a LLaMA-2-70B space (3 GPU types x TP 1,2,4,8 x PP 1,2,4 x replicas 1..16 x 3 schedulers x
 #      4 batch caps) on 2 threads into a fresh store: under 60 s wall.
@@ -109,6 +110,11 @@ if [ -n "${LLMSIM_BASELINE:-}" ] && [ -f "$TRACES/AzureLLMInferenceTrace_conv.cs
   ratio_row "(e) features off vs $LLMSIM_BASELINE, (b) at 200k requests" 1.10 "$LLMSIM" "${B[@]}" --engine vllm-v0 -- \
     "$LLMSIM_BASELINE" "${B[@]}"
 fi
+
+# (i) speculative decoding: a verify per decode, drafting priced per step and an acceptance draw per request-step.
+I=(run --model llama-3.1-8b --hardware h100-sxm --num-requests 20000 --qps 40 --lengths builtin:sharegpt)
+ratio_row "(i) --spec-decode eagle:gamma=4,alpha=0.7 vs plain, 20,000 requests" 2.0 \
+  "$LLMSIM" "${I[@]}" --spec-decode eagle:gamma=4,alpha=0.7 -- "$LLMSIM" "${I[@]}"
 
 # (f) llmsim sweep of 64 short runs (1,000 requests each): runs/s with 1 and 2 worker threads, best of 3 each,
 #     interleaved, each into a fresh database. Target: 2 threads >= 1.7x 1 thread.

@@ -64,6 +64,9 @@ const std::vector<SettingInfo>& run_settings() {
         {"kv-tier-load", SettingKind::text,
          "serial | layerwise: lower-tier hits load before the prefill, or overlap it layer by layer", "serial"},
         {"preemption", SettingKind::text, "recompute | swap, optionally :victim=newest|most-kv", "recompute"},
+        {"spec-decode", SettingKind::text,
+         "speculative decoding: draft:model=ID | eagle | mtp:depth=D | ngram, with gamma=N,alpha=A[,alpha_spread=S,"
+         "max_batch=B] (default: off; llmsim list spec-decode)"},
         {"framework-overhead", SettingKind::text,
          "host overhead per iteration: engine | none | vllm-v0 | cpp | FIXED_US[:PER_SEQ_US[:PER_TOKEN_US]][,overlap] "
          "(default: engine, the engine preset's host-loop model)"},

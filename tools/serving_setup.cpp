@@ -13,6 +13,7 @@
 #include "policies/preemption/preemption.hpp"
 #include "policies/router/router.hpp"
 #include "policies/scheduler/scheduler_registry.hpp"
+#include "policies/specdec/specdec.hpp"
 #include "tools/price_overrides.hpp"
 
 namespace llmsim::tools {
@@ -152,9 +153,23 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     limits.max_batch_tokens = positive(cfg, "max-batch-tokens");
     limits.chunk_size = positive(cfg, "chunk-size");
     limits.max_model_len = positive(cfg, "max-model-len");
+
+    s.cost = std::make_unique<sim::ForwardCost>(std::move(deployment), hardware::CostModel(s.device), overhead,
+                                                s.engine.kernels);
+    const int64_t seed = cfg.integer("seed");
+    if (seed < 0) throw UsageError(cfg.where("seed"), "must be >= 0, got " + std::to_string(seed));
+    sim::DrafterMemory drafter;
+    if (auto sd = cfg.opt_text("spec-decode")) {
+        const policies::SpecDecodeSetup spec =
+            policies::make_spec_decode(*sd, *s.cost, static_cast<uint64_t>(seed), cfg.where("spec-decode"));
+        drafter = {spec.drafter.weight_bytes_per_gpu, spec.drafter.kv_bytes_per_token_per_gpu};
+        s.cluster.spec_decode = *sd;
+        s.cluster.seed = static_cast<uint64_t>(seed);
+    }
     const int64_t pass_tokens = scheduler == "sarathi" ? limits.chunk_size : limits.max_batch_tokens;
-    s.kv = sim::kv_capacity(deployment, s.device, cfg.number("gpu-memory-utilization"),
-                            static_cast<int32_t>(positive(cfg, "block-size")), pass_tokens, limits.max_batch_seqs);
+    s.kv = sim::kv_capacity(s.cost->deployment(), s.device, cfg.number("gpu-memory-utilization"),
+                            static_cast<int32_t>(positive(cfg, "block-size")), pass_tokens, limits.max_batch_seqs,
+                            drafter);
 
     s.cluster.replicas = static_cast<int32_t>(positive(cfg, "replicas"));
     s.cluster.router = cfg.text("router");
@@ -164,10 +179,7 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     s.cluster.block_tokens = static_cast<int32_t>(cfg.integer("block-size"));
     s.cluster.preemption = cfg.text("preemption");
     set_kv_options(cfg, s, par.gpus());
-
     s.cluster.front_end = cpu_device ? sim::FrontEnd{} : s.engine.front_end;
-    s.cost = std::make_unique<sim::ForwardCost>(std::move(deployment), hardware::CostModel(s.device), overhead,
-                                                s.engine.kernels);
 
     if (auto v = cfg.opt_number("slo-ttft-ms")) {
         if (*v <= 0) throw UsageError(cfg.where("slo-ttft-ms"), "must be > 0");
@@ -188,8 +200,6 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     s.workload.arrival = cfg.opt_text("arrival");
     s.workload.lengths = cfg.opt_text("lengths");
     s.workload.workload_path = cfg.opt_text("workload");
-    const int64_t seed = cfg.integer("seed");
-    if (seed < 0) throw UsageError(cfg.where("seed"), "must be >= 0, got " + std::to_string(seed));
     s.workload.seed = static_cast<uint64_t>(seed);
     return s;
 }

@@ -19,9 +19,9 @@ class OrcaScheduler final : public Scheduler {
         int64_t tokens = 0;
         for (RequestState* r : running_) {
             if (r->in_flight || r->phase() != RequestPhase::running || !r->prefill_done()) continue;
-            batch.add_decode(*r);
+            batch.add_decode(*r);  // KV was reserved whole on admission, lookahead included
             ++seqs;
-            ++tokens;
+            tokens += batch.decode_tokens();
         }
         bool added_prefill = false;
         while (!waiting_.empty() && seqs < limits_.max_batch_seqs) {

@@ -27,9 +27,10 @@ class SarathiScheduler final : public Scheduler {
             if (r.in_flight || r.phase() != sim::RequestPhase::running || !r.prefill_done()) continue;
             if (seqs >= limits_.max_batch_seqs) break;
             const int64_t cached = r.kv_tokens();
-            if (!reserve_or_preempt(r, cached + 1, kv, ctx)) break;
+            // A speculative verify brings gamma + 1 tokens: its lookahead KV slots and its share of the budget.
+            if (!reserve_or_preempt(r, cached + batch.decode_tokens(), kv, ctx)) break;
             batch.add_decode(r, cached);
-            --budget;
+            budget -= batch.decode_tokens();
             ++seqs;
         }
         // 2. Chunks of prefills already under way.

@@ -36,7 +36,8 @@ class VllmScheduler final : public Scheduler {
             RequestState& r = *running_[i];
             if (r.in_flight || r.phase() != RequestPhase::running) continue;
             const int64_t cached = r.kv_tokens();
-            if (!reserve_or_preempt(r, cached + 1, kv, ctx)) break;  // r itself was preempted, or nothing left to free
+            // r itself was preempted, or nothing left to free; a verify reserves its gamma + 1 lookahead slots.
+            if (!reserve_or_preempt(r, cached + batch.decode_tokens(), kv, ctx)) break;
             batch.add_decode(r, cached);
         }
         // 3. When nothing had to be preempted, swapped-out requests come back and decode in this step too.

@@ -221,4 +221,13 @@ double ForwardCost::iteration_ns(const models::BatchShape& batch) {
     return t + p.boundary_ns * (stages - 1);
 }
 
+double ForwardCost::device_ns(const models::BatchShape& batch) {
+    const PassCost p = pass(batch);
+    double t = 0;
+    const auto stages = static_cast<int32_t>(deployment_.shard.layers_per_stage.size());
+    for (int32_t s = 0; s < stages; ++s)
+        t += stage_ns(p, s);
+    return t + p.boundary_ns * (stages - 1);
+}
+
 }  // namespace llmsim::sim

@@ -71,6 +71,8 @@ class ForwardCost {
     [[nodiscard]] double stage_ns(const PassCost& p, int32_t stage) const;
     // A whole pass on a pipeline of 1 stage (or all stages back to back) plus overhead.
     [[nodiscard]] double iteration_ns(const models::BatchShape& batch);
+    // The same pass without the host framework overhead (a drafter's steps inside the target's iteration).
+    [[nodiscard]] double device_ns(const models::BatchShape& batch);
 
     [[nodiscard]] const Deployment& deployment() const { return deployment_; }
     [[nodiscard]] const hardware::CostModel& hardware() const { return hardware_; }

@@ -10,6 +10,8 @@ void Batch::clear() {
     shape_ = models::BatchShape{};
     kv_transfer_ns_ = 0;
     sampled_tokens_ = 0;
+    draft_ns_ = 0;
+    decode_tokens_ = 1;
     shape_.set_spans(spans);
 }
 

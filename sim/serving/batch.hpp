@@ -11,9 +11,11 @@ namespace llmsim::sim {
 
 struct BatchEntry {
     RequestState* request = nullptr;
-    int32_t new_tokens = 0;  // prefill chunk length, or 1 for a decode
+    int32_t new_tokens = 0;  // prefill chunk length, 1 for a decode, gamma + 1 for a speculative verify
     bool prefill = false;
     int32_t sampled = 0;  // output tokens this step produces (0 for a prefill chunk that is not the last)
+
+    [[nodiscard]] bool verify() const { return !prefill && new_tokens > 1; }
 };
 
 class Batch {
@@ -28,9 +30,27 @@ class Batch {
     void add_decode(RequestState& r, int64_t kv_tokens) {
         LLMSIM_ASSERT(r.prefill_done() && r.generated < r.output_tokens, "decode of a request that cannot decode");
         r.in_flight = true;  // a built batch is always dispatched
-        entries_.push_back({&r, 1, false, 1});
+        entries_.push_back({&r, decode_tokens_, false, 1});
         sampled_tokens_ += 1;
-        shape_.add_decode(kv_tokens);
+        if (decode_tokens_ == 1) {
+            shape_.add_decode(kv_tokens);
+        } else {
+            shape_.add_verify(kv_tokens, decode_tokens_);
+        }
+    }
+    // Query tokens each decode brings this step: 1, or gamma + 1 when the replica speculates (set before
+    // scheduling, so schedulers reserve KV and token budget for the lookahead). Reset to 1 by clear().
+    void set_decode_tokens(int32_t tokens) {
+        LLMSIM_ASSERT(tokens >= 1 && entries_.empty(), "decode tokens are set on an empty batch");
+        decode_tokens_ = tokens;
+    }
+    [[nodiscard]] int32_t decode_tokens() const { return decode_tokens_; }
+    // The output tokens entry `i` (a verify) produces once its acceptance is drawn (1 to new_tokens).
+    void set_sampled(size_t i, int32_t tokens) {
+        BatchEntry& e = entries_[i];
+        LLMSIM_ASSERT(e.verify() && tokens >= 1 && tokens <= e.new_tokens, "verify emits 1..gamma+1 tokens");
+        sampled_tokens_ += tokens - e.sampled;
+        e.sampled = tokens;
     }
 
     [[nodiscard]] const std::vector<BatchEntry>& entries() const { return entries_; }
@@ -44,12 +64,17 @@ class Batch {
     // loaded from lower tiers, swap-outs and swap-ins. Set by the replica from its KV manager.
     [[nodiscard]] int64_t kv_transfer_ns() const { return kv_transfer_ns_; }
     void set_kv_transfer_ns(int64_t ns) { kv_transfer_ns_ = ns; }
+    // Drafting time of a speculative step, serial before the verify pass. Set by the replica from its speculator.
+    [[nodiscard]] int64_t draft_ns() const { return draft_ns_; }
+    void set_draft_ns(int64_t ns) { draft_ns_ = ns; }
 
   private:
     std::vector<BatchEntry> entries_;
     models::BatchShape shape_;
     int64_t kv_transfer_ns_ = 0;
     int64_t sampled_tokens_ = 0;
+    int64_t draft_ns_ = 0;
+    int32_t decode_tokens_ = 1;
 };
 
 }  // namespace llmsim::sim

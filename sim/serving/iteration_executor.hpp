@@ -15,6 +15,7 @@ struct IterationResult {
     double busy_ns = 0;         // device busy time, summed over pipeline stages
     double overhead_ns = 0;     // host work serial with the device (scheduling, input preparation, sampling)
     double kv_transfer_ns = 0;  // KV-move time the iteration waited for (loads and swaps compute did not hide)
+    double draft_ns = 0;        // speculative drafting before the verify pass
 };
 
 class IterationExecutor {

@@ -8,7 +8,8 @@
 namespace llmsim::sim {
 
 KvCapacity kv_capacity(const Deployment& d, const hardware::DeviceSpec& device, double gpu_memory_utilization,
-                       int32_t block_tokens, int64_t max_batch_tokens, int64_t max_batch_seqs) {
+                       int32_t block_tokens, int64_t max_batch_tokens, int64_t max_batch_seqs,
+                       const DrafterMemory& drafter) {
     if (!(gpu_memory_utilization > 0 && gpu_memory_utilization <= 1)) {
         throw UsageError("--gpu-memory-utilization",
                          "must be in (0, 1], got " + std::to_string(gpu_memory_utilization));
@@ -17,10 +18,10 @@ KvCapacity kv_capacity(const Deployment& d, const hardware::DeviceSpec& device, 
     const auto footprint = models::memory_footprint(d.model, d.shard, d.parallel, d.precision);
     KvCapacity c;
     c.usable_bytes_per_gpu = device.memory_bytes * gpu_memory_utilization;
-    c.weight_bytes_per_gpu = footprint.weight_bytes_per_gpu;
+    c.weight_bytes_per_gpu = footprint.weight_bytes_per_gpu + drafter.weight_bytes_per_gpu;
     c.activation_bytes_per_gpu =
         models::activation_workspace_bytes(d.model, d.shard, d.precision, max_batch_tokens, max_batch_seqs);
-    c.kv_bytes_per_token_per_gpu = footprint.kv_bytes_per_token_per_gpu;
+    c.kv_bytes_per_token_per_gpu = footprint.kv_bytes_per_token_per_gpu + drafter.kv_bytes_per_token_per_gpu;
     c.kv_bytes_per_gpu =
         c.usable_bytes_per_gpu - c.weight_bytes_per_gpu - c.activation_bytes_per_gpu - kRuntimeReservedBytes;
     const double block_bytes = c.kv_bytes_per_token_per_gpu * block_tokens;

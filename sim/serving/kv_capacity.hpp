@@ -23,8 +23,15 @@ struct KvCapacity {
     int64_t tokens = 0;
 };
 
+// Memory a speculative drafter takes beside the target on each GPU (zero without speculation).
+struct DrafterMemory {
+    double weight_bytes_per_gpu = 0;
+    double kv_bytes_per_token_per_gpu = 0;  // the drafter's KV for every token a request holds
+};
+
 // Throws UsageError naming the model, the numbers and what to try when nothing is left for the KV cache.
 KvCapacity kv_capacity(const Deployment& d, const hardware::DeviceSpec& device, double gpu_memory_utilization,
-                       int32_t block_tokens, int64_t max_batch_tokens, int64_t max_batch_seqs);
+                       int32_t block_tokens, int64_t max_batch_tokens, int64_t max_batch_seqs,
+                       const DrafterMemory& drafter = {});
 
 }  // namespace llmsim::sim

@@ -97,10 +97,11 @@ ServingSummary summarize(const std::vector<RequestState>& requests, const SloTar
     return s;
 }
 
-std::string requests_csv(const std::vector<RequestState>& requests) {
+std::string requests_csv(const std::vector<RequestState>& requests, bool spec_decode) {
     std::string out =
         "id,replica,arrival_s,prompt_tokens,output_tokens,status,first_scheduled_s,first_token_s,finish_s,queue_ms,"
-        "ttft_ms,tpot_ms,e2e_ms,preemptions\n";
+        "ttft_ms,tpot_ms,e2e_ms,preemptions";
+    out += spec_decode ? ",spec_accepted_tokens\n" : "\n";
     out.reserve(requests.size() * 120);
     for (const auto& r : requests) {
         const bool done = r.phase() == RequestPhase::finished;
@@ -113,9 +114,10 @@ std::string requests_csv(const std::vector<RequestState>& requests) {
             e2e = fmt::format("{:.3f}", (r.finish_ns - r.arrival_ns) * 1e-6);
             if (r.output_tokens > 1) tpot = fmt::format("{:.3f}", tpot_ms_of(r));
         }
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.id, r.replica, seconds(r.arrival_ns),
+        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}", r.id, r.replica, seconds(r.arrival_ns),
                            r.prompt_tokens, r.output_tokens, status, seconds(r.first_scheduled_ns),
                            seconds(r.first_token_ns), seconds(r.finish_ns), queue, ttft, tpot, e2e, r.preemptions);
+        out += spec_decode ? fmt::format(",{}\n", r.spec_accepted) : "\n";
     }
     return out;
 }

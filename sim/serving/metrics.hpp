@@ -43,6 +43,7 @@ struct ServingSummary {
 ServingSummary summarize(const std::vector<RequestState>& requests, const SloTargets& slo);
 
 // One row per request (requests.csv).
-std::string requests_csv(const std::vector<RequestState>& requests);
+// `spec_decode`: adds the column spec_accepted_tokens (output tokens that came from accepted drafts).
+std::string requests_csv(const std::vector<RequestState>& requests, bool spec_decode = false);
 
 }  // namespace llmsim::sim

@@ -40,6 +40,7 @@ Replica::Replica(int32_t pool, int32_t index, Engine& engine, const ReplicaParts
       observer_(observer),
       executor_(parts.make_executor()),
       preemption_(parts.make_preemption()),
+      speculator_(parts.make_speculator ? parts.make_speculator(index) : nullptr),
       schedule_ahead_(parts.schedule_ahead) {
     const int32_t stages = executor_->stages();
     KvCacheOptions share = parts.kv;
@@ -124,6 +125,7 @@ ReplicaStats Replica::stats() const {
         s.kv_peak_blocks += e->pool->usage().peak_used_blocks;
         s.kv += e->pool->stats();
     }
+    if (speculator_) s.spec = speculator_->stats();
     return s;
 }
 
@@ -153,7 +155,9 @@ void Replica::try_dispatch() {
             VirtualEngine& e = *engines_[i];
             if (e.busy) continue;
             e.batch.clear();
+            if (speculator_) e.batch.set_decode_tokens(speculator_->decode_tokens(e.scheduler->running()));
             e.scheduler->schedule(e.batch, e);
+            if (speculator_) speculator_->on_batch(e.batch);
             e.batch.set_kv_transfer_ns(e.pool->take_transfer_ns());
             if (!e.batch.empty()) {
                 chosen = &e;

@@ -17,6 +17,7 @@
 #include "sim/serving/request_lifecycle.hpp"
 #include "sim/serving/router.hpp"
 #include "sim/serving/scheduler.hpp"
+#include "sim/serving/spec_decode.hpp"
 
 namespace llmsim::sim {
 
@@ -39,7 +40,8 @@ struct ReplicaStats {
     double overhead_ns = 0;     // host framework overhead
     double kv_transfer_ns = 0;  // KV moves on the critical path
     int32_t stages = 1;
-    KvCacheStats kv;  // summed over virtual engines
+    KvCacheStats kv;       // summed over virtual engines
+    SpecDecodeStats spec;  // speculative decoding (zero when off)
 };
 
 // How a replica builds its parts (one per pool; the cluster fills in the request content).
@@ -54,6 +56,8 @@ struct ReplicaParts {
     // chosen right after the current step is launched, so a request that arrives while a step runs first competes
     // for the step after next. An idle engine schedules at once.
     bool schedule_ahead = false;
+    // Speculative decoding; unset (off) by default. Called with the replica's index.
+    std::function<std::unique_ptr<SpecDecoder>(int32_t)> make_speculator;
 };
 
 class Replica final : public EventHandler {
@@ -106,6 +110,7 @@ class Replica final : public EventHandler {
     BatchObserver* observer_;
     std::unique_ptr<IterationExecutor> executor_;
     std::unique_ptr<PreemptionPolicy> preemption_;
+    std::unique_ptr<SpecDecoder> speculator_;  // null without speculative decoding
     ReplicaStats stats_;
     std::vector<std::unique_ptr<VirtualEngine>> engines_;
     size_t next_engine_ = 0;  // engines take turns at stage 0

@@ -26,6 +26,10 @@ struct RequestState {
     int32_t stage = -1;                 // workload load stage, -1 when none
     int32_t after = -1;                 // request whose finish releases this one (multi-turn chat), -1 when none
     bool in_flight = false;             // part of a batch currently executing (pipeline parallelism)
+    // Speculative decoding: this request's acceptance rate (drawn on its first verify; -1 before) and the output
+    // tokens that came from accepted drafts.
+    float spec_alpha = -1;
+    int32_t spec_accepted = 0;
     // Prompt content (see traces::RequestSpec): pooled segments the KV manager hashes into block ids.
     uint32_t segment_offset = 0;
     uint32_t segment_count = 0;

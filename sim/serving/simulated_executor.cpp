@@ -27,6 +27,11 @@ IterationResult SimulatedExecutor::run(const Batch& batch, int64_t start_ns, int
     const int64_t device_start = t;
     // Serial loads finish before the pass starts; layerwise loads stream under it, each stage waiting for its
     // layers' share.
+    // Drafting (speculative decoding) runs on the same devices before the verify pass that checks its proposals.
+    if (batch.draft_ns() > 0) {
+        t += batch.draft_ns();
+        out.draft_ns = static_cast<double>(batch.draft_ns());
+    }
     const int64_t transfer = batch.kv_transfer_ns();
     if (!layerwise_kv_load_) {
         t += transfer;

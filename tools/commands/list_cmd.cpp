@@ -13,6 +13,7 @@
 #include "policies/preemption/preemption.hpp"
 #include "policies/router/router.hpp"
 #include "policies/scheduler/scheduler_registry.hpp"
+#include "policies/specdec/specdec.hpp"
 #include "sim/cost/framework_overhead.hpp"
 #include "tools/commands/commands.hpp"
 #include "traces/builtin_workloads.hpp"
@@ -84,6 +85,8 @@ void list(const std::string& what) {
         print_registry(policies::router_registry());
     } else if (what == "preemption") {
         print_registry(policies::preemption_registry());
+    } else if (what == "spec-decode") {
+        print_registry(policies::spec_decode_registry());
     } else if (what == "traces") {
         std::cout << "trace formats (--trace-format):\n";
         for (const auto& f : traces::list_trace_formats())
@@ -108,7 +111,7 @@ void list(const std::string& what) {
     } else {
         throw UsageError("llmsim list", unknown_name_message("list", what,
                                                              {"models", "hardware", "engines", "schedulers", "routers",
-                                                              "preemption", "traces", "overheads"}));
+                                                              "preemption", "spec-decode", "traces", "overheads"}));
     }
 }
 
@@ -118,10 +121,10 @@ void add_list_command(CLI::App& root) {
     auto what = std::make_shared<std::string>();
     CLI::App* cmd =
         root.add_subcommand("list",
-                            "list models | hardware | engines | schedulers | routers | preemption | traces | "
-                            "overheads");
+                            "list models | hardware | engines | schedulers | routers | preemption | spec-decode | "
+                            "traces | overheads");
     cmd->add_option("what", *what,
-                    "models | hardware | engines | schedulers | routers | preemption | traces | overheads")
+                    "models | hardware | engines | schedulers | routers | preemption | spec-decode | traces | overheads")
         ->required();
     cmd->callback([what]() { list(*what); });
 }

@@ -65,6 +65,26 @@ sim::KvCacheStats kv_stats_of(const sim::ServingRun& run) {
     return k;
 }
 
+// Speculative decoding over every replica: drafts accepted, output tokens per verify, and drafting's share of the
+// device time (drafting + forward passes).
+OrderedJson spec_decode_json(const sim::ServingRun& run) {
+    sim::SpecDecodeStats sd;
+    double busy_ns = 0;
+    for (const auto& r : run.replicas) {
+        sd += r.spec;
+        busy_ns += r.stage_busy_ns;
+    }
+    OrderedJson j;
+    j["acceptance_rate"] =
+        sd.proposed_tokens > 0 ? round6(static_cast<double>(sd.accepted_tokens) / sd.proposed_tokens) : 0.0;
+    j["tokens_per_step"] = sd.verifies > 0 ? round6(static_cast<double>(sd.emitted_tokens) / sd.verifies) : 0.0;
+    j["draft_time_share"] = sd.draft_ns + busy_ns > 0 ? round6(sd.draft_ns / (sd.draft_ns + busy_ns)) : 0.0;
+    j["verify_steps"] = sd.verifies;
+    j["accepted_tokens"] = sd.accepted_tokens;
+    j["emitted_tokens"] = sd.emitted_tokens;
+    return j;
+}
+
 // Prefix-cache hits over first admissions, by tier (tier 0 = device memory).
 OrderedJson prefix_cache_json(const ServingSetup& setup, const sim::ServingRun& run) {
     const sim::KvCacheStats k = kv_stats_of(run);
@@ -230,6 +250,11 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
     if (!setup.cluster.kv_tiers.empty() || setup.cluster.swaps()) {
         j["kv_transfer"] = kv_transfer_json(setup, *rep.run);
     }
+    if (!setup.cluster.spec_decode.empty()) {
+        OrderedJson sd = spec_decode_json(*rep.run);
+        sd["spec"] = setup.cluster.spec_decode;
+        j["spec_decode"] = sd;
+    }
     if (rep.workload != nullptr && !rep.workload->stages.empty()) j["stages"] = stages_json(rep);
     // Idle share of the stages while the replica had work in flight; only meaningful with pipeline stages.
     j["pipeline_bubble_fraction"] =
@@ -297,6 +322,14 @@ std::string serving_summary_table(const ServingReport& rep) {
             tiers += fmt::format("{} {:.1f}%  ", name, 100.0 * v["hit_rate"].get<double>());
         out += fmt::format("  prefix cache    hit rate {:.1f}% of prompt tokens ({}), {} blocks evicted\n",
                            100.0 * pc["hit_rate"].get<double>(), trim(tiers), pc["evicted_blocks"].get<int64_t>());
+    }
+    if (!setup.cluster.spec_decode.empty()) {
+        const OrderedJson sd = spec_decode_json(*rep.run);
+        out += fmt::format(
+            "  spec decode     {}: acceptance {:.1f}%, {:.2f} tokens per verify step, drafting {:.1f}% "
+            "of device time\n",
+            setup.cluster.spec_decode, 100.0 * sd["acceptance_rate"].get<double>(), sd["tokens_per_step"].get<double>(),
+            100.0 * sd["draft_time_share"].get<double>());
     }
     if (rep.workload != nullptr && !rep.workload->stages.empty()) {
         const OrderedJson st = stages_json(rep);
