@@ -89,8 +89,8 @@ std::vector<Measurement> import_vidur_mlp(const std::string& path, const std::st
         batch.add_prefill_chunk(0, tokens, false);
         const auto ops = models::build_forward_ops(spec, shard, par, models::Precision::from_dtype(DType::fp16), batch);
         for (const auto& [vop, col] : columns) {
-            const auto it =
-                std::find_if(ops.begin(), ops.end(), [&](const models::Op& o) { return o.name == vop->ours; });
+            const auto it = std::find_if(ops.begin(), ops.end(),
+                                         [&ours = vop->ours](const models::Op& o) { return o.name == ours; });
             if (it == ops.end()) continue;
             const double ms = csv.get_positive_double(col);
             // Per launch: Vidur times one residual add, our op counts the layer's two.
