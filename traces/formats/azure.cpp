@@ -2,6 +2,7 @@
 // GeneratedTokens. TIMESTAMP is a wall-clock string with no time zone ("2023-11-16 18:15:46.6805900"); we parse
 // it to nanoseconds ourselves (no locale or time-zone database involved) and replay relative to the earliest row.
 #include <array>
+#include <limits>
 
 #include "common/csv.hpp"
 #include "common/error.hpp"
@@ -95,6 +96,8 @@ std::optional<int64_t> parse_azure_timestamp_ns(std::string_view s) {
     }
     if (pos != s.size()) return std::nullopt;
     const int64_t total_s = ((days_since_epoch(year, month, day) * 24 + hour) * 60 + minute) * 60 + second - offset_s;
+    // int64 nanoseconds end in April 2262: later years would overflow.
+    if (total_s > (std::numeric_limits<int64_t>::max() - fraction_ns) / 1'000'000'000) return std::nullopt;
     return total_s * 1'000'000'000 + fraction_ns;
 }
 
@@ -110,8 +113,9 @@ Workload read_azure(const std::string& path) {
         const auto text = csv.field(cols[0]);
         const auto ts = parse_azure_timestamp_ns(text);
         if (!ts) {
-            throw InputError(csv.where("TIMESTAMP"), "bad value '" + detail::excerpt(text) +
-                                                         "' (expected a timestamp YYYY-MM-DD HH:MM:SS[.fffffff])");
+            throw InputError(csv.where("TIMESTAMP"),
+                             "bad value '" + detail::excerpt(text) +
+                                 "' (expected a timestamp YYYY-MM-DD HH:MM:SS[.fffffff] from 1970 to 2262)");
         }
         out.add(*ts, csv.get_nonneg_int(cols[1]), csv.where("ContextTokens"), csv.get_nonneg_int(cols[2]),
                 csv.where("GeneratedTokens"));

@@ -1,0 +1,20 @@
+// Inputs the libFuzzer harnesses (fuzz/) found crashing or tripping a sanitizer, inlined: each must now be a typed
+// input error (exit 2) naming its place. One test per finding, named after the harness that found it.
+#include <catch2/catch.hpp>
+
+#include "common/error.hpp"
+#include "tests/support/test_support.hpp"
+#include "traces/formats/formats.hpp"
+#include "traces/trace_format.hpp"
+
+using namespace llmsim;
+
+TEST_CASE("fuzz_trace_auto: an Azure timestamp past 2262 is a bad value, not an int64 overflow", "[fuzz][traces]") {
+    test::TempDir dir;
+    const auto path = dir.write("a.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n3023-11-16 18:15:46.68,3,1\n");
+    CHECK_THROWS_AS(traces::read_trace(path), InputError);
+    CHECK_THROWS_WITH(traces::read_trace(path), Catch::Contains(path + ":2") && Catch::Contains("3023-11-16") &&
+                                                    Catch::Contains("from 1970 to 2262"));
+    CHECK_FALSE(traces::formats::parse_azure_timestamp_ns("2262-04-12 00:00:00").has_value());
+    CHECK(traces::formats::parse_azure_timestamp_ns("2262-04-11 00:00:00").has_value());
+}
