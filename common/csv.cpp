@@ -1,6 +1,7 @@
 #include "common/csv.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -158,7 +159,9 @@ int64_t CsvReader::get_int(size_t index) const {
     if (!v) {
         // Accept "12.0" style integers that some exporters write.
         const auto d = parse_double(text);
-        if (d && *d == static_cast<double>(static_cast<int64_t>(*d))) v = static_cast<int64_t>(*d);
+        // Only a whole double inside int64's range converts without undefined behaviour.
+        constexpr double two_pow_63 = 9223372036854775808.0;
+        if (d && *d >= -two_pow_63 && *d < two_pow_63 && *d == std::trunc(*d)) v = static_cast<int64_t>(*d);
     }
     if (!v) {
         throw InputError(where(column_name_of(header_, index)),

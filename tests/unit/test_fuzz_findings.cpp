@@ -18,3 +18,14 @@ TEST_CASE("fuzz_trace_auto: an Azure timestamp past 2262 is a bad value, not an 
     CHECK_FALSE(traces::formats::parse_azure_timestamp_ns("2262-04-12 00:00:00").has_value());
     CHECK(traces::formats::parse_azure_timestamp_ns("2262-04-11 00:00:00").has_value());
 }
+
+TEST_CASE("fuzz_trace_azure: a CSV integer beyond int64 is a bad integer, not a float-cast overflow", "[fuzz][csv]") {
+    test::TempDir dir;
+    const auto path = dir.write("a.csv",
+                                "TIMESTAMP,ContextTokens,GeneratedTokens\r\n"
+                                "2023-11-16 18:17:04.0781490,110,2" +
+                                    std::string(96, '8') + "7\r\n");
+    CHECK_THROWS_AS(traces::read_trace(path), InputError);
+    CHECK_THROWS_WITH(traces::read_trace(path), Catch::Contains(path + ":2") && Catch::Contains("GeneratedTokens") &&
+                                                    Catch::Contains("bad integer"));
+}
