@@ -39,6 +39,19 @@ Json parse_json_text(const std::string& text, const std::string& name) {
         // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
         if (auto p = what.find(": "); p != std::string::npos) what = what.substr(p + 2);
         throw InputError(name + ":" + line_col(text, at), "invalid JSON: " + what);
+    } catch (const nlohmann::json::out_of_range& e) {
+        // A number beyond double's range ("1e400"): nlohmann quotes the token but not its place, so look for it.
+        const std::string what = e.what();
+        const size_t open = what.find('\'');
+        const size_t close = what.rfind('\'');
+        std::string where = name;
+        std::string token;
+        if (open != std::string::npos && close > open) {
+            token = what.substr(open + 1, close - open - 1);
+            if (const size_t at = text.find(token); at != std::string::npos) where += ":" + line_col(text, at);
+        }
+        throw InputError(where,
+                         "number '" + token.substr(0, 40) + "' is out of range (expected a magnitude below 1.8e308)");
     }
 }
 

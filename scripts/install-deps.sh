@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages llmsim builds with, skipping what is already present.
 # Runs apt-get directly as root, through sudo otherwise. Nothing is downloaded outside Debian's archive.
+#   scripts/install-deps.sh [fuzz]   fuzz: also clang and its runtime libraries (libFuzzer, sanitizers) for make fuzz
+# (make test-sanitize uses GCC, whose sanitizer runtimes come with build-essential).
 set -euo pipefail
 packages=(build-essential cmake pkg-config catch2 nlohmann-json3-dev libfmt-dev libeigen3-dev
           libboost-graph-dev libsqlite3-dev libcli11-dev libyaml-cpp-dev
           libopenmpi-dev openmpi-bin)  # MPI: mpirun -np N llmsim sweep, tested with 2 ranks
+if [ "${1:-}" = "fuzz" ]; then
+  packages+=(clang libclang-rt-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

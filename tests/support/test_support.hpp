@@ -39,6 +39,14 @@ class TempDir {
 
 std::string read_text(const std::string& path);
 
+// False in sanitizer builds (make test-sanitize), which run several times slower: bounds on speed, and comparisons
+// of timed real runs with the simulator, hold for optimised builds only.
+#ifdef LLMSIM_SANITIZED
+inline constexpr bool timing_is_meaningful = false;
+#else
+inline constexpr bool timing_is_meaningful = true;
+#endif
+
 // Relative error |predicted - measured| / measured.
 double rel_error(double predicted, double measured);
 double median(std::vector<double> values);

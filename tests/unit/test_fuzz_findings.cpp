@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/error.hpp"
+#include "hardware/catalogue.hpp"
 #include "tests/support/test_support.hpp"
 #include "traces/formats/formats.hpp"
 #include "traces/trace_format.hpp"
@@ -28,4 +29,19 @@ TEST_CASE("fuzz_trace_azure: a CSV integer beyond int64 is a bad integer, not a 
     CHECK_THROWS_AS(traces::read_trace(path), InputError);
     CHECK_THROWS_WITH(traces::read_trace(path), Catch::Contains(path + ":2") && Catch::Contains("GeneratedTokens") &&
                                                     Catch::Contains("bad integer"));
+}
+
+TEST_CASE("fuzz_hardware, fuzz_trace_mooncake: a JSON number beyond double's range is an input error with its place",
+          "[fuzz][json]") {
+    test::TempDir dir;
+    const auto json = dir.write("dev.json", "{\n  \"schema_version\": 1e400\n}\n");
+    CHECK_THROWS_AS(hardware::load_device_file(json), InputError);
+    CHECK_THROWS_WITH(hardware::load_device_file(json),
+                      Catch::Contains(json + ":2:21") && Catch::Contains("'1e400' is out of range"));
+    const auto jsonl = dir.write("m.jsonl",
+                                 "{\"timestamp\": 0, \"input_length\": 5, \"output_length\": 1}\n"
+                                 "{\"timestamp\": 1e400, \"input_length\": 5, \"output_length\": 1}\n");
+    CHECK_THROWS_AS(traces::read_trace(jsonl, "mooncake"), InputError);
+    CHECK_THROWS_WITH(traces::read_trace(jsonl, "mooncake"),
+                      Catch::Contains(jsonl + ":2") && Catch::Contains("number out of range"));
 }

@@ -155,6 +155,9 @@ void for_each_jsonl_object(const std::string& path, const std::string& text,
             throw InputError(path + ":" + std::to_string(line_no), "invalid JSON at byte " + std::to_string(e.byte) +
                                                                        " in '" + excerpt(line) +
                                                                        "' (expected one JSON object per line)");
+        } catch (const nlohmann::json::out_of_range&) {  // a number beyond double's range ("1e400")
+            throw InputError(path + ":" + std::to_string(line_no),
+                             "number out of range in '" + excerpt(line) + "' (expected magnitudes below 1.8e308)");
         }
         if (!object.is_object()) {
             throw InputError(

@@ -70,7 +70,7 @@ TEST_CASE("traces: mooncake hash-id reuse matches the README and reads fast", "[
     const auto start = std::chrono::steady_clock::now();
     const Workload w = read_trace(*path, "mooncake");
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    CHECK(seconds < 1.0);
+    if (test::timing_is_meaningful) CHECK(seconds < 1.0);
     const TraceStats st = compute_trace_stats(w);
     CHECK(st.repeated_hash_fraction == Approx(0.366).margin(0.001));
     // Every request's segments (one per 512-token hash block) cover its prompt exactly.

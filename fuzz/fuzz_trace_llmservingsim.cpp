@@ -1,0 +1,8 @@
+// The llmservingsim trace reader (traces/formats/): any file content is a Workload or an InputError.
+#include "fuzz/harness.hpp"
+#include "traces/formats/formats.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    return llmsim::fuzz::fuzz_file_parser(
+        data, size, ".jsonl", [](const std::string& path) { (void)llmsim::traces::formats::read_llmservingsim(path); });
+}
