@@ -1,10 +1,11 @@
 #pragma once
 // Measured serving runs for engine calibration (llmsim calibrate --serving-log). One format today: summary rows of
 // inference-perf experiments (one row per experiment x scope: "summary", "stage_0", "stage_1", ...), the columns of
-// ../shared/reference/real-serving/README.md: the server flags (model, tp, max_num_seqs, max_num_batched_tokens,
-// max_model_len), the client config (load_type, stages_rate_rps, stages_duration_s "a|b", data_type shared_prefix
-// with its lengths and enable_multi_turn_chat) and the measured means (ttft_mean_s, e2e_mean_s) with the failure
-// count. Each experiment becomes a replayable run: its flags and an inference-perf config written from the columns.
+// inference-perf's per-experiment summaries (docs/engines.md): the server flags (model, tp, max_num_seqs,
+// max_num_batched_tokens, max_model_len), the client config (load_type, stages_rate_rps, stages_duration_s "a|b",
+// data_type shared_prefix with its lengths and enable_multi_turn_chat) and the measured means (ttft_mean_s, e2e_mean_s)
+// with the failure count. Each experiment becomes a replayable run: its flags and an inference-perf config written from
+// the columns.
 #include <cstdint>
 #include <map>
 #include <string>
