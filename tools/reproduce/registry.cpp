@@ -10,6 +10,7 @@ namespace {
 
 std::vector<Scenario> build() {
     std::vector<Scenario> all = {
+        sarathi_serve_mistral_7b_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {

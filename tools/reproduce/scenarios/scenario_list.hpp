@@ -4,4 +4,6 @@
 
 namespace llmsim::tools::reproduce {
 
+Scenario sarathi_serve_mistral_7b_scenario();
+
 }  // namespace llmsim::tools::reproduce
