@@ -11,6 +11,7 @@ namespace {
 std::vector<Scenario> build() {
     std::vector<Scenario> all = {
         sarathi_serve_mistral_7b_scenario(),
+        sarathi_serve_falcon_180b_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {

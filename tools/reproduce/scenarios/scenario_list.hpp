@@ -5,5 +5,6 @@
 namespace llmsim::tools::reproduce {
 
 Scenario sarathi_serve_mistral_7b_scenario();
+Scenario sarathi_serve_falcon_180b_scenario();
 
 }  // namespace llmsim::tools::reproduce
