@@ -13,6 +13,7 @@ std::vector<Scenario> build() {
         sarathi_serve_mistral_7b_scenario(),
         sarathi_serve_falcon_180b_scenario(),
         sarathi_llama_13b_decode_scenario(),
+        sarathi_llama_13b_e2e_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {
