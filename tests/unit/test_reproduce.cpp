@@ -2,10 +2,12 @@
 // is well formed, and the helpers scenarios measure with (time between tokens, rate search) do what they say.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "policies/cluster_spec.hpp"
 #include "tests/unit/sim_fixture.hpp"
+#include "tools/reproduce/capacity_study.hpp"
 #include "tools/reproduce/registry.hpp"
 #include "tools/reproduce/repro_runs.hpp"
 #include "tools/reproduce/token_gaps.hpp"
@@ -93,4 +95,47 @@ TEST_CASE("reproduce: max_rate returns the highest probed rate meeting the check
     const Goodput p = max_goodput(settings, slo, "test", 0.05);
     CHECK(p.max_qps > 0);
     CHECK(p.capacity_rps == Approx(g.capacity_rps));
+}
+
+TEST_CASE("reproduce: a capacity study's value is the largest Sarathi-Serve / vLLM ratio of its runs", "[reproduce]") {
+    CapacityStudy study;
+    study.label = "t";
+    study.base = {{"model", "llama-2-7b"}, {"hardware", "a100"}, {"engine", "vllm-v0"}, {"num-requests", 120},
+                  {"seed", 0}};
+    study.slos = {{"strict", 60, 512}, {"relaxed", 300, 2048}};
+    study.workloads = {{"long", "fixed:3000:100", 4096}};
+    study.sarathi_max_batch = 64;
+    study.vllm_max_batch = 64;
+    study.orca_max_batch = 8;
+    const Reproduction r = run_capacity_study(study);
+    REQUIRE(r.runs.size() == 6);  // 1 workload x 2 SLOs x 3 schedulers
+    double best = 0;
+    bool bounded = false;  // vLLM met the SLO at no rate somewhere: that ratio is a lower bound above `best`
+    for (size_t i = 0; i < r.runs.size(); i += 3) {
+        const auto& sarathi = r.runs[i].at("figures");
+        const auto& vllm = r.runs[i + 1].at("figures");
+        INFO(r.explanation);
+        CHECK(r.runs[i].at("settings").at("scheduler") == "sarathi");
+        CHECK(r.runs[i + 2].at("settings").at("scheduler") == "orca");
+        // Every capacity met the SLO it was searched under.
+        for (size_t k = i; k < i + 3; ++k) {
+            const auto& f = r.runs[k].at("figures");
+            if (f.at("max_qps").get<double>() > 0) {
+                CHECK(f.at("tbt_ms_p99_at_max").get<double>() <= f.at("p99_tbt_slo_ms").get<double>());
+                CHECK(f.at("queue_ms_p50_at_max").get<double>() <= study.scheduling_delay_p50_ms);
+            }
+        }
+        if (vllm.at("max_qps").get<double>() > 0) {
+            best = std::max(best, sarathi.at("max_qps").get<double>() / vllm.at("max_qps").get<double>());
+        } else {
+            bounded = true;
+        }
+    }
+    if (bounded) {
+        CHECK(r.simulated >= best);
+    } else {
+        CHECK(r.simulated == Approx(best));
+    }
+    CHECK(r.simulated > 0);
+    CHECK(r.explanation.find("long strict (P99 TBT 60 ms)") != std::string::npos);
 }
