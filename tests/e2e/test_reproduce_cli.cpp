@@ -1,5 +1,6 @@
 // llmsim reproduce through the real binary: every scenario runs, reports its claim, assumptions and simulated value,
-// and names a verdict; unknown names exit 2 with the valid names.
+// and names a verdict that follows from them; the output does not depend on the worker count; unknown names exit 2
+// with the valid names.
 #include <catch2/catch.hpp>
 
 #include "common/json_io.hpp"
@@ -13,9 +14,14 @@ TEST_CASE("reproduce all: every scenario reports a simulated value and a verdict
     REQUIRE(listed.exit_code == 0);
     const Json list = Json::parse(listed.out);
     REQUIRE(list.is_array());
+    REQUIRE(!list.empty());
     const auto all = run_llmsim({"reproduce", "all", "--json", "--threads", "2"});
     INFO(all.err);
     REQUIRE(all.exit_code == 0);
+    // Deterministic and independent of the worker count: one worker prints the same bytes.
+    const auto serial = run_llmsim({"reproduce", "all", "--json", "--threads", "1"});
+    REQUIRE(serial.exit_code == 0);
+    CHECK(serial.out == all.out);
     const Json results = Json::parse(all.out);
     REQUIRE(results.size() == list.size());
     int reproduced = 0;
@@ -49,4 +55,20 @@ TEST_CASE("reproduce: an unknown scenario exits 2 naming it and the valid names"
     CHECK(r.err.find("list") != std::string::npos);
     const auto none = run_llmsim({"reproduce"});
     CHECK(none.exit_code == 2);
+}
+
+TEST_CASE("reproduce list and NAME print each scenario's claim, value and verdict as text", "[e2e][reproduce]") {
+    const auto listed = run_llmsim({"reproduce", "list"});
+    REQUIRE(listed.exit_code == 0);
+    const Json list = Json::parse(run_llmsim({"reproduce", "list", "--json"}).out);
+    REQUIRE(!list.empty());
+    for (const auto& s : list)
+        CHECK(listed.out.find(s.at("name").get<std::string>()) != std::string::npos);
+    const std::string name = list.back().at("name").get<std::string>();
+    const auto one = run_llmsim({"reproduce", name});
+    INFO(one.err);
+    REQUIRE(one.exit_code == 0);
+    CHECK(one.out.rfind(name, 0) == 0);
+    for (const char* field : {"claim:", "claimed:", "baseline:", "simulated:", "verdict:", "why:"})
+        CHECK(one.out.find(field) != std::string::npos);
 }

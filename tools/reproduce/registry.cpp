@@ -10,6 +10,10 @@ namespace {
 
 std::vector<Scenario> build() {
     std::vector<Scenario> all = {
+        sarathi_serve_mistral_7b_scenario(),
+        sarathi_serve_falcon_180b_scenario(),
+        sarathi_llama_13b_decode_scenario(),
+        sarathi_llama_13b_e2e_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {
