@@ -10,6 +10,8 @@ namespace {
 
 std::vector<Scenario> build() {
     std::vector<Scenario> all = {
+        online_speculative_decoding_scenario(), pearl_scenario(), big_little_decoder_scenario(), triforce_scenario(),
+        rapid_long_context_sd_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {
