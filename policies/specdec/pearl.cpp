@@ -6,7 +6,7 @@
 // exit on a rejected first draft is not modelled (the step already ends with the verify pass).
 #include <cmath>
 
-#include "policies/specdec/specdec.hpp"
+#include "policies/specdec/model_pair.hpp"
 
 namespace llmsim::policies {
 namespace {
@@ -15,26 +15,22 @@ class PearlDrafter final : public sim::Drafter {
   public:
     PearlDrafter(std::shared_ptr<sim::Drafter> draft, const models::ModelSpec& draft_model,
                  const sim::ForwardCost& target)
-        : draft_(std::move(draft)),
-          draft_cost_(drafter_deployment(draft_model, target), target.hardware(), sim::FrameworkOverhead{},
-                      target.execution()),
-          target_(target.deployment(), target.hardware(), sim::FrameworkOverhead{}, target.execution()) {
+        : draft_(std::move(draft)), pair_(draft_model, target) {
         context_tokens_max = draft_->context_tokens_max;
     }
 
     double draft_ns(const models::BatchShape& decodes, int32_t gamma) override {
         return draft_->draft_ns(decodes, gamma);
     }
-    int32_t balanced_gamma(const models::BatchShape& target, const models::BatchShape& drafts,
-                           int32_t gamma_max) override {
-        const double ratio = target_.device_ns(target) / draft_cost_.device_ns(drafts);
+    int32_t adapt_gamma(const models::BatchShape& target, const models::BatchShape& drafts, int32_t gamma_max,
+                        double /*alpha*/, double /*decay*/) override {
+        const double ratio = pair_.verify_ns(target, 1) / pair_.draft_step_ns(drafts);
         return static_cast<int32_t>(std::clamp(std::lround(ratio), 1L, static_cast<long>(gamma_max)));
     }
 
   private:
     std::shared_ptr<sim::Drafter> draft_;
-    sim::ForwardCost draft_cost_;
-    sim::ForwardCost target_;
+    ModelPair pair_;
 };
 
 }  // namespace
@@ -42,13 +38,13 @@ class PearlDrafter final : public sim::Drafter {
 DrafterSetup make_pearl_drafter(const PolicySpec& spec, const sim::ForwardCost& target, const std::string& where) {
     const models::ModelSpec model = draft_model_of(spec, target, where);
     const int64_t context = spec.integer("context", 0, int64_t{1} << 40);
-    DrafterSetup out;
-    out.drafter = std::make_shared<PearlDrafter>(make_pass_drafter(model, target, context), model, target);
-    out.overlap = true;
-    out.adaptive = spec.text("adaptive") != "off";
     if (spec.text("adaptive") != "on" && spec.text("adaptive") != "off") {
         throw UsageError(where, "pearl: bad adaptive '" + spec.text("adaptive") + "' (expected on or off)");
     }
+    DrafterSetup out;
+    out.drafter = std::make_shared<PearlDrafter>(make_pass_drafter(model, target, context), model, target);
+    out.overlap = true;
+    out.adaptive = spec.text("adaptive") == "on";
     return out;
 }
 

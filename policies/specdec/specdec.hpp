@@ -69,5 +69,6 @@ DrafterSetup make_mtp_drafter(const PolicySpec& spec, const sim::ForwardCost& ta
 DrafterSetup make_ngram_drafter(const PolicySpec& spec, const sim::ForwardCost& target, const std::string& where);
 DrafterSetup make_medusa_drafter(const PolicySpec& spec, const sim::ForwardCost& target, const std::string& where);
 DrafterSetup make_pearl_drafter(const PolicySpec& spec, const sim::ForwardCost& target, const std::string& where);
+DrafterSetup make_adaptive_drafter(const PolicySpec& spec, const sim::ForwardCost& target, const std::string& where);
 
 }  // namespace llmsim::policies

@@ -25,7 +25,7 @@ int32_t SpecDecoder::depth_for(int64_t running) const {
     for (const auto& [above, g] : config_.batch_gamma) {
         if (running > above) depth = std::min(config_.gamma, g);
     }
-    if (config_.adaptive && balanced_depth_ > 0) depth = std::min(depth, balanced_depth_);
+    if (config_.adaptive && adapted_depth_ > 0) depth = std::min(depth, adapted_depth_);
     return depth;
 }
 
@@ -67,7 +67,8 @@ void SpecDecoder::on_batch(Batch& batch) {
                              : std::span<const int32_t>(config_.tree).first(static_cast<size_t>(step_depth_));
     const int32_t drafts = batch.decode_tokens() - 1;
     models::BatchShape drafting;
-    models::BatchShape full;  // PEARL's balance needs the target's view too
+    models::BatchShape full;  // adaptive drafters weigh the target's view too
+    double alpha_sum = 0;
     const int64_t limit = drafter_->context_tokens_max;
     const auto& entries = batch.entries();
     for (size_t i = 0; i < entries.size(); ++i) {
@@ -77,7 +78,9 @@ void SpecDecoder::on_batch(Batch& batch) {
         const int64_t kv = r.kv_tokens();
         drafting.add_decode(limit > 0 ? std::min(kv, limit) : kv);
         if (config_.adaptive) full.add_decode(kv);
-        const int32_t accepted = draw_accepted(rng_, {alpha_of(r), config_.decay, tree, step_depth_});
+        const double alpha = alpha_of(r);
+        alpha_sum += alpha;
+        const int32_t accepted = draw_accepted(rng_, {alpha, config_.decay, tree, step_depth_});
         const int32_t emitted = std::min(accepted + 1, r.output_tokens - r.generated);
         batch.set_sampled(i, emitted);
         r.spec_accepted += emitted - 1;
@@ -94,7 +97,9 @@ void SpecDecoder::on_batch(Batch& batch) {
     stats_.draft_ns += static_cast<double>(ns);
     batch.set_draft_ns(ns, config_.overlap);
     if (config_.adaptive) {
-        balanced_depth_ = std::clamp(drafter_->balanced_gamma(full, drafting, config_.gamma), 1, config_.gamma);
+        const double mean_alpha = alpha_sum / static_cast<double>(drafting.decode_seqs);
+        adapted_depth_ = std::clamp(drafter_->adapt_gamma(full, drafting, config_.gamma, mean_alpha, config_.decay), 1,
+                                    config_.gamma);
     }
 }
 

@@ -35,7 +35,7 @@ struct SpecDecodeConfig {
     // Adaptive draft length by batch size: (running above, depth) pairs, ascending; the last one that applies wins.
     std::vector<std::pair<int32_t, int32_t>> batch_gamma;
     bool overlap = false;   // drafting runs beside the verify pass (PEARL) instead of before it
-    bool adaptive = false;  // PEARL: depth adapts to the target/drafter speed ratio of the previous step
+    bool adaptive = false;  // the depth adapts step by step (Drafter::adapt_gamma on the previous step's shape)
     uint64_t seed = 0;      // run seed: the acceptance stream and per-request rates derive from it
 };
 
@@ -50,11 +50,13 @@ class Drafter {
     [[nodiscard]] virtual double tree_draft_ns(const models::BatchShape& decodes, std::span<const int32_t> tree) {
         return draft_ns(decodes, static_cast<int32_t>(tree.size()));
     }
-    // PEARL's adaptive draft length: the draft steps that fit in one target pass at this shape (target decode time
-    // over one draft step), at most `gamma_max`. `target`: the sequences at their full contexts; `drafts`: as the
-    // drafter sees them. Drafters without a notion of it keep gamma_max.
-    [[nodiscard]] virtual int32_t balanced_gamma(const models::BatchShape& /*target*/,
-                                                 const models::BatchShape& /*drafts*/, int32_t gamma_max) {
+    // Adaptive draft length: the depth for the next step, at most `gamma_max`, from this step's shape. `target`: the
+    // sequences at their full contexts; `drafts`: as the drafter sees them; `alpha`, `decay`: the step's mean
+    // acceptance. PEARL balances drafting against the verify pass; `adaptive` maximises expected tokens per second.
+    // Drafters without a rule of their own keep gamma_max.
+    [[nodiscard]] virtual int32_t adapt_gamma(const models::BatchShape& /*target*/,
+                                              const models::BatchShape& /*drafts*/, int32_t gamma_max, double /*alpha*/,
+                                              double /*decay*/) {
         return gamma_max;
     }
     // The drafter attends to at most this many latest context tokens (a retrieved or sparse KV); 0: all of them.
@@ -101,8 +103,8 @@ class SpecDecoder {
     std::shared_ptr<Drafter> drafter_;
     Rng rng_;
     SpecDecodeStats stats_;
-    int32_t step_depth_ = 0;      // depth of the step being scheduled (0: plain decode)
-    int32_t balanced_depth_ = 0;  // PEARL: the depth the previous step's shape balances (0: not yet known)
+    int32_t step_depth_ = 0;     // depth of the step being scheduled (0: plain decode)
+    int32_t adapted_depth_ = 0;  // adaptive drafters: the depth the previous step chose (0: not yet known)
 };
 
 }  // namespace llmsim::sim

@@ -1,5 +1,6 @@
-// --spec-decode's trees, Medusa, PEARL, decay, online ramp and batch schedule through the real binary: the run and its
-// JSON, draft and verify slices in the Perfetto trace, and exit 2 naming the flag and the value on bad settings.
+// --spec-decode's trees, Medusa, PEARL, adaptive, decay, online ramp and batch schedule through the real binary: the
+// run and its JSON, draft and verify slices in the Perfetto trace, and exit 2 naming the flag and the value on bad
+// settings.
 #include <catch2/catch.hpp>
 
 #include "common/json_io.hpp"
@@ -22,8 +23,8 @@ std::vector<std::string> run_args(const std::string& spec, const std::vector<std
 TEST_CASE("medusa, eagle trees, pearl and the acceptance options run from the CLI", "[cli][spec_decode]") {
     for (const std::string spec :
          {"medusa:tree=3-2-2,alpha=0.6", "eagle:tree=4-2-2-1,alpha=0.6,decay=0.9", "pearl:model=llama-2-7b,gamma=6",
-          "draft:model=llama-2-7b,alpha=0.4,alpha_to=0.9,ramp=10", "eagle:gamma=5,batch_gamma=2:2/8:0",
-          "draft:model=llama-2-13b,context=128"}) {
+          "adaptive:model=llama-2-7b", "draft:model=llama-2-7b,alpha=0.4,alpha_to=0.9,ramp=10",
+          "eagle:gamma=5,batch_gamma=2:2/8:0", "draft:model=llama-2-13b,context=128"}) {
         INFO(spec);
         const CommandResult r = run_llmsim(run_args(spec, {"--json"}));
         INFO(r.err);

@@ -244,7 +244,7 @@ TEST_CASE("PEARL: overlapped drafting costs max(draft, verify) and the draft len
     // The balanced length: the 7B's step is about half the 13B's, so two drafts fit in one verify.
     models::BatchShape one;
     one.add_decode(kPrompt + kOutput / 2);
-    const int32_t g = sd.drafter.drafter->balanced_gamma(one, one, 8);
+    const int32_t g = sd.drafter.drafter->adapt_gamma(one, one, 8, 0.8, 1);
     auto draft_cost = a100("llama-2-7b");
     const double ratio = cost.iteration_ns(one) / draft_cost.iteration_ns(one);
     CHECK(g == std::lround(ratio));
@@ -322,4 +322,60 @@ TEST_CASE("bad tree, decay, ramp and schedule settings are usage errors", "[spec
     }
     CHECK_NOTHROW(policies::make_spec_decode("eagle:gamma=4,tree=4-2-2-1", cost, 0));
     CHECK_NOTHROW(policies::make_spec_decode("pearl:model=llama-2-7b,adaptive=off", cost, 0));
+}
+
+TEST_CASE("adaptive: the draft length maximising tokens per second shrinks as the batch grows", "[spec_decode]") {
+    auto cost = a100("llama-2-13b");
+    const auto sd = policies::make_spec_decode("adaptive:model=llama-tiny-110m,gamma=8,alpha=0.8", cost, 0);
+    CHECK(sd.config.adaptive);
+    CHECK_FALSE(sd.config.overlap);
+    auto& d = *sd.drafter.drafter;
+    auto shape = [](int n) {
+        models::BatchShape s;
+        for (int i = 0; i < n; ++i)
+            s.add_decode(1024);
+        return s;
+    };
+    const int32_t g1 = d.adapt_gamma(shape(1), shape(1), 8, 0.8, 1);
+    const int32_t g256 = d.adapt_gamma(shape(256), shape(256), 8, 0.8, 1);
+    const int32_t g_low_alpha = d.adapt_gamma(shape(1), shape(1), 8, 0.3, 1);
+    std::cout << "adaptive gamma: batch 1 " << g1 << ", batch 256 " << g256 << ", batch 1 at alpha 0.3 " << g_low_alpha
+              << "\n";
+    CHECK(g1 >= 4);
+    CHECK(g256 < g1);
+    CHECK(g_low_alpha < g1);
+    // Before any step has been seen the decoder drafts gamma.
+    sim::SpecDecoder dec(sd.config, sd.drafter.drafter, 0);
+    CHECK(dec.decode_tokens(1) == 9);
+}
+
+TEST_CASE("trees, PEARL and adaptive lengths conserve tokens and free KV", "[spec_decode]") {
+    auto cost = a100();
+    std::vector<Req> reqs;
+    for (int i = 0; i < 60; ++i)
+        reqs.push_back({i * 2.0, 200 + 37 * (i % 7), 50 + 61 * (i % 5)});
+    for (const std::string spec :
+         {"eagle:tree=3-2-2,alpha=0.7,alpha_spread=0.1", "medusa:tree=4-2-1,decay=0.9",
+          "pearl:model=llama-3.1-8b,context=256", "adaptive:model=llama-3.1-8b,context=128,alpha=0.6",
+          "eagle:gamma=5,alpha=0.2,alpha_to=0.9,ramp=30,batch_gamma=4:2/12:0"}) {
+        auto cluster = cluster_of("vllm", 150, 16);
+        cluster.limits.max_model_len = 4096;
+        cluster.spec_decode = spec;
+        cluster.seed = 2;
+        const auto run = policies::simulate(cluster, cost, workload_of(reqs));
+        const auto st = totals(run);
+        int64_t outputs = 0;
+        int64_t accepted = 0;
+        for (const auto& r : run.requests) {
+            REQUIRE(r.phase() == sim::RequestPhase::finished);
+            CHECK(r.generated == r.output_tokens);
+            CHECK(r.kv_blocks() == 0);
+            outputs += r.output_tokens;
+            accepted += r.spec_accepted;
+        }
+        INFO(spec);
+        CHECK(accepted == st.emitted_tokens - st.verifies);
+        CHECK(st.emitted_tokens <= outputs - static_cast<int64_t>(reqs.size()));
+        CHECK(st.verifies > 0);
+    }
 }
