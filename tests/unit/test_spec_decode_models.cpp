@@ -154,9 +154,13 @@ TEST_CASE("a tree verify costs more than a chain; Medusa heads cost one pass wha
     const auto medusa_tree = policies::make_spec_decode("medusa:tree=4-2-2-1", cost, 0);
     CHECK(medusa.drafter.drafter->draft_ns(decodes, 4) ==
           Approx(medusa_tree.drafter.drafter->tree_draft_ns(decodes, medusa_tree.config.tree)));
-    // Four heads of hidden^2 + hidden * vocab in fp16.
+    // Four heads of hidden^2 + hidden * vocab in fp16; a tree has one head per depth.
     const double h = 4096;
     CHECK(medusa.drafter.weight_bytes_per_gpu == Approx(4 * (h * h + h * 128256) * 2));
+    const auto medusa3 = policies::make_spec_decode("medusa:tree=3-2-2", cost, 0);
+    CHECK(medusa3.drafter.weight_bytes_per_gpu == Approx(3 * (h * h + h * 128256) * 2));
+    CHECK(medusa3.drafter.drafter->tree_draft_ns(decodes, medusa3.config.tree) ==
+          Approx(0.75 * medusa.drafter.drafter->draft_ns(decodes, 4)));
     // The verify pass of the tree carries 1 + 44 queries per sequence.
     sim::SpecDecoder dec(tree.config, tree.drafter.drafter, 0);
     CHECK(dec.decode_tokens(1) == 45);
