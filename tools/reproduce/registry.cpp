@@ -14,6 +14,11 @@ std::vector<Scenario> build() {
         sarathi_serve_falcon_180b_scenario(),
         sarathi_llama_13b_decode_scenario(),
         sarathi_llama_13b_e2e_scenario(),
+        online_speculative_decoding_scenario(),
+        pearl_scenario(),
+        big_little_decoder_scenario(),
+        triforce_scenario(),
+        rapid_long_context_sd_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {
