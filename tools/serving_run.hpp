@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/serving/batch_observer.hpp"
 #include "sim/serving/cluster.hpp"
 #include "sim/serving/metrics.hpp"
 #include "tools/report/serving_report.hpp"
@@ -13,20 +14,20 @@
 
 namespace llmsim::tools {
 
-class ChromeTraceWriter;
-
 struct ServingOutcome {
     ServingSetup setup;
     traces::Workload workload;
     sim::ServingRun run;
     sim::ServingSummary summary;
     std::vector<std::string> notes;  // warnings for stderr (workload notes, features the workload suggests)
+    std::string timeline_csv;        // timeline.csv (tools/report/timeline.hpp) when asked for, else empty
 
     // The report views this object: it must outlive the report.
     [[nodiscard]] ServingReport report() const;
 };
 
-// `cfg` must be resolved. Fills derived defaults into `cfg` (see make_serving_setup). `trace` may be null.
-ServingOutcome simulate_serving(RunConfig& cfg, ChromeTraceWriter* trace = nullptr);
+// `cfg` must be resolved. Fills derived defaults into `cfg` (see make_serving_setup). `observer` (e.g. the Chrome
+// trace writer) may be null; `record_timeline` fills timeline_csv (off: no per-step cost).
+ServingOutcome simulate_serving(RunConfig& cfg, sim::BatchObserver* observer = nullptr, bool record_timeline = false);
 
 }  // namespace llmsim::tools

@@ -24,7 +24,7 @@ void run_command(RunConfig& cfg) {
 
     std::unique_ptr<ChromeTraceWriter> trace;
     if (chrome) trace = std::make_unique<ChromeTraceWriter>();
-    const ServingOutcome outcome = simulate_serving(cfg, trace.get());
+    const ServingOutcome outcome = simulate_serving(cfg, trace.get(), out_dir.has_value());
     for (const auto& note : outcome.notes)
         std::cerr << "llmsim: " << note << "\n";
     const sim::ServingRun& run = outcome.run;
@@ -37,6 +37,7 @@ void run_command(RunConfig& cfg) {
         const std::string csv = sim::requests_csv(run.requests, !outcome.setup.cluster.spec_decode.empty());
         write_file_atomic(dir + "/config.resolved.json", cfg.resolved_json().dump(2) + "\n");
         write_file_atomic(dir + "/requests.csv", csv);
+        write_file_atomic(dir + "/timeline.csv", outcome.timeline_csv);
         if (trace) write_file_atomic(dir + "/trace.json", trace->finish());
         write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
     }
@@ -45,7 +46,7 @@ void run_command(RunConfig& cfg) {
     } else {
         std::cout << serving_summary_table(report);
         if (out_dir)
-            std::cout << "\nwrote " << *out_dir << "/{summary.json,requests.csv,config.resolved.json"
+            std::cout << "\nwrote " << *out_dir << "/{summary.json,requests.csv,timeline.csv,config.resolved.json"
                       << (trace ? ",trace.json" : "") << "}\n";
     }
 }

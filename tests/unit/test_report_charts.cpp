@@ -1,0 +1,71 @@
+// The report's SVG chart writer and the run timeline recorder.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "common/csv.hpp"
+#include "tools/report/svg_chart.hpp"
+#include "tools/report/timeline.hpp"
+
+using namespace llmsim;
+using namespace llmsim::tools;
+
+TEST_CASE("nice ticks cover the range in steps of 1, 2 or 5 x 10^k", "[report]") {
+    CHECK(nice_ticks(0, 10) == std::vector<double>{0, 2, 4, 6, 8, 10});
+    CHECK(nice_ticks(0, 0.93) == std::vector<double>{0, 0.2, 0.4, 0.6000000000000001, 0.8, 1});
+    const auto t = nice_ticks(13, 487);
+    CHECK(t.front() <= 13);
+    CHECK(t.back() >= 487);
+    CHECK(t[1] - t[0] == Approx(100));
+    CHECK(nice_ticks(5, 5).size() >= 2);  // a flat series still gets an axis
+}
+
+TEST_CASE("an SVG chart draws each series and counts its points", "[report]") {
+    Chart c{"TTFT <CDF>", "ms", "share", {{"a", {1, 2, 3}, {0.1, 0.5, 1.0}, SeriesStyle::step}}, true, {}};
+    c.series.push_back({"b", {1, 2, std::nan("")}, {0.2, 0.3, 0.4}, SeriesStyle::points});
+    const std::string svg = render_svg(c);
+    CHECK(svg.find("data-points=\"5\"") != std::string::npos);  // the NaN point is dropped
+    CHECK(svg.find("TTFT &lt;CDF&gt;") != std::string::npos);
+    CHECK(svg.find("<path d=\"M") != std::string::npos);
+    CHECK(svg.find("<circle") != std::string::npos);
+    CHECK(svg == render_svg(c));  // deterministic
+
+    const Chart empty{"nothing", "x", "y", {}, true, {}};
+    CHECK(render_svg(empty).find("no data") != std::string::npos);
+
+    Chart cat{"by scheduler", "scheduler", "req/s", {{"", {0, 1}, {2, 3}, SeriesStyle::line}}, true, {"vllm", "sarathi"}};
+    const std::string s = render_svg(cat);
+    CHECK(s.find(">vllm</text>") != std::string::npos);
+    CHECK(s.find(">sarathi</text>") != std::string::npos);
+}
+
+TEST_CASE("the timeline bins steps, spreads busy time and widens its bins to stay bounded", "[report]") {
+    TimelineRecorder t({2});
+    // Two replicas; one step of 15 ms from 5 ms: busy time spreads over bins 0 and 1 (10 ms each).
+    t.on_step({0, 0, 5'000'000, 20'000'000, 8, 100, 8, 15e6, 1, 50, 100});
+    t.on_step({0, 1, 6'000'000, 8'000'000, 4, 40, 4, 2e6, 1, 20, 100});
+    CsvReader csv("timeline", t.csv());
+    const size_t util = csv.require_column("utilization");
+    const size_t seqs = csv.require_column("mean_batch_seqs");
+    const size_t kv = csv.require_column("kv_used_mean");
+    const size_t peak = csv.require_column("kv_used_peak");
+    REQUIRE(csv.next());
+    // Bin 0: 5 ms of the first step + 2 ms of the second, over 2 replicas x 10 ms.
+    CHECK(csv.get_double(util) == Approx(0.35));
+    CHECK(csv.get_double(seqs) == Approx(6));
+    CHECK(csv.get_double(kv) == Approx(0.35));
+    CHECK(csv.get_double(peak) == Approx(0.5));
+    REQUIRE(csv.next());
+    CHECK(csv.get_double(util) == Approx(0.5));  // 10 ms of the first step over 20 replica-ms
+    REQUIRE(csv.next());
+    CHECK_FALSE(csv.next());
+
+    // A step far beyond kMaxBins x 10 ms doubles the bin width until it fits.
+    t.on_step({0, 0, 60'000'000'000, 60'010'000'000, 1, 1, 1, 1e7, 1, 1, 100});
+    CHECK(t.bin_ns() > 60'000'000'000 / static_cast<int64_t>(TimelineRecorder::kMaxBins));
+    CsvReader wide("timeline", t.csv());
+    size_t rows = 0;
+    while (wide.next())
+        ++rows;
+    CHECK(rows <= TimelineRecorder::kMaxBins);
+}
