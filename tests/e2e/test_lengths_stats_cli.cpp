@@ -60,7 +60,7 @@ TEST_CASE("trace derive -> --lengths stats:FILE round trip", "[cli][traces]") {
     CHECK(s["completed"].get<int64_t>() > 0);
 }
 
-TEST_CASE("--lengths stats: of a shipped statistics file samples exactly as builtin: of it", "[cli][traces]") {
+TEST_CASE("lengths stats: a shipped statistics file samples exactly as builtin: of it", "[cli][traces]") {
     const std::vector<std::string> common = {"trace", "generate", "--num-requests", "500", "--qps", "4", "--out", "-"};
     auto with = [&](const std::string& lengths) {
         auto a = common;
@@ -73,7 +73,7 @@ TEST_CASE("--lengths stats: of a shipped statistics file samples exactly as buil
     CHECK(with("stats:" + source_path("traces/builtin/sharegpt.json")) == with("builtin:sharegpt"));
 }
 
-TEST_CASE("--lengths stats: with a missing or wrong file exits 2 naming it", "[cli][traces][errors]") {
+TEST_CASE("lengths stats: a missing or wrong file exits 2 naming it", "[cli][traces][errors]") {
     TempDir dir;
     CommandResult r = run_llmsim({"run", "--lengths", "stats:" + dir.file("none.json"), "--json"});
     CHECK(r.exit_code == 2);
