@@ -26,8 +26,14 @@ struct ServingOutcome {
     [[nodiscard]] ServingReport report() const;
 };
 
-// `cfg` must be resolved. Fills derived defaults into `cfg` (see make_serving_setup). `observer` (e.g. the Chrome
-// trace writer) may be null; `record_timeline` fills timeline_csv (off: no per-step cost).
-ServingOutcome simulate_serving(RunConfig& cfg, sim::BatchObserver* observer = nullptr, bool record_timeline = false);
+// What a run records or shows beyond its results; all off by default (and then free).
+struct ServingHooks {
+    sim::BatchObserver* batches = nullptr;  // e.g. the Chrome trace writer
+    bool record_timeline = false;           // fill ServingOutcome::timeline_csv
+    bool progress = false;                  // a progress bar on stderr (see ProgressBar::wanted)
+};
+
+// `cfg` must be resolved. Fills derived defaults into `cfg` (see make_serving_setup).
+ServingOutcome simulate_serving(RunConfig& cfg, const ServingHooks& hooks = {});
 
 }  // namespace llmsim::tools

@@ -1,9 +1,12 @@
-// The report's SVG chart writer and the run timeline recorder.
+// The report's SVG chart writer, the run timeline recorder and the progress bar of long commands.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "common/csv.hpp"
+#include "tools/progress_bar.hpp"
 #include "tools/report/svg_chart.hpp"
 #include "tools/report/timeline.hpp"
 
@@ -68,4 +71,27 @@ TEST_CASE("the timeline bins steps, spreads busy time and widens its bins to sta
     while (wide.next())
         ++rows;
     CHECK(rows <= TimelineRecorder::kMaxBins);
+}
+
+TEST_CASE("the progress bar draws only after its delay, at most every redraw interval, and erases itself", "[progress]") {
+    std::ostringstream out;
+    {
+        ProgressBar late("work", 1000, "items", out, 3600.0);
+        for (int i = 0; i < 1000; ++i)
+            late.advance();
+    }
+    CHECK(out.str().empty());  // finished before the delay: nothing at all
+
+    ProgressBar bar("work", 1000, "items", out, 0.0);
+    for (int i = 0; i < 500; ++i)
+        bar.advance();
+    const std::string drawn = out.str();
+    // The clock is read every 64 calls: the first draw shows 64 done (1 of 30 marks).
+    CHECK(drawn.rfind("\rwork [#.............................] 64/1000 items 6% ", 0) == 0);
+    CHECK(std::count(drawn.begin(), drawn.end(), '\r') == 1);  // one draw within the redraw interval
+    bar.finish();
+    CHECK(out.str().substr(out.str().size() - 4) == "\r\x1b[K");
+    bar.finish();  // idempotent
+    CHECK(out.str().size() == drawn.size() + 4);
+    CHECK_FALSE(ProgressBar::wanted(true));  // --quiet
 }

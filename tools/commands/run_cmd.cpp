@@ -6,6 +6,7 @@
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
 #include "tools/commands/commands.hpp"
+#include "tools/progress_bar.hpp"
 #include "tools/report/chrome_trace.hpp"
 #include "tools/report/serving_report.hpp"
 #include "tools/run_config.hpp"
@@ -14,7 +15,7 @@
 namespace llmsim::tools {
 namespace {
 
-void run_command(RunConfig& cfg) {
+void run_command(RunConfig& cfg, bool quiet) {
     cfg.resolve();
     const bool json = cfg.flag("json");
     const auto out_dir = cfg.opt_text("out");
@@ -24,7 +25,7 @@ void run_command(RunConfig& cfg) {
 
     std::unique_ptr<ChromeTraceWriter> trace;
     if (chrome) trace = std::make_unique<ChromeTraceWriter>();
-    const ServingOutcome outcome = simulate_serving(cfg, trace.get(), out_dir.has_value());
+    const ServingOutcome outcome = simulate_serving(cfg, {trace.get(), out_dir.has_value(), ProgressBar::wanted(quiet)});
     for (const auto& note : outcome.notes)
         std::cerr << "llmsim: " << note << "\n";
     const sim::ServingRun& run = outcome.run;
@@ -57,7 +58,10 @@ void add_run_command(CLI::App& root) {
     auto cfg = std::make_shared<RunConfig>();
     CLI::App* cmd = root.add_subcommand("run", "simulate serving a workload and report latency and throughput");
     cfg->add_flags(*cmd);
-    cmd->callback([cfg]() { run_command(*cfg); });
+    // Not a run setting (results do not depend on it), so neither in --config files nor in config.resolved.json.
+    auto quiet = std::make_shared<bool>(false);
+    cmd->add_flag("--quiet", *quiet, "no progress bar on stderr (shown only on a terminal, for runs over 2 s)");
+    cmd->callback([cfg, quiet]() { run_command(*cfg, *quiet); });
 }
 
 }  // namespace llmsim::tools
