@@ -38,8 +38,8 @@ void ProgressBar::draw(double elapsed_s) {
     const auto filled = static_cast<size_t>(kWidth * share);
     const double eta = share > 0 ? elapsed_s * (1 - share) / share : 0.0;
     out_ << fmt::format("\r{} [{}{}] {}/{} {} {:.0f}% {:.0f} s left\x1b[K", label_, std::string(filled, '#'),
-                             std::string(kWidth - filled, '.'), done_, total_, unit_, 100 * share, eta)
-              << std::flush;
+                        std::string(kWidth - filled, '.'), done_, total_, unit_, 100 * share, eta)
+         << std::flush;
     drawn_ = true;
 }
 

@@ -187,8 +187,15 @@ void Replica::try_dispatch() {
     stats_.overhead_ns += res.overhead_ns;
     stats_.kv_transfer_ns += res.kv_transfer_ns;
     if (observer_ != nullptr) {
-        StepSample step{pool_, index_, now, res.end_ns, batch.size(), batch.tokens(), batch.sampled_tokens(),
-                        res.busy_ns, stats_.stages, 0, 0};
+        StepSample step{.pool = pool_,
+                        .replica = index_,
+                        .start_ns = now,
+                        .end_ns = res.end_ns,
+                        .seqs = batch.size(),
+                        .tokens = batch.tokens(),
+                        .sampled_tokens = batch.sampled_tokens(),
+                        .busy_ns = res.busy_ns,
+                        .stages = stats_.stages};
         for (const auto& e : engines_) {
             const KvUsage u = e->pool->usage();
             step.kv_used_blocks += u.used_blocks;

@@ -32,8 +32,9 @@ std::pair<double, double> mean_lengths(const std::string& csv_text) {
 TEST_CASE("trace derive -> --lengths stats:FILE round trip", "[cli][traces]") {
     TempDir dir;
     const std::string stats = dir.file("derived.json");
-    const CommandResult d = run_llmsim({"trace", "derive", "--trace", source_path("examples/synthetic-azure-format.csv"),
-                                        "--name", "my-azure", "--out", stats});
+    const CommandResult d =
+        run_llmsim({"trace", "derive", "--trace", source_path("examples/synthetic-azure-format.csv"), "--name",
+                    "my-azure", "--out", stats});
     INFO(d.err);
     REQUIRE(d.exit_code == 0);
     CHECK(d.err.find("--lengths stats:" + stats) != std::string::npos);

@@ -136,8 +136,7 @@ TEST_CASE("report renders in headless Chromium to a non-blank PNG", "[cli][repor
     dir.write("blank.html", "<!DOCTYPE html><html><body style=\"background:#fff\"></body></html>\n");
     auto shoot = [&](const std::string& html, const std::string& png) {
         const std::string cmd = browser + " --headless --no-sandbox --disable-gpu --hide-scrollbars " +
-                                "--window-size=1400,2200 --screenshot=" + png + " file://" + html +
-                                " >/dev/null 2>&1";
+                                "--window-size=1400,2200 --screenshot=" + png + " file://" + html + " >/dev/null 2>&1";
         REQUIRE(std::system(cmd.c_str()) == 0);
         REQUIRE(std::filesystem::is_regular_file(png));
         return std::filesystem::file_size(png);

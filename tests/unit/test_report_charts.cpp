@@ -36,7 +36,8 @@ TEST_CASE("an SVG chart draws each series and counts its points", "[report]") {
     const Chart empty{"nothing", "x", "y", {}, true, {}};
     CHECK(render_svg(empty).find("no data") != std::string::npos);
 
-    Chart cat{"by scheduler", "scheduler", "req/s", {{"", {0, 1}, {2, 3}, SeriesStyle::line}}, true, {"vllm", "sarathi"}};
+    Chart cat{"by scheduler", "scheduler",        "req/s", {{"", {0, 1}, {2, 3}, SeriesStyle::line}},
+              true,           {"vllm", "sarathi"}};
     const std::string s = render_svg(cat);
     CHECK(s.find(">vllm</text>") != std::string::npos);
     CHECK(s.find(">sarathi</text>") != std::string::npos);
@@ -73,7 +74,8 @@ TEST_CASE("the timeline bins steps, spreads busy time and widens its bins to sta
     CHECK(rows <= TimelineRecorder::kMaxBins);
 }
 
-TEST_CASE("the progress bar draws only after its delay, at most every redraw interval, and erases itself", "[progress]") {
+TEST_CASE("the progress bar draws only after its delay, at most every redraw interval, and erases itself",
+          "[progress]") {
     std::ostringstream out;
     {
         ProgressBar late("work", 1000, "items", out, 3600.0);

@@ -23,11 +23,12 @@ struct ReportArgs {
 };
 
 void report_command(const ReportArgs& a) {
-    if (a.run_dir.empty() == a.db.empty()) throw UsageError("RUN_DIR", "give a run directory or --db FILE (one of them)");
+    if (a.run_dir.empty() == a.db.empty())
+        throw UsageError("RUN_DIR", "give a run directory or --db FILE (one of them)");
     if (!a.sweep.empty() && a.db.empty()) throw UsageError("--sweep", "needs --db FILE");
-    const HtmlPage page = a.db.empty() ? run_report_page(a.run_dir)
-                                       : store_report_page(a.db, a.sweep.empty() ? std::nullopt
-                                                                                 : std::optional<std::string>(a.sweep));
+    const HtmlPage page =
+        a.db.empty() ? run_report_page(a.run_dir)
+                     : store_report_page(a.db, a.sweep.empty() ? std::nullopt : std::optional<std::string>(a.sweep));
     size_t charts = 0;
     for (const auto& s : page.sections)
         charts += s.charts.size();

@@ -25,7 +25,8 @@ void run_command(RunConfig& cfg, bool quiet) {
 
     std::unique_ptr<ChromeTraceWriter> trace;
     if (chrome) trace = std::make_unique<ChromeTraceWriter>();
-    const ServingOutcome outcome = simulate_serving(cfg, {trace.get(), out_dir.has_value(), ProgressBar::wanted(quiet)});
+    const ServingOutcome outcome =
+        simulate_serving(cfg, {trace.get(), out_dir.has_value(), ProgressBar::wanted(quiet)});
     for (const auto& note : outcome.notes)
         std::cerr << "llmsim: " << note << "\n";
     const sim::ServingRun& run = outcome.run;

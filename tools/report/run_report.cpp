@@ -160,22 +160,25 @@ std::string num(const Json& j, const char* fmt_spec) {
 
 HtmlPage run_report_page(const std::string& run_dir) {
     namespace fs = std::filesystem;
-    if (!fs::is_directory(run_dir)) throw InputError(run_dir, "is not a directory (expected an `llmsim run --out` folder)");
+    if (!fs::is_directory(run_dir))
+        throw InputError(run_dir, "is not a directory (expected an `llmsim run --out` folder)");
     for (const char* f : {"summary.json", "requests.csv"}) {
         if (!fs::is_regular_file(fs::path(run_dir) / f)) {
             throw InputError(run_dir, std::string("holds no llmsim run: ") + f +
                                           " is missing (expected a folder written by `llmsim run --out DIR`)");
         }
     }
-    const Json summary = load_json_file((fs::path(run_dir) / "summary.json").string());
+    const std::string summary_path = (fs::path(run_dir) / "summary.json").string();
+    const Json summary = load_json_file(summary_path);
+    if (!summary.is_object()) throw InputError(summary_path, "expected the JSON object `llmsim run --out` writes");
     const Json& dep = summary.contains("deployment") ? summary["deployment"] : Json::object();
     auto text = [&](const char* key) { return dep.contains(key) ? dep[key].dump() : std::string("?"); };
 
     HtmlPage page;
     page.title = "llmsim run report: " + run_dir;
-    page.subtitle = fmt::format("model {} on {} x{} (tp={} pp={}), engine {}, scheduler {}", text("model"),
-                                text("hardware"), text("gpus"), text("tp"), text("pp"), text("engine"),
-                                text("scheduler"));
+    page.subtitle =
+        fmt::format("model {} on {} x{} (tp={} pp={}), engine {}, scheduler {}", text("model"), text("hardware"),
+                    text("gpus"), text("tp"), text("pp"), text("engine"), text("scheduler"));
     HtmlSection overview{"Summary", {}, {}, {}};
     auto q = [&](const char* d) {
         const Json& m = summary.value(d, Json::object());
@@ -210,8 +213,8 @@ HtmlPage run_report_page(const std::string& run_dir) {
     } else {
         time.notes.push_back(
             "No timeline.csv in this folder (it was written by an older llmsim): batch size, KV use, output rate "
-            "and utilisation over time are left out. Run it again with `llmsim run --config " + run_dir +
-            "/config.resolved.json --out DIR` to get them.");
+            "and utilisation over time are left out. Run it again with `llmsim run --config " +
+            run_dir + "/config.resolved.json --out DIR` to get them.");
     }
     page.sections.push_back(time);
     return page;

@@ -21,12 +21,9 @@ using store::Statement;
 
 // Metrics charted against each axis, as (column, label).
 const std::vector<std::pair<std::string, std::string>> kAxisMetrics = {
-    {"throughput_rps", "throughput (req/s)"},
-    {"output_tokens_per_s_per_gpu", "output tokens/s per GPU"},
-    {"ttft_ms_p90", "TTFT p90 (ms)"},
-    {"tpot_ms_p90", "TPOT p90 (ms)"},
-    {"e2e_ms_p90", "E2E p90 (ms)"},
-    {"cost_usd_per_mtok", "USD per million output tokens"},
+    {"throughput_rps", "throughput (req/s)"}, {"output_tokens_per_s_per_gpu", "output tokens/s per GPU"},
+    {"ttft_ms_p90", "TTFT p90 (ms)"},         {"tpot_ms_p90", "TPOT p90 (ms)"},
+    {"e2e_ms_p90", "E2E p90 (ms)"},           {"cost_usd_per_mtok", "USD per million output tokens"},
 };
 
 struct SweepInfo {
@@ -136,10 +133,10 @@ std::vector<Chart> axis_charts(const SweepInfo& w, const std::vector<Row>& rows)
                     key += (key.empty() ? "" : ", ") + other + "=" + cell_text(r.cells.at(other));
                 }
                 const Cell& c = r.cells.at(axis);
-                const double x = numeric ? *cell_number(c)
-                                         : static_cast<double>(std::find(categories.begin(), categories.end(),
-                                                                         cell_text(c)) -
-                                                               categories.begin());
+                const double x =
+                    numeric ? *cell_number(c)
+                            : static_cast<double>(std::find(categories.begin(), categories.end(), cell_text(c)) -
+                                                  categories.begin());
                 if (!groups.count(key)) order.push_back(key);
                 groups[key].emplace_back(x, *y);
             }
@@ -185,8 +182,12 @@ std::optional<Chart> pareto_chart(const std::vector<Row>& rows) {
         front.x.push_back(pts[i].latency_ms);
         front.y.push_back(pts[i].throughput);
     }
-    return Chart{"Pareto front: throughput per GPU against latency", "E2E p90 (ms)", "output tokens/s per GPU",
-                 {all, front}, true, {}};
+    return Chart{"Pareto front: throughput per GPU against latency",
+                 "E2E p90 (ms)",
+                 "output tokens/s per GPU",
+                 {all, front},
+                 true,
+                 {}};
 }
 
 }  // namespace

@@ -39,11 +39,20 @@ std::string xml_escape(const std::string& text) {
     out.reserve(text.size());
     for (char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -89,11 +98,11 @@ std::string render_svg(const Chart& chart, int width_px, int height_px) {
             ++points;
         }
     }
-    std::string out = fmt::format(
-        R"(<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-points="{}" width="{}" height="{}" )"
-        R"(viewBox="0 0 {} {}" font-family="sans-serif" font-size="11">)"
-        "\n",
-        points, width_px, height_px, width_px, height_px);
+    std::string out =
+        fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-points="{}" width="{}" height="{}" )"
+                    R"(viewBox="0 0 {} {}" font-family="sans-serif" font-size="11">)"
+                    "\n",
+                    points, width_px, height_px, width_px, height_px);
     out += fmt::format(R"(<rect width="{}" height="{}" fill="#ffffff"/>)"
                        "\n",
                        width_px, height_px);

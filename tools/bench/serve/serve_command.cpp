@@ -5,8 +5,8 @@
 
 #include <chrono>
 #include <cmath>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "common/atomic_file.hpp"
