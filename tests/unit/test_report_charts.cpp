@@ -21,6 +21,7 @@ TEST_CASE("nice ticks cover the range in steps of 1, 2 or 5 x 10^k", "[report]")
     CHECK(t.back() >= 487);
     CHECK(t[1] - t[0] == Approx(100));
     CHECK(nice_ticks(5, 5).size() >= 2);  // a flat series still gets an axis
+    CHECK(nice_ticks(2, 16) == std::vector<double>{0, 5, 10, 15, 20});  // the last tick covers the maximum
 }
 
 TEST_CASE("an SVG chart draws each series and counts its points", "[report]") {

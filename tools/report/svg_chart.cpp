@@ -74,9 +74,11 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
     }
     std::vector<double> ticks;
     const double first = std::floor(lo / step) * step;
-    for (double t = first; t <= hi + step * 0.5 + 1e-12 * std::abs(hi); t += step) {
+    // Up to the first tick at or above hi, so every point lies inside the frame (a tolerance absorbs rounding).
+    for (int i = 0;; ++i) {
+        const double t = first + i * step;
         ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
-        if (t >= hi) break;
+        if (t >= hi - step * 1e-9) break;
     }
     return ticks;
 }
