@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <regex>
 #include <sstream>
 
 #include "common/csv.hpp"
@@ -20,7 +21,7 @@ TEST_CASE("nice ticks cover the range in steps of 1, 2 or 5 x 10^k", "[report]")
     CHECK(t.front() <= 13);
     CHECK(t.back() >= 487);
     CHECK(t[1] - t[0] == Approx(100));
-    CHECK(nice_ticks(5, 5).size() >= 2);  // a flat series still gets an axis
+    CHECK(nice_ticks(5, 5).size() >= 2);                                // a flat series still gets an axis
     CHECK(nice_ticks(2, 16) == std::vector<double>{0, 5, 10, 15, 20});  // the last tick covers the maximum
 }
 
@@ -33,6 +34,20 @@ TEST_CASE("an SVG chart draws each series and counts its points", "[report]") {
     CHECK(svg.find("<path d=\"M") != std::string::npos);
     CHECK(svg.find("<circle") != std::string::npos);
     CHECK(svg == render_svg(c));  // deterministic
+
+    // Every point lies inside the plot frame (x 70..620, y 34..274 for the default 640 x 320), whatever the range.
+    const Chart wide{"w", "x", "y", {{"", {2, 7, 16}, {-3, 0.5, 1e6}, SeriesStyle::points}}, true, {}};
+    const std::string ws = render_svg(wide);
+    const std::regex circle(R"re(cx="([0-9.]+)" cy="([0-9.]+)")re");
+    int circles = 0;
+    for (auto it = std::sregex_iterator(ws.begin(), ws.end(), circle); it != std::sregex_iterator(); ++it, ++circles) {
+        const double x = std::stod((*it)[1].str()), y = std::stod((*it)[2].str());
+        CHECK(x >= 70);
+        CHECK(x <= 620);
+        CHECK(y >= 34);
+        CHECK(y <= 274);
+    }
+    CHECK(circles == 3);
 
     const Chart empty{"nothing", "x", "y", {}, true, {}};
     CHECK(render_svg(empty).find("no data") != std::string::npos);
