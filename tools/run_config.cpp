@@ -78,7 +78,7 @@ const std::vector<SettingInfo>& run_settings() {
         {"num-requests", SettingKind::integer, "number of requests (synthetic default 1000)"},
         {"qps", SettingKind::qps, "arrival rate in requests/s, or inf (all at t=0)"},
         {"arrival", SettingKind::text, "poisson | gamma:CV | uniform"},
-        {"lengths", SettingKind::text, "fixed:IN:OUT | trace:PATH | builtin:NAME (default builtin:azure-conv-2023)"},
+        {"lengths", SettingKind::text, "fixed:IN:OUT | trace:PATH | builtin:NAME | stats:PATH (a trace derive file) (default builtin:azure-conv-2023)"},
         {"slo-ttft-ms", SettingKind::number, "TTFT target for SLO attainment"},
         {"slo-tpot-ms", SettingKind::number, "TPOT target for SLO attainment"},
         {"price", SettingKind::text,

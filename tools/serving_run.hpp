@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/serving/batch_observer.hpp"
 #include "sim/serving/cluster.hpp"
 #include "sim/serving/metrics.hpp"
 #include "tools/report/serving_report.hpp"
@@ -13,22 +14,28 @@
 
 namespace llmsim::tools {
 
-class ChromeTraceWriter;
-
 struct ServingOutcome {
     ServingSetup setup;
     traces::Workload workload;
     sim::ServingRun run;
     sim::ServingSummary summary;
     std::vector<std::string> notes;  // warnings for stderr (workload notes, features the workload suggests)
+    std::string timeline_csv;        // timeline.csv (tools/report/timeline.hpp) when asked for, else empty
 
     // The report views this object: it must outlive the report.
     [[nodiscard]] ServingReport report() const;
 };
 
-// `cfg` must be resolved. Fills derived defaults into `cfg` (see make_serving_setup). `trace` may be null;
-// `observers` see every request's lifecycle events (figures the summary does not carry, e.g. time between tokens).
-ServingOutcome simulate_serving(RunConfig& cfg, ChromeTraceWriter* trace = nullptr,
-                                const std::vector<sim::LifecycleObserver*>& observers = {});
+// What a run records or shows beyond its results; all off by default (and then free).
+struct ServingHooks {
+    sim::BatchObserver* batches = nullptr;  // e.g. the Chrome trace writer
+    bool record_timeline = false;           // fill ServingOutcome::timeline_csv
+    bool progress = false;                  // a progress bar on stderr (see ProgressBar::wanted)
+    // See every request's lifecycle events (figures the summary does not carry, e.g. time between tokens).
+    std::vector<sim::LifecycleObserver*> lifecycle;
+};
+
+// `cfg` must be resolved. Fills derived defaults into `cfg` (see make_serving_setup).
+ServingOutcome simulate_serving(RunConfig& cfg, const ServingHooks& hooks = {});
 
 }  // namespace llmsim::tools

@@ -15,7 +15,7 @@ struct WorkloadOptions {
     std::optional<int64_t> num_requests;    // --num-requests
     std::optional<double> qps;              // --qps; +inf = every request at t=0
     std::optional<std::string> arrival;     // --arrival poisson | gamma:CV | uniform
-    std::optional<std::string> lengths;     // --lengths fixed:IN:OUT | trace:PATH | builtin:NAME
+    std::optional<std::string> lengths;     // --lengths fixed:IN:OUT | trace:PATH | builtin:NAME | stats:PATH
     uint64_t seed = 0;                      // --seed
     // --workload: inference-perf config (YAML) or llmsim workload JSON; it defines arrivals, lengths and count.
     std::optional<std::string> workload_path;

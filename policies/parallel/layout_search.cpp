@@ -43,7 +43,7 @@ SearchSpace default_search_space(const models::ModelSpec& model, const sim::Trai
 }
 
 SearchOutcome search_layouts(sim::TrainingSimulator& sim, const sim::TrainingConfig& base, const SearchSpace& space,
-                             int32_t refine_top) {
+                             int32_t refine_top, const RefineProgress& on_refined) {
     SearchOutcome out;
     const models::ModelSpec& model = sim.model();
     const int32_t gpus = sim.gpus();
@@ -97,6 +97,7 @@ SearchOutcome search_layouts(sim::TrainingSimulator& sim, const sim::TrainingCon
     for (size_t i = 0; i < refine; ++i) {
         auto& c = out.candidates[out.ranked[i]];
         c = sim.simulate(c.config);
+        if (on_refined) on_refined(i + 1, refine);
     }
     std::stable_sort(out.ranked.begin(), out.ranked.end(), [&](size_t a, size_t b) {
         const bool da = out.candidates[a].from_dag;

@@ -3,6 +3,7 @@
 // for a GPU count, skips invalid layouts, prices the rest with the closed-form pipeline (exact for uniform
 // stages), re-simulates the best fitting ones on the pipeline DAG and ranks the fitting layouts by throughput.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "sim/training/training_sim.hpp"
@@ -31,8 +32,11 @@ struct SearchOutcome {
     int64_t enumerated = 0;                       // combinations looked at (valid or not)
 };
 
+// Told after each DAG re-simulation (done, total): the slow part of a search with a large --top.
+using RefineProgress = std::function<void(size_t done, size_t total)>;
+
 // `refine_top`: how many of the best fitting candidates are re-simulated on the DAG before the final ranking.
 SearchOutcome search_layouts(sim::TrainingSimulator& sim, const sim::TrainingConfig& base, const SearchSpace& space,
-                             int32_t refine_top);
+                             int32_t refine_top, const RefineProgress& on_refined = {});
 
 }  // namespace llmsim::policies

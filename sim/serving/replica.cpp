@@ -186,6 +186,23 @@ void Replica::try_dispatch() {
     stats_.stage_busy_ns += res.busy_ns;
     stats_.overhead_ns += res.overhead_ns;
     stats_.kv_transfer_ns += res.kv_transfer_ns;
+    if (observer_ != nullptr) {
+        StepSample step{.pool = pool_,
+                        .replica = index_,
+                        .start_ns = now,
+                        .end_ns = res.end_ns,
+                        .seqs = batch.size(),
+                        .tokens = batch.tokens(),
+                        .sampled_tokens = batch.sampled_tokens(),
+                        .busy_ns = res.busy_ns,
+                        .stages = stats_.stages};
+        for (const auto& e : engines_) {
+            const KvUsage u = e->pool->usage();
+            step.kv_used_blocks += u.used_blocks;
+            step.kv_capacity_blocks += u.capacity_blocks;
+        }
+        observer_->on_step(step);
+    }
     engine_.schedule_at(SimTime::from_ns(res.end_ns), *this, kBatchDone, chosen_index);
     // With a pipeline, the next micro-batch may start as soon as stage 0 is free.
     if (engines_.size() > 1) request_dispatch();

@@ -43,6 +43,7 @@ void add_serve(CLI::App& bench) {
         "the simulator's policies; same flags and summary keys as llmsim run");
     a->cfg.add_flags(*cmd);
     cmd->add_option("--threads", a->threads, "CPU threads (default: all hardware threads)");
+    cmd->add_flag("--quiet", a->quiet, "no progress bar on stderr (shown only on a terminal, after 2 s)");
     cmd->callback([a]() { bench::run_serve_command(*a); });
 }
 

@@ -6,6 +6,7 @@
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
 #include "tools/commands/commands.hpp"
+#include "tools/progress_bar.hpp"
 #include "tools/report/chrome_trace.hpp"
 #include "tools/report/serving_report.hpp"
 #include "tools/run_config.hpp"
@@ -14,7 +15,7 @@
 namespace llmsim::tools {
 namespace {
 
-void run_command(RunConfig& cfg) {
+void run_command(RunConfig& cfg, bool quiet) {
     cfg.resolve();
     const bool json = cfg.flag("json");
     const auto out_dir = cfg.opt_text("out");
@@ -24,7 +25,8 @@ void run_command(RunConfig& cfg) {
 
     std::unique_ptr<ChromeTraceWriter> trace;
     if (chrome) trace = std::make_unique<ChromeTraceWriter>();
-    const ServingOutcome outcome = simulate_serving(cfg, trace.get());
+    const ServingOutcome outcome =
+        simulate_serving(cfg, {trace.get(), out_dir.has_value(), ProgressBar::wanted(quiet), {}});
     for (const auto& note : outcome.notes)
         std::cerr << "llmsim: " << note << "\n";
     const sim::ServingRun& run = outcome.run;
@@ -37,6 +39,7 @@ void run_command(RunConfig& cfg) {
         const std::string csv = sim::requests_csv(run.requests, !outcome.setup.cluster.spec_decode.empty());
         write_file_atomic(dir + "/config.resolved.json", cfg.resolved_json().dump(2) + "\n");
         write_file_atomic(dir + "/requests.csv", csv);
+        write_file_atomic(dir + "/timeline.csv", outcome.timeline_csv);
         if (trace) write_file_atomic(dir + "/trace.json", trace->finish());
         write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
     }
@@ -45,7 +48,7 @@ void run_command(RunConfig& cfg) {
     } else {
         std::cout << serving_summary_table(report);
         if (out_dir)
-            std::cout << "\nwrote " << *out_dir << "/{summary.json,requests.csv,config.resolved.json"
+            std::cout << "\nwrote " << *out_dir << "/{summary.json,requests.csv,timeline.csv,config.resolved.json"
                       << (trace ? ",trace.json" : "") << "}\n";
     }
 }
@@ -56,7 +59,10 @@ void add_run_command(CLI::App& root) {
     auto cfg = std::make_shared<RunConfig>();
     CLI::App* cmd = root.add_subcommand("run", "simulate serving a workload and report latency and throughput");
     cfg->add_flags(*cmd);
-    cmd->callback([cfg]() { run_command(*cfg); });
+    // Not a run setting (results do not depend on it), so neither in --config files nor in config.resolved.json.
+    auto quiet = std::make_shared<bool>(false);
+    cmd->add_flag("--quiet", *quiet, "no progress bar on stderr (shown only on a terminal, for runs over 2 s)");
+    cmd->callback([cfg, quiet]() { run_command(*cfg, *quiet); });
 }
 
 }  // namespace llmsim::tools

@@ -82,7 +82,7 @@ void add_derive(CLI::App& trace) {
                                      "length correlation) from a trace into a JSON file");
     cmd->add_option("--trace", args->trace, "trace file")->required();
     cmd->add_option("--trace-format", args->format, format_help())->capture_default_str();
-    cmd->add_option("--name", args->name, "workload name (used as builtin:NAME)")->required();
+    cmd->add_option("--name", args->name, "workload name (read the file back with --lengths stats:FILE)")->required();
     cmd->add_option("--out", args->out, "output JSON file")->required();
     cmd->add_option("--description", args->source.description, "one-line description for `llmsim list traces`");
     cmd->add_option("--source-file", args->source.file, "upstream file name (default: the trace's file name)");
@@ -104,7 +104,8 @@ void add_derive(CLI::App& trace) {
         src.format = args->format == "auto" ? traces::detect_trace_format(args->trace) : args->format;
         const OrderedJson j = traces::derive_workload_statistics(w, args->name, src, args->quantiles);
         write_file_atomic(args->out, traces::format_statistics_json(j));
-        std::cerr << "llmsim: wrote " << args->out << " (" << w.requests.size() << " requests)\n";
+        std::cerr << "llmsim: wrote " << args->out << " (" << w.requests.size() << " requests; use it with --lengths stats:"
+                  << args->out << ")\n";
     });
 }
 
@@ -120,7 +121,7 @@ void add_generate(CLI::App& trace) {
     cmd->add_option("--num-requests", o.num_requests, "number of requests");
     cmd->add_option("--qps", args->qps, "mean arrival rate in requests/s, or inf (all at t=0)");
     cmd->add_option("--arrival", o.arrival, "poisson | gamma:CV | uniform");
-    cmd->add_option("--lengths", o.lengths, "fixed:IN:OUT | trace:PATH | builtin:NAME");
+    cmd->add_option("--lengths", o.lengths, "fixed:IN:OUT | trace:PATH | builtin:NAME | stats:PATH");
     cmd->add_option("--seed", o.seed, "random seed")->capture_default_str();
     cmd->add_option("--out", args->out, "output CSV file, or - for stdout")->capture_default_str();
     cmd->callback([args] {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/atomic_file.hpp"
@@ -19,6 +20,7 @@
 #include "sim/training/training_report.hpp"
 #include "sim/training/training_sim.hpp"
 #include "tools/commands/commands.hpp"
+#include "tools/progress_bar.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -60,6 +62,7 @@ struct TrainArgs {
     std::string out;
     bool explain = false;
     bool json = false;
+    bool quiet = false;
     // Which layout flags were given (fixed in a search).
     CLI::Option* tp_opt = nullptr;
     CLI::Option* pp_opt = nullptr;
@@ -200,7 +203,17 @@ void run_search(const TrainArgs& a, sim::TrainingSimulator& sim, const sim::Trai
     if (a.recompute_opt->count() > 0) space.recompute = {base.recompute};
     if (a.dp_opt->count() > 0) space.dp = a.dp;
     if (a.top < 1) throw UsageError("--top", "must be >= 1, got " + std::to_string(a.top));
-    const policies::SearchOutcome out = policies::search_layouts(sim, base, space, a.top);
+    std::optional<ProgressBar> bar;
+    policies::RefineProgress progress;
+    if (ProgressBar::wanted(a.quiet)) {
+        // The bar starts with the first DAG re-simulation, when their number is known.
+        progress = [&bar](size_t /*done*/, size_t total) {
+            if (!bar) bar.emplace("llmsim train --search: re-simulating", static_cast<int64_t>(total), "layouts");
+            bar->advance();
+        };
+    }
+    const policies::SearchOutcome out = policies::search_layouts(sim, base, space, a.top, progress);
+    if (bar) bar->finish();
     const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!a.out.empty()) {
         std::string csv = sim::training_csv_header();
@@ -303,6 +316,7 @@ void add_train_command(CLI::App& root) {
     cmd->add_option("--out", a->out, "with --search: write every valid layout to this CSV file");
     cmd->add_flag("--explain", a->explain, "print the per-op costs of one layer");
     cmd->add_flag("--json", a->json, "print one JSON object");
+    cmd->add_flag("--quiet", a->quiet, "no progress bar on stderr (shown only on a terminal, after 2 s)");
     cmd->callback([a] {
         if (a->gpus < 1) throw UsageError("--gpus", "must be >= 1, got " + std::to_string(a->gpus));
         if (!a->out.empty() && !a->search) throw UsageError("--out", "writes the layout table of --search");

@@ -47,7 +47,7 @@ OrderedJson simulate(const Json& settings, const std::string& label) {
         RunConfig cfg;
         cfg.resolve_from_json(settings, "reproduce " + label);
         TokenGapRecorder gaps;
-        const ServingOutcome outcome = simulate_serving(cfg, nullptr, {&gaps});
+        const ServingOutcome outcome = simulate_serving(cfg, ServingHooks{.lifecycle = {&gaps}});
         OrderedJson summary = serving_summary_json(outcome.report());
         summary.erase("wall_s");
         summary.erase("simulated_requests_per_wall_s");

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "common/error.hpp"
+#include "common/json_io.hpp"
 #include "common/strings.hpp"
 #include "traces/builtin_workloads.hpp"
 #include "traces/trace_format.hpp"
@@ -10,7 +11,8 @@
 namespace llmsim::traces {
 namespace {
 
-constexpr const char* length_forms = "expected fixed:IN:OUT (token counts >= 1), trace:PATH or builtin:NAME";
+constexpr const char* length_forms =
+    "expected fixed:IN:OUT (token counts >= 1), trace:PATH, builtin:NAME or stats:PATH (a `trace derive` file)";
 
 int32_t parse_token_count(std::string_view part, std::string_view text, const char* what) {
     const auto v = parse_int(part);
@@ -44,6 +46,14 @@ LengthSpec parse_lengths(std::string_view text) {
         }
         return spec;
     }
+    if (starts_with(t, "stats:")) {
+        spec.kind = LengthKind::stats;
+        spec.target = std::string(t.substr(6));
+        if (spec.target.empty()) {
+            throw UsageError("--lengths", "missing path in '" + std::string(text) + "' (" + length_forms + ")");
+        }
+        return spec;
+    }
     if (starts_with(t, "builtin:")) {
         spec.kind = LengthKind::builtin;
         spec.target = std::string(t.substr(8));
@@ -61,6 +71,8 @@ std::string to_string(const LengthSpec& spec) {
             return "trace:" + spec.target;
         case LengthKind::builtin:
             return "builtin:" + spec.target;
+        case LengthKind::stats:
+            return "stats:" + spec.target;
     }
     return {};
 }
@@ -72,6 +84,11 @@ LengthSampler::LengthSampler(const LengthSpec& spec) : spec_(spec) {
             break;
         case LengthKind::builtin:
             builtin_ = &find_builtin_workload(spec_.target, "--lengths");
+            break;
+        case LengthKind::stats:
+            from_file_ = std::make_shared<const BuiltinWorkload>(
+                parse_builtin_workload(load_json_file(spec_.target), spec_.target));
+            builtin_ = from_file_.get();
             break;
         case LengthKind::trace: {
             Workload w = read_trace(spec_.target, "auto");
@@ -89,6 +106,7 @@ std::pair<int32_t, int32_t> LengthSampler::sample(Rng& rng) const {
         case LengthKind::fixed:
             return {spec_.prompt_tokens, spec_.output_tokens};
         case LengthKind::builtin:
+        case LengthKind::stats:
             return sample_builtin_lengths(*builtin_, rng);
         case LengthKind::trace:
             return pairs_[static_cast<size_t>(rng.uniform_int(pairs_.size()))];

@@ -230,6 +230,7 @@ RealServingResult run_real_serving(const tools::ServingSetup& setup, const trace
         return std::make_unique<Forward>(executor);
     };
     config.observers.push_back(&executor);
+    if (options.progress != nullptr) config.observers.push_back(options.progress);
     result.setup_s = std::chrono::duration<double>(Clock::now() - setup_start).count();
 
     executor.start_clock();

@@ -21,6 +21,8 @@ struct RealServingOptions {
     uint64_t weight_seed = 0;
     // Also price every executed batch with the setup's cost model, op by op (for predicted-vs-real per op).
     bool predict_ops = false;
+    // Told of each request's progress (the progress bar); may be null.
+    sim::LifecycleObserver* progress = nullptr;
 };
 
 struct RealServingResult {

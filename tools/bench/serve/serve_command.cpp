@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "common/atomic_file.hpp"
@@ -13,6 +14,7 @@
 #include "tools/bench/host_device.hpp"
 #include "tools/bench/serve/real_serving.hpp"
 #include "tools/bench/transformer/tiny_llama.hpp"
+#include "tools/progress_bar.hpp"
 #include "tools/report/serving_report.hpp"
 #include "tools/serving_setup.hpp"
 #include "traces/workload_builder.hpp"
@@ -122,8 +124,15 @@ void run_serve_command(ServeArgs& a) {
     opt.threads = threads;
     opt.weight_seed = static_cast<uint64_t>(cfg.integer("seed"));
     opt.predict_ops = !builtin;
+    std::optional<tools::ProgressBar> bar;
+    std::optional<tools::RequestProgress> progress;
+    if (tools::ProgressBar::wanted(a.quiet)) {
+        bar.emplace("llmsim bench serve: serving", static_cast<int64_t>(workload.requests.size()), "requests");
+        opt.progress = &progress.emplace(*bar);
+    }
     const auto t0 = std::chrono::steady_clock::now();
     const RealServingResult result = run_real_serving(setup, workload, opt);
+    if (bar) bar->finish();
     tools::ServingReport report;
     report.summary = sim::summarize(result.run.requests, setup.slo);
     report.summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -10,6 +10,7 @@ namespace llmsim::bench {
 struct ServeArgs {
     tools::RunConfig cfg;
     int32_t threads = 0;  // 0: every hardware thread
+    bool quiet = false;   // no progress bar
 };
 
 void run_serve_command(ServeArgs& args);
