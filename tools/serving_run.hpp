@@ -29,4 +29,13 @@ struct ServingOutcome {
 // `cfg` must be resolved. Fills derived defaults into `cfg` (see make_serving_setup). `trace` may be null.
 ServingOutcome simulate_serving(RunConfig& cfg, ChromeTraceWriter* trace = nullptr);
 
+// Everything `llmsim run` does with resolved settings but print: checks --out/--chrome-trace, simulates, writes
+// the --out files (each complete or not at all), and returns the outcome with the summary object --json prints.
+// Shared by the command line and the Python module, so both return the same object for the same settings.
+struct ServingRunResult {
+    ServingOutcome outcome;
+    OrderedJson summary;
+};
+ServingRunResult run_serving(RunConfig& cfg);
+
 }  // namespace llmsim::tools
