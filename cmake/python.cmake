@@ -5,7 +5,10 @@
 option(LLMSIM_PYTHON "Build the Python module (python/) when Python headers and pybind11 are found" ON)
 set(LLMSIM_PYTHON_MODULE OFF)
 set(LLMSIM_PYTHON_MISSING "")
-if(LLMSIM_PYTHON)
+if(LLMSIM_PYTHON AND (LLMSIM_SANITIZE OR LLMSIM_FUZZ))
+  # A sanitizer runtime must be loaded before the interpreter starts, so such a module would not import.
+  set(LLMSIM_PYTHON_MISSING "a sanitizer build (LLMSIM_SANITIZE/LLMSIM_FUZZ) cannot be imported by python3")
+elseif(LLMSIM_PYTHON)
   if(NOT Python3_EXECUTABLE)
     # The first interpreter whose C headers exist: python3 on PATH (a pyenv or venv one) and then the system's, so
     # an interpreter without headers earlier on PATH does not hide /usr/bin/python3 with python3-dev installed.
