@@ -59,7 +59,10 @@ py::object run(const py::object& config, const py::kwargs& overrides) {
     return python_from_json(r.summary);
 }
 
-py::object run_requests(const py::object& config, bool as_frame, const py::kwargs& overrides) {
+py::object run_requests(const py::object& config, const py::object& as_frame, const py::kwargs& overrides) {
+    if (!py::isinstance<py::bool_>(as_frame)) {
+        throw InputError("as_frame", "expected True or False, got " + py::repr(as_frame).cast<std::string>());
+    }
     const Json settings = settings_from(config, overrides);
     const tools::ServingRunResult r = serve(settings);
     print_notes(r.outcome.notes);
@@ -83,7 +86,7 @@ py::object run_requests(const py::object& config, bool as_frame, const py::kwarg
         }
         columns[py::str(c.name)] = values;
     }
-    if (!as_frame) return columns;
+    if (!as_frame.cast<bool>()) return columns;
     return py::module_::import("pandas").attr("DataFrame")(columns);  // ImportError without pandas
 }
 
@@ -98,8 +101,11 @@ py::object json_command(const py::object& settings, const py::kwargs& overrides)
     return python_from_json(result);
 }
 
-py::object list_rows(const std::string& kind) {
-    return python_from_json(tools::list_json(kind));
+py::object list_rows(const py::object& kind) {
+    if (!py::isinstance<py::str>(kind)) {
+        throw InputError("kind", "expected a string such as 'models', got " + py::repr(kind).cast<std::string>());
+    }
+    return python_from_json(tools::list_json(kind.cast<std::string>()));
 }
 
 }  // namespace
@@ -132,7 +138,8 @@ PYBIND11_MODULE(llmsim, m) {
           "Simulates serving, as `llmsim run --config FILE --json`: returns the same summary dict. `config` has the\n"
           "keys of a --config file; keyword arguments override them (as flags override the file). With `out` it\n"
           "also writes summary.json, requests.csv and config.resolved.json there.");
-    m.def("run_requests", &run_requests, py::arg("config") = py::none(), py::kw_only(), py::arg("as_frame") = false,
+    m.def("run_requests", &run_requests, py::arg("config") = py::none(), py::kw_only(),
+          py::arg("as_frame") = py::bool_(false),
           "run_requests(config=None, *, as_frame=False, **settings) -> dict of lists | pandas.DataFrame\n\n"
           "Simulates serving as run() does and returns one entry per request, as the columns of requests.csv\n"
           "(full precision; None where a request has no value, e.g. TTFT of a rejected one). as_frame=True\n"

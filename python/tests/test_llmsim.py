@@ -208,6 +208,8 @@ class PythonErrors(unittest.TestCase):
             (lambda: llmsim.train({"model": "llama-2-7b", "hardware": "a100", "gpus": 8, "search": "yes"}),
              "config#/search"),
             (lambda: llmsim.train(hardware="a100", gpus=8), "--model"),
+            (lambda: llmsim.list(5), "kind"),
+            (lambda: llmsim.run_requests(num_requests=5, as_frame="yes"), "as_frame"),
         ]
         for call, named in cases:
             with self.subTest(named=named):
