@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Layering guard: each top-level folder may include only itself and the folders below it, the same DAG as the
 # CMake libraries in CMakeLists.txt (llmsim_common <- llmsim_engine, llmsim_models, llmsim_hardware,
-# llmsim_traces <- llmsim_sim <- llmsim_policies <- llmsim_tools). Checks every `#include "..."` line of the
-# library sources and prints file:line for each include of a folder the DAG does not allow.
+# llmsim_traces <- llmsim_sim <- llmsim_policies <- llmsim_tools <- the Python module). Checks every
+# `#include "..."` line of the library sources and prints file:line for each include of a folder the DAG does not allow.
 #
 #   scripts/check-layering.sh [REPO_ROOT]     (exit 0: clean, 1: violations, 2: usage)
 set -euo pipefail
@@ -21,6 +21,7 @@ layer_of() {
     traces/*) echo traces ;;
     policies/*) echo policies ;;
     tools/*) echo tools ;;
+    python/*) echo python ;;
     *) echo "?${1%%/*}" ;;
     esac
 }
@@ -35,10 +36,11 @@ declare -A allowed=(
     [sim]="common engine models hardware traces sim"
     [policies]="common engine models hardware traces sim policies"
     [tools]="common engine models hardware traces sim policies tools"
+    [python]="common engine models hardware traces sim policies tools python"
 )
 declare -A folder=(
     [common]="common/" [engine]="sim/engine/" [models]="models/" [hardware]="hardware/" [traces]="traces/"
-    [sim]="sim/{cost,serving,training}" [policies]="policies/" [tools]="tools/"
+    [sim]="sim/{cost,serving,training}" [policies]="policies/" [tools]="tools/" [python]="python/"
 )
 
 violations=0
@@ -58,7 +60,7 @@ while IFS= read -r -d '' file; do
         fi
     done < <(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$file" |
         sed -E 's/^([0-9]+):[^"]*"([^"]*)".*/\1:\2/')
-done < <(find common sim models hardware traces policies tools -type f \
+done < <(find common sim models hardware traces policies tools python -type f \
     \( -name '*.cpp' -o -name '*.hpp' -o -name '*.h' -o -name '*.cu' -o -name '*.cuh' \) -print0 | sort -z)
 
 if ((checked == 0)); then

@@ -6,7 +6,8 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config catch2 nlohmann-json3-dev libfmt-dev libeigen3-dev
           libboost-graph-dev libsqlite3-dev libcli11-dev libyaml-cpp-dev
-          libopenmpi-dev openmpi-bin)  # MPI: mpirun -np N llmsim sweep, tested with 2 ranks
+          libopenmpi-dev openmpi-bin  # MPI: mpirun -np N llmsim sweep, tested with 2 ranks
+          python3-dev pybind11-dev)   # the Python module (python/, `import llmsim`)
 if [ "${1:-}" = "fuzz" ]; then
   packages+=(clang libclang-rt-dev)
 fi

@@ -38,4 +38,14 @@ struct ServingHooks {
 // `cfg` must be resolved. Fills derived defaults into `cfg` (see make_serving_setup).
 ServingOutcome simulate_serving(RunConfig& cfg, const ServingHooks& hooks = {});
 
+// Everything `llmsim run` does with resolved settings but print: checks --out/--chrome-trace, simulates, writes
+// the --out files (each complete or not at all), and returns the outcome with the summary object --json prints.
+// Shared by the command line and the Python module, so both return the same object for the same settings.
+struct ServingRunResult {
+    ServingOutcome outcome;
+    OrderedJson summary;
+};
+// `progress`: a progress bar on stderr (the CLI decides; the Python module never shows one).
+ServingRunResult run_serving(RunConfig& cfg, bool progress = false);
+
 }  // namespace llmsim::tools

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
+
+#include "sim/serving/request_table.hpp"
 
 namespace llmsim::sim {
 namespace {
@@ -17,11 +20,11 @@ double percentile_sorted(const std::vector<double>& sorted, double p) {
     return sorted[lo] + (rank - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
-double tpot_ms_of(const RequestState& r) {
+}  // namespace
+
+double tpot_ms(const RequestState& r) {
     return static_cast<double>(r.finish_ns - r.first_token_ns) * 1e-6 / (r.output_tokens - 1);
 }
-
-}  // namespace
 
 Distribution distribution_of(std::vector<double>& values) {
     Distribution d;
@@ -73,7 +76,7 @@ ServingSummary summarize(const std::vector<RequestState>& requests, const SloTar
         queue.push_back(static_cast<double>(r.first_scheduled_ns - r.arrival_ns) * 1e-6);
         bool ok = !slo.ttft_ms || t <= *slo.ttft_ms;
         if (r.output_tokens > 1) {
-            const double tp = tpot_ms_of(r);
+            const double tp = tpot_ms(r);
             tpot.push_back(tp);
             ok = ok && (!slo.tpot_ms || tp <= *slo.tpot_ms);
         }
@@ -98,26 +101,30 @@ ServingSummary summarize(const std::vector<RequestState>& requests, const SloTar
 }
 
 std::string requests_csv(const std::vector<RequestState>& requests, bool spec_decode) {
-    std::string out =
-        "id,replica,arrival_s,prompt_tokens,output_tokens,status,first_scheduled_s,first_token_s,finish_s,queue_ms,"
-        "ttft_ms,tpot_ms,e2e_ms,preemptions";
-    out += spec_decode ? ",spec_accepted_tokens\n" : "\n";
-    out.reserve(requests.size() * 120);
-    for (const auto& r : requests) {
-        const bool done = r.phase() == RequestPhase::finished;
-        const char* status = done ? "completed" : (r.phase() == RequestPhase::rejected ? "rejected" : "unfinished");
-        auto seconds = [](int64_t ns) { return ns < 0 ? std::string() : fmt::format("{:.6f}", ns * 1e-9); };
-        std::string queue, ttft, tpot, e2e;
-        if (done) {
-            queue = fmt::format("{:.3f}", (r.first_scheduled_ns - r.arrival_ns) * 1e-6);
-            ttft = fmt::format("{:.3f}", (r.first_token_ns - r.arrival_ns) * 1e-6);
-            e2e = fmt::format("{:.3f}", (r.finish_ns - r.arrival_ns) * 1e-6);
-            if (r.output_tokens > 1) tpot = fmt::format("{:.3f}", tpot_ms_of(r));
+    const RequestTable table = request_table(requests, spec_decode);
+    std::string out;
+    out.reserve((requests.size() + 1) * 120);
+    for (const auto& c : table.columns)
+        out += (out.empty() ? "" : ",") + c.name;
+    out += "\n";
+    for (size_t row = 0; row < table.rows; ++row) {
+        for (size_t i = 0; i < table.columns.size(); ++i) {
+            const RequestColumn& c = table.columns[i];
+            if (i > 0) out += ',';
+            switch (c.kind) {
+                case ColumnKind::integer:
+                    fmt::format_to(std::back_inserter(out), "{}", c.integers[row]);
+                    break;
+                case ColumnKind::number:
+                    if (!std::isnan(c.numbers[row]))
+                        fmt::format_to(std::back_inserter(out), "{:.{}f}", c.numbers[row], c.csv_decimals);
+                    break;
+                case ColumnKind::text:
+                    out += c.texts[row];
+                    break;
+            }
         }
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}", r.id, r.replica, seconds(r.arrival_ns),
-                           r.prompt_tokens, r.output_tokens, status, seconds(r.first_scheduled_ns),
-                           seconds(r.first_token_ns), seconds(r.finish_ns), queue, ttft, tpot, e2e, r.preemptions);
-        out += spec_decode ? fmt::format(",{}\n", r.spec_accepted) : "\n";
+        out += '\n';
     }
     return out;
 }

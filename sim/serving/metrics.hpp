@@ -42,7 +42,10 @@ struct ServingSummary {
 
 ServingSummary summarize(const std::vector<RequestState>& requests, const SloTargets& slo);
 
-// One row per request (requests.csv).
+// TPOT of one finished request with more than one output token.
+double tpot_ms(const RequestState& r);
+
+// One row per request (requests.csv): request_table (sim/serving/request_table.hpp) as printed text.
 // `spec_decode`: adds the column spec_accepted_tokens (output tokens that came from accepted drafts).
 std::string requests_csv(const std::vector<RequestState>& requests, bool spec_decode = false);
 

@@ -12,6 +12,8 @@
 #include "policies/engine/engine_preset.hpp"
 #include "sim/cost/forward_cost.hpp"
 #include "tools/commands/commands.hpp"
+#include "tools/commands/json_api.hpp"
+#include "tools/json_args.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -30,6 +32,7 @@ struct CostArgs {
     std::string framework_overhead = "none";
     std::string engine = policies::kDefaultEngine;
     bool json = false;
+    CLI::Option* context_opt = nullptr;  // whether --context-tokens was given
 };
 
 std::string_view scope_name(models::OpScope s) {
@@ -46,7 +49,9 @@ std::string_view scope_name(models::OpScope s) {
     return "?";
 }
 
-void run_cost(const CostArgs& a, bool context_given) {
+// Prints the table, or with --json the JSON object; with `json_out`, stores the JSON object there instead.
+void run_cost(const CostArgs& a, OrderedJson* json_out = nullptr) {
+    const bool context_given = a.context_opt->count() > 0;
     const models::ModelSpec model = models::resolve_model(a.model, "--model");
     const hardware::DeviceSpec device = hardware::resolve_device(a.hardware, "--hardware");
     models::Precision prec = models::Precision::from_dtype(parse_dtype(a.dtype, "--dtype"));
@@ -87,7 +92,7 @@ void run_cost(const CostArgs& a, bool context_given) {
         return op.scope == models::OpScope::per_layer ? models::layers_running(op.layers, whole) : 0;
     };
 
-    if (a.json) {
+    if (a.json || json_out != nullptr) {
         OrderedJson j;
         OrderedJson ops = OrderedJson::array();
         for (const auto& o : b.ops) {
@@ -125,6 +130,10 @@ void run_cost(const CostArgs& a, bool context_given) {
         j["tp"] = a.tp;
         j["pp"] = a.pp;
         j["dtype"] = a.dtype;
+        if (json_out != nullptr) {
+            *json_out = std::move(j);
+            return;
+        }
         std::cout << j.dump() << "\n";
         return;
     }
@@ -150,11 +159,7 @@ void run_cost(const CostArgs& a, bool context_given) {
     std::cout << fmt::format("  total           {:.3f} ms\n", b.total_time_ns * 1e-6);
 }
 
-}  // namespace
-
-void add_cost_command(CLI::App& root) {
-    auto a = std::make_shared<CostArgs>();
-    CLI::App* cmd = root.add_subcommand("cost", "cost of one forward pass, op by op (FLOPs, bytes, bound, time)");
+void add_cost_options(CLI::App* cmd, CostArgs* a) {
     cmd->add_option("--model", a->model, "model preset id or Hugging Face config.json path");
     cmd->add_option("--hardware", a->hardware, "hardware preset id/alias or profile JSON path");
     cmd->add_option("--dtype", a->dtype, "fp16 | bf16 | fp8 | fp4 | int8 | int4");
@@ -163,7 +168,7 @@ void add_cost_command(CLI::App& root) {
     cmd->add_option("--pp", a->pp, "pipeline stages");
     cmd->add_option("--ep", a->ep, "expert parallel degree");
     cmd->add_option("--prefill-tokens", a->prefill_tokens, "new prompt tokens in the pass");
-    auto* ctx = cmd->add_option("--context-tokens", a->context_tokens, "tokens already cached per sequence");
+    a->context_opt = cmd->add_option("--context-tokens", a->context_tokens, "tokens already cached per sequence");
     cmd->add_option("--decode-batch", a->decode_batch, "sequences decoding one token each");
     cmd->add_option("--framework-overhead", a->framework_overhead,
                     "add host overhead: none (default) | vllm-v0 | cpp | FIXED_US[:PER_SEQ_US[:PER_TOKEN_US]]");
@@ -173,7 +178,25 @@ void add_cost_command(CLI::App& root) {
         "GQA-packed decode, all-reduce): vllm (default) | vllm-v0 (kernels as profiled) | sglang | trtllm | "
         "lmdeploy | PATH.json");
     cmd->add_flag("--json", a->json, "print one JSON object");
-    cmd->callback([a, ctx]() { run_cost(*a, ctx->count() > 0); });
+}
+
+}  // namespace
+
+void add_cost_command(CLI::App& root) {
+    auto a = std::make_shared<CostArgs>();
+    CLI::App* cmd = root.add_subcommand("cost", "cost of one forward pass, op by op (FLOPs, bytes, bound, time)");
+    add_cost_options(cmd, a.get());
+    cmd->callback([a]() { run_cost(*a); });
+}
+
+OrderedJson cost_json(const Json& settings, const std::string& where) {
+    CostArgs a;
+    CLI::App cmd{"llmsim cost", "llmsim cost"};
+    add_cost_options(&cmd, &a);
+    parse_json_args(cmd, settings, where, {"json"});
+    OrderedJson j;
+    run_cost(a, &j);
+    return j;
 }
 
 }  // namespace llmsim::tools

@@ -3,11 +3,8 @@
 #include <iostream>
 #include <memory>
 
-#include "common/atomic_file.hpp"
-#include "common/error.hpp"
 #include "tools/commands/commands.hpp"
 #include "tools/progress_bar.hpp"
-#include "tools/report/chrome_trace.hpp"
 #include "tools/report/serving_report.hpp"
 #include "tools/run_config.hpp"
 #include "tools/serving_run.hpp"
@@ -17,39 +14,17 @@ namespace {
 
 void run_command(RunConfig& cfg, bool quiet) {
     cfg.resolve();
-    const bool json = cfg.flag("json");
-    const auto out_dir = cfg.opt_text("out");
-    const bool chrome = cfg.flag("chrome-trace");
-    if (chrome && !out_dir) throw UsageError("--chrome-trace", "needs --out DIR to write trace.json into");
-    if (out_dir) ensure_directory(*out_dir);
-
-    std::unique_ptr<ChromeTraceWriter> trace;
-    if (chrome) trace = std::make_unique<ChromeTraceWriter>();
-    const ServingOutcome outcome =
-        simulate_serving(cfg, {trace.get(), out_dir.has_value(), ProgressBar::wanted(quiet), {}});
-    for (const auto& note : outcome.notes)
+    const ServingRunResult r = run_serving(cfg, ProgressBar::wanted(quiet));
+    for (const auto& note : r.outcome.notes)
         std::cerr << "llmsim: " << note << "\n";
-    const sim::ServingRun& run = outcome.run;
-    const ServingReport report = outcome.report();
-
-    const OrderedJson summary = serving_summary_json(report);
-    if (out_dir) {
-        // Everything is computed before anything is written, and each file is renamed into place complete.
-        const std::string dir = *out_dir;
-        const std::string csv = sim::requests_csv(run.requests, !outcome.setup.cluster.spec_decode.empty());
-        write_file_atomic(dir + "/config.resolved.json", cfg.resolved_json().dump(2) + "\n");
-        write_file_atomic(dir + "/requests.csv", csv);
-        write_file_atomic(dir + "/timeline.csv", outcome.timeline_csv);
-        if (trace) write_file_atomic(dir + "/trace.json", trace->finish());
-        write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
-    }
-    if (json) {
-        std::cout << summary.dump() << "\n";
+    if (cfg.flag("json")) {
+        std::cout << r.summary.dump() << "\n";
     } else {
-        std::cout << serving_summary_table(report);
-        if (out_dir)
+        std::cout << serving_summary_table(r.outcome.report());
+        if (const auto out_dir = cfg.opt_text("out")) {
             std::cout << "\nwrote " << *out_dir << "/{summary.json,requests.csv,timeline.csv,config.resolved.json"
-                      << (trace ? ",trace.json" : "") << "}\n";
+                      << (cfg.flag("chrome-trace") ? ",trace.json" : "") << "}\n";
+        }
     }
 }
 

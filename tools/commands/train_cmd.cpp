@@ -21,6 +21,8 @@
 #include "sim/training/training_sim.hpp"
 #include "tools/commands/commands.hpp"
 #include "tools/progress_bar.hpp"
+#include "tools/commands/json_api.hpp"
+#include "tools/json_args.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -175,12 +177,18 @@ sim::TrainingConfig make_config(const TrainArgs& a, const models::ModelSpec& mod
     return c;
 }
 
-void run_single(const TrainArgs& a, sim::TrainingSimulator& sim, const sim::TrainingConfig& cfg) {
+// Each prints the table, or with --json the JSON object; with `json_out`, stores the JSON object there instead.
+void run_single(const TrainArgs& a, sim::TrainingSimulator& sim, const sim::TrainingConfig& cfg,
+                OrderedJson* json_out) {
     const sim::TrainingResult r = sim.simulate(cfg);
-    if (a.json) {
+    if (a.json || json_out != nullptr) {
         OrderedJson j = sim::training_result_json(r, sim);
         if (a.explain)
             j["layer_ops"] = sim::training_ops_json(sim.costs().explain(cfg, false), sim.costs().explain(cfg, true));
+        if (json_out != nullptr) {
+            *json_out = std::move(j);
+            return;
+        }
         std::cout << j.dump(2) << "\n";
         return;
     }
@@ -189,7 +197,8 @@ void run_single(const TrainArgs& a, sim::TrainingSimulator& sim, const sim::Trai
         std::cout << sim::training_ops_table(sim.costs().explain(cfg, false), sim.costs().explain(cfg, true));
 }
 
-void run_search(const TrainArgs& a, sim::TrainingSimulator& sim, const sim::TrainingConfig& base) {
+void run_search(const TrainArgs& a, sim::TrainingSimulator& sim, const sim::TrainingConfig& base,
+                OrderedJson* json_out) {
     const auto start = std::chrono::steady_clock::now();
     policies::SearchSpace space = policies::default_search_space(sim.model(), base, a.gpus);
     // Flags the user gave are fixed; the rest are searched.
@@ -223,7 +232,7 @@ void run_search(const TrainArgs& a, sim::TrainingSimulator& sim, const sim::Trai
         std::cerr << "llmsim: wrote " << a.out << " (" << out.candidates.size() << " layouts)\n";
     }
     const size_t shown = std::min(out.ranked.size(), static_cast<size_t>(a.top));
-    if (a.json) {
+    if (a.json || json_out != nullptr) {
         OrderedJson j;
         j["model"] = sim.model().id;
         j["hardware"] = sim.device().id;
@@ -236,6 +245,10 @@ void run_search(const TrainArgs& a, sim::TrainingSimulator& sim, const sim::Trai
         for (size_t i = 0; i < shown; ++i)
             top.push_back(sim::training_result_json(out.candidates[out.ranked[i]], sim));
         j["top"] = top;
+        if (json_out != nullptr) {
+            *json_out = std::move(j);
+            return;
+        }
         std::cout << j.dump(2) << "\n";
         return;
     }
@@ -252,13 +265,24 @@ void run_search(const TrainArgs& a, sim::TrainingSimulator& sim, const sim::Trai
               << sim::training_result_table(*rows.front(), sim);
 }
 
-}  // namespace
+void run_train(const TrainArgs& a, OrderedJson* json_out = nullptr) {
+    if (a.gpus < 1) throw UsageError("--gpus", "must be >= 1, got " + std::to_string(a.gpus));
+    if (!a.out.empty() && !a.search) throw UsageError("--out", "writes the layout table of --search");
+    const models::ModelSpec model = models::resolve_model(a.model);
+    const hardware::DeviceSpec device = hardware::resolve_device(a.hardware);
+    const sim::TrainingConfig cfg = make_config(a, model, device);
+    if (!a.search) {  // before building the cluster
+        sim::validate_training_layout(model, cfg, a.gpus, policies::schedule_registry());
+    }
+    sim::TrainingSimulator sim(model, device, topology_spec(a, device), a.gpus, policies::schedule_registry());
+    if (a.search) {
+        run_search(a, sim, cfg, json_out);
+    } else {
+        run_single(a, sim, cfg, json_out);
+    }
+}
 
-void add_train_command(CLI::App& root) {
-    auto a = std::make_shared<TrainArgs>();
-    auto* cmd = root.add_subcommand("train",
-                                    "simulate one training step (TP/PP/DP/CP/EP, ZeRO, recompute): step time, "
-                                    "MFU, bubble, memory per GPU; --search ranks layouts");
+void add_train_options(CLI::App* cmd, TrainArgs* a) {
     cmd->add_option("--model", a->model, "model preset id or Hugging Face config.json")->required();
     cmd->add_option("--hardware", a->hardware, "device preset id or profile JSON")->required();
     cmd->add_option("--gpus", a->gpus, "total GPUs")->required();
@@ -317,22 +341,28 @@ void add_train_command(CLI::App& root) {
     cmd->add_flag("--explain", a->explain, "print the per-op costs of one layer");
     cmd->add_flag("--json", a->json, "print one JSON object");
     cmd->add_flag("--quiet", a->quiet, "no progress bar on stderr (shown only on a terminal, after 2 s)");
-    cmd->callback([a] {
-        if (a->gpus < 1) throw UsageError("--gpus", "must be >= 1, got " + std::to_string(a->gpus));
-        if (!a->out.empty() && !a->search) throw UsageError("--out", "writes the layout table of --search");
-        const models::ModelSpec model = models::resolve_model(a->model);
-        const hardware::DeviceSpec device = hardware::resolve_device(a->hardware);
-        const sim::TrainingConfig cfg = make_config(*a, model, device);
-        if (!a->search) {  // before building the cluster
-            sim::validate_training_layout(model, cfg, a->gpus, policies::schedule_registry());
-        }
-        sim::TrainingSimulator sim(model, device, topology_spec(*a, device), a->gpus, policies::schedule_registry());
-        if (a->search) {
-            run_search(*a, sim, cfg);
-        } else {
-            run_single(*a, sim, cfg);
-        }
-    });
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& root) {
+    auto a = std::make_shared<TrainArgs>();
+    auto* cmd = root.add_subcommand("train",
+                                    "simulate one training step (TP/PP/DP/CP/EP, ZeRO, recompute): step time, "
+                                    "MFU, bubble, memory per GPU; --search ranks layouts");
+    add_train_options(cmd, a.get());
+    cmd->callback([a] { run_train(*a); });
+}
+
+OrderedJson train_json(const Json& settings, const std::string& where) {
+    TrainArgs a;
+    CLI::App cmd{"llmsim train", "llmsim train"};
+    add_train_options(&cmd, &a);
+    parse_json_args(cmd, settings, where, {"json", "quiet"});
+    a.quiet = true;  // a library call draws nothing on the terminal
+    OrderedJson j;
+    run_train(a, &j);
+    return j;
 }
 
 }  // namespace llmsim::tools
