@@ -10,6 +10,11 @@ namespace {
 
 std::vector<Scenario> build() {
     std::vector<Scenario> all = {
+        kivi_scenario(),
+        minicache_scenario(),
+        lm_infinite_scenario(),
+        kvquant_scenario(),
+        scissorhands_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {

@@ -8,19 +8,18 @@
 // position to the dense payload. FP8 is E4M3 with one per-tensor scale, which folds into the softmax and output
 // scales, so it costs 8 bits and no per-element work (Hopper converts E4M3 pairs in one instruction).
 //
-// Dequantization cost (integer formats): 5 operations per element read (unpack: shift and mask; int-to-fp16
-// convert; scale and zero: one FMA, 2 FLOPs), as the KIVI and KVQuant CUDA kernels fuse it into attention, plus 2 per
-// outlier for the sparse add. They run on CUDA cores while the attention op is priced at the tensor-core rate, so they
-// count 4x (A100: 312 dense fp16 tensor TFLOPS vs 78 fp16 CUDA-core TFLOPS).
+// Dequantization cost (integer formats): 2 operations per element read, fused into attention as the KIVI and KVQuant
+// CUDA kernels do: unpacking with lop3/prmt bit tricks (about one instruction per element) and the scale-and-zero FMA
+// issued on half2 pairs (about one per element), plus 2 per outlier for the sparse add. They are priced at the
+// attention kernel's calibrated compute rate, which already reflects decode attention's non-tensor-core work.
 #include "common/strings.hpp"
 #include "policies/kv/compression/kv_policy.hpp"
 
 namespace llmsim::policies {
 namespace {
 
-constexpr double kDequantOpsPerElement = 5;
+constexpr double kDequantOpsPerElement = 2;
 constexpr double kOutlierOps = 2;
-constexpr double kCudaCoreCostRatio = 4;
 constexpr double kScaleZeroBits = 32;     // one fp16 scale + one fp16 zero point per group
 constexpr double kOutlierBits = 16 + 32;  // fp16 value + 32-bit position
 
@@ -65,7 +64,7 @@ KvFormat parse_kv_format(const std::string& text, int64_t head_dim, const std::s
     f.outlier_fraction = spec.number("outliers", 0, 0.5);
     f.bits_per_element =
         bits + kScaleZeroBits / static_cast<double>(f.group) + f.outlier_fraction * kOutlierBits;
-    f.dequant_ops_per_element = (kDequantOpsPerElement + f.outlier_fraction * kOutlierOps) * kCudaCoreCostRatio;
+    f.dequant_ops_per_element = (kDequantOpsPerElement + f.outlier_fraction * kOutlierOps);
     return f;
 }
 

@@ -4,4 +4,10 @@
 
 namespace llmsim::tools::reproduce {
 
+Scenario kivi_scenario();
+Scenario kvquant_scenario();
+Scenario lm_infinite_scenario();
+Scenario minicache_scenario();
+Scenario scissorhands_scenario();
+
 }  // namespace llmsim::tools::reproduce
