@@ -15,6 +15,8 @@ std::vector<Scenario> build() {
         lm_infinite_scenario(),
         kvquant_scenario(),
         scissorhands_scenario(),
+        duoattention_scenario(),
+        razorattention_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {

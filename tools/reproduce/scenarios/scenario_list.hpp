@@ -4,10 +4,12 @@
 
 namespace llmsim::tools::reproduce {
 
+Scenario duoattention_scenario();
 Scenario kivi_scenario();
 Scenario kvquant_scenario();
 Scenario lm_infinite_scenario();
 Scenario minicache_scenario();
+Scenario razorattention_scenario();
 Scenario scissorhands_scenario();
 
 }  // namespace llmsim::tools::reproduce
