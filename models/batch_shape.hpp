@@ -50,9 +50,7 @@ struct BatchShape {
         local_chunked = s.local_chunked;
         kv_retention = s.retention;
     }
-    [[nodiscard]] AttentionSpans spans() const {
-        return {attention_window, local_window, local_chunked, kv_retention};
-    }
+    [[nodiscard]] AttentionSpans spans() const { return {attention_window, local_window, local_chunked, kv_retention}; }
 
     // A chunk of `chunk_tokens` new prompt tokens on top of `context_tokens` already cached. `samples` is true
     // when this is the prompt's last chunk (the pass produces the first output token).

@@ -26,7 +26,7 @@ struct Deployment {
     models::ModelSpec model;
     models::InferenceParallel parallel;
     models::Precision precision;
-    models::ShardShape shard;        // derived by make_deployment
+    models::ShardShape shard;          // derived by make_deployment
     models::KvRetention kv_retention;  // a KV policy's effect on what is kept and read (inactive: none)
 
     [[nodiscard]] int32_t gpus() const { return parallel.gpus(); }

@@ -19,8 +19,8 @@ void expect_usage_error(const std::vector<std::string>& args, const std::vector<
 }
 
 llmsim::Json run_json(std::vector<std::string> extra) {
-    std::vector<std::string> args = {"run", "--model", "llama-2-7b", "--num-requests", "60", "--qps", "inf",
-                                     "--lengths", "fixed:1500:500", "--json"};
+    std::vector<std::string> args = {"run",   "--model", "llama-2-7b", "--num-requests", "60",
+                                     "--qps", "inf",     "--lengths",  "fixed:1500:500", "--json"};
     args.insert(args.end(), extra.begin(), extra.end());
     const CommandResult r = run_llmsim(args);
     INFO("stderr: " << r.err);
@@ -37,7 +37,8 @@ TEST_CASE("run --json reports the KV policy, its compression and the capacity it
     REQUIRE(q.contains("kv_policy"));
     CHECK(q["kv_policy"]["quality"] == "not modelled");
     CHECK(q["kv_policy"]["compression_ratio"].get<double>() == Approx(16.0 / 3));
-    CHECK(q["kv_cache"]["tokens_per_replica"].get<int64_t>() > 5 * off["kv_cache"]["tokens_per_replica"].get<int64_t>());
+    CHECK(q["kv_cache"]["tokens_per_replica"].get<int64_t>() >
+          5 * off["kv_cache"]["tokens_per_replica"].get<int64_t>());
     const auto s = run_json({"--kv-policy", "streaming:sink=4,window=1020", "--kv-dtype", "int2:group=32"});
     CHECK(s["kv_policy"]["name"] == "streaming:sink=4,window=1020 + int2:group=32,outliers=0,residual=0");
     CHECK(s["kv_policy"]["compression_ratio"].get<double>() == Approx(4 * 16.0 / 3));
@@ -46,8 +47,8 @@ TEST_CASE("run --json reports the KV policy, its compression and the capacity it
 
 TEST_CASE("cost --kv-policy shows attention bytes under the policy", "[cli][kv_policy]") {
     auto attn_bytes = [](const std::vector<std::string>& extra) {
-        std::vector<std::string> args = {"cost", "--model", "llama-2-7b", "--decode-batch", "8", "--context-tokens",
-                                         "30000", "--json"};
+        std::vector<std::string> args = {"cost", "--model",          "llama-2-7b", "--decode-batch",
+                                         "8",    "--context-tokens", "30000",      "--json"};
         args.insert(args.end(), extra.begin(), extra.end());
         const CommandResult r = run_llmsim(args);
         REQUIRE(r.exit_code == 0);

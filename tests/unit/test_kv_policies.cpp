@@ -202,8 +202,14 @@ TEST_CASE("a streaming cache holds long requests in capped blocks", "[kv_policy]
     auto dep = cost.deployment();
     dep.kv_retention = b.setup.retention;
     sim::ForwardCost capped(dep, cost.hardware(), cost.overhead());
-    const auto w = test::workload_of({{0, 200, 100}, {0, 200, 100}, {0, 200, 100}, {0, 200, 100}, {0, 200, 100},
-                                      {0, 200, 100}, {0, 200, 100}, {0, 200, 100}});
+    const auto w = test::workload_of({{0, 200, 100},
+                                      {0, 200, 100},
+                                      {0, 200, 100},
+                                      {0, 200, 100},
+                                      {0, 200, 100},
+                                      {0, 200, 100},
+                                      {0, 200, 100},
+                                      {0, 200, 100}});
     const auto off_run = policies::simulate(cfg, cost, w);
     const auto on_run = policies::simulate(cfg, capped, w);
     REQUIRE(on_run.replicas.size() == 1);

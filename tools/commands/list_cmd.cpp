@@ -10,6 +10,7 @@
 #include "hardware/catalogue.hpp"
 #include "models/presets.hpp"
 #include "policies/engine/engine_preset.hpp"
+#include "policies/kv/compression/kv_policy.hpp"
 #include "policies/preemption/preemption.hpp"
 #include "policies/router/router.hpp"
 #include "policies/scheduler/scheduler_registry.hpp"
@@ -72,9 +73,8 @@ void list(const std::string& what) {
                 if (d.peak_flops_per_s.count(t)) shown = t;
             }
             const double peak = d.peak_flops_per_s.at(shown);
-            print_row(d.id, fmt::format("{}{}: {} {}, {} at {}, {}{}", d.name, aliases,
-                                        units::format_flops_per_s(peak), dtype_name(shown),
-                                        units::format_bytes(d.memory_bytes),
+            print_row(d.id, fmt::format("{}{}: {} {}, {} at {}, {}{}", d.name, aliases, units::format_flops_per_s(peak),
+                                        dtype_name(shown), units::format_bytes(d.memory_bytes),
                                         units::format_bytes_per_s(d.memory_bandwidth_bytes_per_s),
                                         d.calibration ? "calibrated: " : "uncalibrated",
                                         d.calibration ? d.calibration->source : ""));
@@ -87,6 +87,8 @@ void list(const std::string& what) {
         print_registry(policies::preemption_registry());
     } else if (what == "spec-decode") {
         print_registry(policies::spec_decode_registry());
+    } else if (what == "kv-policies") {
+        print_registry(policies::kv_policy_registry());
     } else if (what == "traces") {
         std::cout << "trace formats (--trace-format):\n";
         for (const auto& f : traces::list_trace_formats())
@@ -109,9 +111,10 @@ void list(const std::string& what) {
         for (const auto& o : sim::framework_overhead_presets())
             print_row(o.name, o.description);
     } else {
-        throw UsageError("llmsim list", unknown_name_message("list", what,
-                                                             {"models", "hardware", "engines", "schedulers", "routers",
-                                                              "preemption", "spec-decode", "traces", "overheads"}));
+        throw UsageError("llmsim list",
+                         unknown_name_message("list", what,
+                                              {"models", "hardware", "engines", "schedulers", "routers", "preemption",
+                                               "spec-decode", "kv-policies", "traces", "overheads"}));
     }
 }
 
@@ -122,9 +125,11 @@ void add_list_command(CLI::App& root) {
     CLI::App* cmd =
         root.add_subcommand("list",
                             "list models | hardware | engines | schedulers | routers | preemption | spec-decode | "
-                            "traces | overheads");
-    cmd->add_option("what", *what,
-                    "models | hardware | engines | schedulers | routers | preemption | spec-decode | traces | overheads")
+                            "kv-policies | traces | overheads");
+    cmd->add_option(
+           "what", *what,
+           "models | hardware | engines | schedulers | routers | preemption | spec-decode | kv-policies | traces "
+           "| overheads")
         ->required();
     cmd->callback([what]() { list(*what); });
 }

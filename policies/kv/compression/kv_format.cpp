@@ -44,7 +44,8 @@ KvFormat parse_kv_format(const std::string& text, int64_t head_dim, const std::s
     if (bits == 0) {
         const auto d = dtype_from_name(name);
         if (!d || !(*d == DType::fp32 || *d == DType::fp16 || *d == DType::bf16 || *d == DType::fp8)) {
-            throw UsageError(where, "unknown KV dtype '" + name + "' (expected fp32, fp16, bf16, fp8, int8, int4 or int2)");
+            throw UsageError(where,
+                             "unknown KV dtype '" + name + "' (expected fp32, fp16, bf16, fp8, int8, int4 or int2)");
         }
         (void)detail::parse_policy_spec(text, where, name, {});  // parameters are for integer formats only
         f.text = name;
@@ -62,8 +63,7 @@ KvFormat parse_kv_format(const std::string& text, int64_t head_dim, const std::s
     }
     f.residual_tokens = spec.integer("residual", 0, int64_t{1} << 30);
     f.outlier_fraction = spec.number("outliers", 0, 0.5);
-    f.bits_per_element =
-        bits + kScaleZeroBits / static_cast<double>(f.group) + f.outlier_fraction * kOutlierBits;
+    f.bits_per_element = bits + kScaleZeroBits / static_cast<double>(f.group) + f.outlier_fraction * kOutlierBits;
     f.dequant_ops_per_element = (kDequantOpsPerElement + f.outlier_fraction * kOutlierOps);
     return f;
 }

@@ -22,14 +22,14 @@ struct KvPolicyContext {
 };
 
 using KvPolicyFactory = models::KvRetention (*)(const PolicySpec& spec, const KvPolicyContext& ctx,
-                                               const std::string& where);
+                                                const std::string& where);
 using KvPolicyInfo = PolicyInfo<KvPolicyFactory>;
 
 const Registry<KvPolicyInfo>& kv_policy_registry();
 
 // A parsed --kv-dtype.
 struct KvFormat {
-    std::string text;          // canonical: "int2:group=32,outliers=0,residual=128", or the plain dtype name
+    std::string text;             // canonical: "int2:group=32,outliers=0,residual=128", or the plain dtype name
     DType storage = DType::fp16;  // nearest plain dtype (for listings); int2 is stored as int4's neighbour
     double bits_per_element = 16;
     double dequant_ops_per_element = 0;

@@ -17,8 +17,7 @@ models::KvRetention make_minicache(const PolicySpec& spec, const KvPolicyContext
     const double merged = 2 * std::floor((layers - std::ceil(start * layers)) / 2);
     if (merged < 2) {
         throw UsageError(where, spec.name() + ": start '" + spec.text("start") + "' leaves fewer than two of " +
-                                    ctx.model->id + "'s " + std::to_string(ctx.model->num_layers) +
-                                    " layers to merge");
+                                    ctx.model->id + "'s " + std::to_string(ctx.model->num_layers) + " layers to merge");
     }
     // A pair stores one layer's KV, the retained tokens' second copy and two magnitudes per head and K/V, which stay
     // 16-bit while the KV may be quantized.

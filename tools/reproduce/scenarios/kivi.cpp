@@ -14,12 +14,13 @@ Reproduction run_kivi() {
     out.assumptions = {
         {"model / hardware", "llama-2-7b on one a100-sxm-80gb (the paper's Llama-2-7B on an 80 GB A100)"},
         {"KV format", "int2:group=32,residual=128 (KIVI-2's group size and residual length)"},
-        {"workload", "3,000 requests all queued at t=0, 64 prompt + 384 output tokens (paper: short prompts, long "
-                     "generations; the exact lengths are not in the abstract)"},
+        {"workload",
+         "3,000 requests all queued at t=0, 64 prompt + 384 output tokens (paper: short prompts, long "
+         "generations; the exact lengths are not in the abstract)"},
         {"batch limit", "max-batch 4096: memory, not a sequence cap, limits each run, as in the paper's sweep"},
     };
-    Json base = {{"model", "llama-2-7b"},       {"hardware", "a100-sxm-80gb"}, {"num-requests", 3000},
-                 {"qps", "inf"},                {"lengths", "fixed:64:384"},   {"max-batch", 4096}};
+    Json base = {{"model", "llama-2-7b"}, {"hardware", "a100-sxm-80gb"}, {"num-requests", 3000},
+                 {"qps", "inf"},          {"lengths", "fixed:64:384"},   {"max-batch", 4096}};
     Json quant = base;
     quant["kv-dtype"] = "int2:group=32,residual=128";
     const OrderedJson f = simulate(base, "kivi fp16");
@@ -42,8 +43,7 @@ Reproduction run_kivi() {
         "mean batch grows {:.2f}x ({:.0f} -> {:.0f}) and output throughput {:.2f}x. At several hundred sequences a "
         "7B decode step on an A100 is bound by its GEMMs' compute, not by KV reads, so a larger batch adds little; "
         "the paper's larger gain is measured against a HuggingFace baseline whose decode stays memory-bound.",
-        (64.0 + 384) * 16 / ((64.0 + 384 - 128) * 3 + 128 * 16),
-        batch_q / batch_f, batch_f, batch_q, out.simulated);
+        (64.0 + 384) * 16 / ((64.0 + 384 - 128) * 3 + 128 * 16), batch_q / batch_f, batch_f, batch_q, out.simulated);
     return out;
 }
 

@@ -13,13 +13,15 @@ Reproduction run_kvquant() {
     out.baseline = "(absolute: KV tokens one A100-80GB holds beside the weights)";
     out.assumptions = {
         {"model / hardware", "llama-2-7b (LLaMA-7B's architecture) on one a100-sxm-80gb"},
-        {"KV format", "int2:group=128,outliers=0.01: 2-bit, one fp16 scale and zero per 128 elements, 1% of elements "
-                      "as fp16 outliers with a 32-bit position (KVQuant's 2-bit, 1% dense-and-sparse setting)"},
+        {"KV format",
+         "int2:group=128,outliers=0.01: 2-bit, one fp16 scale and zero per 128 elements, 1% of elements "
+         "as fp16 outliers with a 32-bit position (KVQuant's 2-bit, 1% dense-and-sparse setting)"},
         {"memory", "the engine's default 0.9 of device memory, its activation workspace and 1 GiB runtime reserve"},
         {"metric", "KV tokens the replica holds (one run of a single short request reports the capacity)"},
     };
-    Json q = {{"model", "llama-2-7b"}, {"hardware", "a100-sxm-80gb"}, {"num-requests", 1},
-              {"qps", "inf"},          {"lengths", "fixed:1000:10"},  {"kv-dtype", "int2:group=128,outliers=0.01"},
+    Json q = {{"model", "llama-2-7b"},      {"hardware", "a100-sxm-80gb"},
+              {"num-requests", 1},          {"qps", "inf"},
+              {"lengths", "fixed:1000:10"}, {"kv-dtype", "int2:group=128,outliers=0.01"},
               {"max-model-len", 1048576}};
     const OrderedJson s = simulate(q, "kvquant 2-bit");
     out.simulated = static_cast<double>(s["kv_cache"]["tokens_per_replica"].get<int64_t>());
@@ -36,8 +38,7 @@ Reproduction run_kvquant() {
         "fills the whole 80 GB, so the claim needs near-zero metadata (KVQuant calibrates per-channel key scales "
         "offline) and practically all device memory.",
         bits, bytes_per_token, s["memory_gib_per_gpu"]["kv_cache"].get<double>(),
-        s["memory_gib_per_gpu"]["weights"].get<double>(), out.simulated,
-        bits * out.simulated / 1.0e6);
+        s["memory_gib_per_gpu"]["weights"].get<double>(), out.simulated, bits * out.simulated / 1.0e6);
     return out;
 }
 

@@ -12,14 +12,16 @@ Reproduction run_lm_infinite() {
     Reproduction out;
     out.baseline = "full attention over the whole 32K-token cache";
     out.assumptions = {
-        {"model / hardware", "llama-2-7b on one a100-sxm-80gb (the paper's LLaMA family; its GPU is not in the "
-                             "abstract)"},
-        {"policy", "streaming:sink=10,window=4096: 10 starting tokens and a window of Llama-2's 4K pretraining "
-                   "length"},
+        {"model / hardware",
+         "llama-2-7b on one a100-sxm-80gb (the paper's LLaMA family; its GPU is not in the "
+         "abstract)"},
+        {"policy",
+         "streaming:sink=10,window=4096: 10 starting tokens and a window of Llama-2's 4K pretraining "
+         "length"},
         {"workload", "one request, 32,000 prompt + 256 output tokens, alone on the GPU (batch 1)"},
         {"metric", "mean time per output token (TPOT) of the two runs"},
     };
-    Json base = {{"model", "llama-2-7b"}, {"hardware", "a100-sxm-80gb"}, {"num-requests", 1},
+    Json base = {{"model", "llama-2-7b"}, {"hardware", "a100-sxm-80gb"},  {"num-requests", 1},
                  {"qps", "inf"},          {"lengths", "fixed:32000:256"}, {"max-model-len", 32768}};
     Json lm = base;
     lm["kv-policy"] = "streaming:sink=10,window=4096";

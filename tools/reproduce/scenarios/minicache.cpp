@@ -12,14 +12,16 @@ Reproduction run_minicache() {
     Reproduction out;
     out.baseline = "FP16 full cache on the same engine";
     out.assumptions = {
-        {"model / hardware", "llama-2-7b on one a100-sxm-80gb (the paper's GPU for the throughput test is not in the "
-                             "abstract)"},
-        {"policy", "minicache:start=0.5,retain=0.05 over int4:group=128 (merging from the middle layer; 5% of tokens "
-                   "kept unmerged; 4-bit KIVI-style quantization)"},
+        {"model / hardware",
+         "llama-2-7b on one a100-sxm-80gb (the paper's GPU for the throughput test is not in the "
+         "abstract)"},
+        {"policy",
+         "minicache:start=0.5,retain=0.05 over int4:group=128 (merging from the middle layer; 5% of tokens "
+         "kept unmerged; 4-bit KIVI-style quantization)"},
         {"workload", "2,000 requests with llmsim's built-in ShareGPT lengths, all queued at t=0"},
         {"batch limit", "max-batch 4096, so KV memory limits the batch"},
     };
-    Json base = {{"model", "llama-2-7b"}, {"hardware", "a100-sxm-80gb"}, {"num-requests", 2000},
+    Json base = {{"model", "llama-2-7b"}, {"hardware", "a100-sxm-80gb"},   {"num-requests", 2000},
                  {"qps", "inf"},          {"lengths", "builtin:sharegpt"}, {"max-batch", 4096}};
     Json mini = base;
     mini["kv-policy"] = "minicache:start=0.5,retain=0.05";
@@ -27,7 +29,8 @@ Reproduction run_minicache() {
     const OrderedJson f = simulate(base, "minicache fp16");
     const OrderedJson m = simulate(mini, "minicache 4-bit");
     out.simulated = m["output_tokens_per_s"].get<double>() / f["output_tokens_per_s"].get<double>();
-    for (const auto& [label, settings, s] : {std::tuple{"fp16 full cache", base, f}, std::tuple{"MiniCache 4-bit", mini, m}}) {
+    for (const auto& [label, settings, s] :
+         {std::tuple{"fp16 full cache", base, f}, std::tuple{"MiniCache 4-bit", mini, m}}) {
         OrderedJson fig = {{"output_tokens_per_s", s["output_tokens_per_s"]},
                            {"mean_batch_seqs", s["batches"]["mean_batch_seqs"]},
                            {"preemptions", s["preemptions"]}};
@@ -51,8 +54,9 @@ Scenario minicache_scenario() {
     Scenario s;
     s.name = "minicache-llama-2-7b-sharegpt";
     s.paper = "MiniCache (Liu et al., NeurIPS 2024)";
-    s.claim = "LLaMA-2-7B with 4-bit MiniCache on ShareGPT: compression up to 5.02x, throughput approximately 5x "
-              "the FP16 full cache";
+    s.claim =
+        "LLaMA-2-7B with 4-bit MiniCache on ShareGPT: compression up to 5.02x, throughput approximately 5x "
+        "the FP16 full cache";
     s.range = {5.0, 5.0, "x"};
     s.run = run_minicache;
     return s;

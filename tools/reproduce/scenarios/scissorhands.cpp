@@ -13,13 +13,19 @@ Reproduction run_scissorhands() {
     out.baseline = "a 16-bit full KV cache";
     out.assumptions = {
         {"model / hardware", "opt-66b on two a100-sxm-80gb (the paper evaluates OPT models)"},
-        {"policy", "scissorhands:budget=0.2 over int4:group=128 (a 20% budget; 4-bit with an fp16 scale and zero "
-                   "per 128 elements)"},
+        {"policy",
+         "scissorhands:budget=0.2 over int4:group=128 (a 20% budget; 4-bit with an fp16 scale and zero "
+         "per 128 elements)"},
         {"metric", "KV bytes per token at the 2,048-token context, full cache / compressed"},
     };
-    Json q = {{"model", "opt-66b"},  {"hardware", "a100-sxm-80gb"}, {"tp", 2},
-              {"num-requests", 20},  {"qps", "inf"},                {"lengths", "fixed:1024:256"},
-              {"kv-policy", "scissorhands:budget=0.2"}, {"kv-dtype", "int4:group=128"}};
+    Json q = {{"model", "opt-66b"},
+              {"hardware", "a100-sxm-80gb"},
+              {"tp", 2},
+              {"num-requests", 20},
+              {"qps", "inf"},
+              {"lengths", "fixed:1024:256"},
+              {"kv-policy", "scissorhands:budget=0.2"},
+              {"kv-dtype", "int4:group=128"}};
     const OrderedJson s = simulate(q, "scissorhands 4-bit");
     out.simulated = s["kv_policy"]["compression_ratio"].get<double>();
     out.runs.push_back(run_entry("Scissorhands 20% + 4-bit", q,
