@@ -1,6 +1,7 @@
 #include "models/batch_shape.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/error.hpp"
 
@@ -29,7 +30,13 @@ double chunked_pairs_before(int64_t n, int64_t chunk) {
 }  // namespace
 
 AttentionSpans attention_spans(const ModelSpec& model) {
-    return {model.sliding_window, model.local_attention.window, model.local_attention.chunked};
+    return {model.sliding_window, model.local_attention.window, model.local_attention.chunked, {}};
+}
+
+AttentionSpans attention_spans(const ModelSpec& model, const KvRetention& retention) {
+    AttentionSpans s = attention_spans(model);
+    s.retention = retention;
+    return s;
 }
 
 void BatchShape::add_prefill_chunk(int64_t context_tokens, int64_t chunk_tokens, bool samples) {
@@ -38,14 +45,28 @@ void BatchShape::add_prefill_chunk(int64_t context_tokens, int64_t chunk_tokens,
     prefill_seqs += 1;
     const auto c = static_cast<double>(context_tokens);
     const auto q = static_cast<double>(chunk_tokens);
+    double pairs = 0;
+    int64_t kv_tokens = 0;
     if (attention_window <= 0) {
         // Query i (0-based) in the chunk sees the cached context plus queries 0..i.
-        prefill_attn_pairs += q * c + q * (q + 1) / 2;
-        prefill_kv_tokens += context_tokens + chunk_tokens;
+        pairs = q * c + q * (q + 1) / 2;
+        kv_tokens = context_tokens + chunk_tokens;
     } else {
-        prefill_attn_pairs += windowed_pairs(c, q, attention_window);
-        prefill_kv_tokens += std::min<int64_t>(context_tokens, attention_window) + chunk_tokens;
+        pairs = windowed_pairs(c, q, attention_window);
+        kv_tokens = std::min<int64_t>(context_tokens, attention_window) + chunk_tokens;
     }
+    if (kv_retention.active && kv_retention.prefill_limited) {
+        // Limited heads see at most cap_tokens keys (sink + window) per query; retrieval heads see everything.
+        const KvRetention& r = kv_retention;
+        const int64_t cap = attention_window > 0 ? std::min<int64_t>(r.cap_tokens, attention_window) : r.cap_tokens;
+        const double limited_pairs = windowed_pairs(c, q, static_cast<double>(cap));
+        const auto limited_kv = static_cast<double>(std::min<int64_t>(context_tokens, cap) + chunk_tokens);
+        pairs = r.full_share * pairs + (1 - r.full_share) * limited_pairs;
+        kv_tokens = static_cast<int64_t>(
+            std::ceil(r.full_share * static_cast<double>(kv_tokens) + (1 - r.full_share) * limited_kv - 1e-9));
+    }
+    prefill_attn_pairs += pairs;
+    prefill_kv_tokens += kv_tokens;
     if (local_window > 0) {
         if (local_chunked) {
             local_prefill_attn_pairs += chunked_pairs_before(context_tokens + chunk_tokens, local_window) -
@@ -68,7 +89,14 @@ void BatchShape::add_verify(int64_t context_tokens, int64_t query_tokens) {
     decode_seqs += 1;
     decode_extra_tokens += query_tokens - 1;
     logits_seqs += static_cast<int32_t>(query_tokens);
-    if (attention_window <= 0) {
+    if (kv_retention.active) {
+        // Every query of the lookahead reads the kept tokens (the policy's limit, after the model's window).
+        const int64_t read =
+            kv_retention.read_tokens(attention_window > 0 ? std::min<int64_t>(seen, attention_window) : seen);
+        decode_kv_tokens += read;
+        decode_kv_residual_tokens += kv_retention.residual_read(read);
+        decode_extra_pairs += (q - 1) * static_cast<double>(read);
+    } else if (attention_window <= 0) {
         decode_kv_tokens += seen;
         decode_extra_pairs += q * c + q * (q + 1) / 2 - static_cast<double>(seen);
     } else {
@@ -105,6 +133,7 @@ void BatchShape::add(const BatchShape& other) {
     local_prefill_kv_tokens += other.local_prefill_kv_tokens;
     local_decode_kv_tokens += other.local_decode_kv_tokens;
     local_decode_extra_pairs += other.local_decode_extra_pairs;
+    decode_kv_residual_tokens += other.decode_kv_residual_tokens;
 }
 
 }  // namespace llmsim::models

@@ -3,6 +3,7 @@
 // prefill chunks and decode tokens so the cost of an iteration is O(1) to evaluate after O(batch) to build.
 #include <cstdint>
 
+#include "models/kv_retention.hpp"
 #include "models/model_spec.hpp"
 
 namespace llmsim::models {
@@ -13,8 +14,11 @@ struct AttentionSpans {
     int32_t window = 0;        // every layer (0 = full attention)
     int32_t local_window = 0;  // local layers only (0 = none)
     bool local_chunked = false;
+    KvRetention retention;  // a KV policy's limits on what attention reads (inactive: all of it)
 };
 AttentionSpans attention_spans(const ModelSpec& model);
+// The model's spans under a KV policy's retention.
+AttentionSpans attention_spans(const ModelSpec& model, const KvRetention& retention);
 
 struct BatchShape {
     int64_t prefill_tokens = 0;     // new tokens from prefill chunks
@@ -36,13 +40,17 @@ struct BatchShape {
     int64_t local_prefill_kv_tokens = 0;
     int64_t local_decode_kv_tokens = 0;
     double local_decode_extra_pairs = 0;
+    // Under a KV policy: what attention reads, and how many of the decode reads are 16-bit residual tokens (KIVI).
+    KvRetention kv_retention;
+    int64_t decode_kv_residual_tokens = 0;
 
     void set_spans(const AttentionSpans& s) {
         attention_window = s.window;
         local_window = s.local_window;
         local_chunked = s.local_chunked;
+        kv_retention = s.retention;
     }
-    [[nodiscard]] AttentionSpans spans() const { return {attention_window, local_window, local_chunked}; }
+    [[nodiscard]] AttentionSpans spans() const { return {attention_window, local_window, local_chunked, kv_retention}; }
 
     // A chunk of `chunk_tokens` new prompt tokens on top of `context_tokens` already cached. `samples` is true
     // when this is the prompt's last chunk (the pass produces the first output token).
@@ -51,7 +59,12 @@ struct BatchShape {
     void add_decode(int64_t context_tokens) {
         decode_seqs += 1;
         const int64_t seen = context_tokens + 1;
-        decode_kv_tokens += (attention_window > 0 && seen > attention_window) ? attention_window : seen;
+        int64_t read = (attention_window > 0 && seen > attention_window) ? attention_window : seen;
+        if (kv_retention.active) {
+            read = kv_retention.read_tokens(read);
+            decode_kv_residual_tokens += kv_retention.residual_read(read);
+        }
+        decode_kv_tokens += read;
         if (local_window > 0) {
             // A chunked layer sees its own chunk up to the new token; a sliding one the last local_window tokens.
             local_decode_kv_tokens +=

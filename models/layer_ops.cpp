@@ -140,6 +140,8 @@ void add_head_attention_ops(std::vector<Op>& out, const ModelSpec& model, const 
     const double act = prec.act_bytes();
     const double flops_per_pair = 4.0 * static_cast<double>(model.head_dim) * shard.heads;  // QK^T and PV
     const double kv_token_bytes = 2.0 * static_cast<double>(kv_dim) * prec.kv_bytes();
+    // Dequantizing a quantized cache runs inside the attention kernel on every element it reads (KIVI, KVQuant).
+    const double dequant_ops_per_token = 2.0 * static_cast<double>(kv_dim) * prec.kv_dequant_ops_per_element;
     if (batch.prefill_tokens > 0) {
         Op op;
         op.name = "attn_prefill";
@@ -150,6 +152,7 @@ void add_head_attention_ops(std::vector<Op>& out, const ModelSpec& model, const 
         op.bytes = pt * static_cast<double>(q_dim) * act * 2 +                  // Q in, O out
                    static_cast<double>(w.prefill_kv_tokens) * kv_token_bytes +  // K, V read
                    pt * kv_token_bytes;                                         // new K, V written to cache
+        op.flops += dequant_ops_per_token * static_cast<double>(w.prefill_kv_tokens);
         op.m = batch.prefill_tokens;
         op.rows = pt * shard.heads;
         op.layers = layers;
@@ -166,6 +169,14 @@ void add_head_attention_ops(std::vector<Op>& out, const ModelSpec& model, const 
         const double queries = ds + static_cast<double>(batch.decode_extra_tokens);
         op.bytes = static_cast<double>(w.decode_kv_tokens) * kv_token_bytes +
                    queries * static_cast<double>(q_dim) * act * 2 + queries * kv_token_bytes;
+        op.flops += dequant_ops_per_token * static_cast<double>(w.decode_kv_tokens);
+        if (batch.kv_retention.active) {
+            const KvRetention& r = batch.kv_retention;
+            // KIVI's 16-bit residual tokens cost more than the quantized ones the line above counted; importance
+            // tracking reads and writes a score per kept token and query head.
+            op.bytes += static_cast<double>(batch.decode_kv_residual_tokens) * kv_token_bytes * r.residual_extra +
+                        static_cast<double>(w.decode_kv_tokens) * shard.heads * r.score_bytes_per_token_head;
+        }
         op.m = batch.decode_seqs;
         op.rows = queries * shard.heads;
         op.layers = layers;

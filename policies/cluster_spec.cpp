@@ -36,7 +36,7 @@ sim::ClusterConfig make_cluster_config(const ClusterSpec& spec, sim::ForwardCost
     parts.make_executor = [&cost, layerwise = spec.layerwise_kv_load] {
         return std::make_unique<sim::SimulatedExecutor>(cost, layerwise);
     };
-    parts.attention = models::attention_spans(cost.deployment().model);
+    parts.attention = models::attention_spans(cost.deployment().model, cost.deployment().kv_retention);
     parts.schedule_ahead = cost.overhead().overlapped;
     if (!spec.spec_decode.empty()) {
         const SpecDecodeSetup sd = make_spec_decode(spec.spec_decode, cost, spec.seed);
@@ -51,6 +51,7 @@ sim::ClusterConfig make_cluster_config(const ClusterSpec& spec, sim::ForwardCost
     parts.kv.tiers = spec.kv_tiers;
     parts.kv.layerwise_load = spec.layerwise_kv_load;
     parts.kv.host_link_bytes_per_s = spec.host_link_bytes_per_s;
+    parts.kv.retention = cost.deployment().kv_retention;
 
     sim::ClusterConfig config;
     config.pools.push_back(std::move(pool));

@@ -8,6 +8,7 @@
 #      on 4 x H100, Sarathi budget 2048: under 1 s; the same run with caching off is measured next to it.
 #  (d) (c) with a 512 GiB DRAM tier per replica and prefix-aware routing: within 2x of (c) with the same router.
 #  (i) speculative decoding (EAGLE, gamma 4) vs a plain run of the same 20,000 synthetic requests: within 2x wall.
+#  (k) a KV policy on (quantized streaming cache; H2O) vs off on (a) and on (b) at 200k requests: within 1.5x wall.
 #  (f) llmsim sweep: runs per second of a sweep of short runs on 1 and 2 threads; target ratio >= 1.7.
 #  (h) llmsim plan over a LLaMA-2-70B space (3 GPU types x TP 1,2,4,8 x PP 1,2,4 x replicas 1..16 x 3 schedulers x
 #      4 batch caps) on 2 threads into a fresh store: under 60 s wall.
@@ -112,6 +113,47 @@ if [ -n "${LLMSIM_BASELINE:-}" ] && [ -f "$TRACES/AzureLLMInferenceTrace_conv.cs
     "$LLMSIM_BASELINE" "${A[@]}"
   ratio_row "(e) features off vs $LLMSIM_BASELINE, (b) at 200k requests" 1.10 "$LLMSIM" "${B[@]}" --engine vllm-v0 -- \
     "$LLMSIM_BASELINE" "${B[@]}"
+fi
+
+# (k) KV policies: a per-request retention function in the block manager and the decode batch shape. A policy changes
+# what is simulated (faster steps, so more and smaller iterations), so the target is on wall per simulated iteration;
+# the plain wall ratio is printed beside it.
+iteration_ratio_row() {  # name target numerator_args -- denominator_args  (best of 3 each, interleaved)
+  local name=$1 target=$2; shift 2
+  local num=() den=() side=num
+  for a in "$@"; do
+    if [ "$a" = "--" ]; then side=den; continue; fi
+    if [ $side = num ]; then num+=("$a"); else den+=("$a"); fi
+  done
+  local tmp; tmp=$(mktemp)
+  for _ in 1 2 3; do
+    "${num[@]}" --json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print("n", d["wall_s"], d["batches"]["iterations"])' >> "$tmp"
+    "${den[@]}" --json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print("d", d["wall_s"], d["batches"]["iterations"])' >> "$tmp"
+  done
+  python3 - "$name" "$target" "$tmp" <<'PY'
+import sys
+name, target, path = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+rows = [l.split() for l in open(path)]
+n = min((float(w), int(i)) for s, w, i in rows if s == "n")
+d = min((float(w), int(i)) for s, w, i in rows if s == "d")
+per = (n[0] / n[1]) / (d[0] / d[1])
+verdict = "OK" if per <= target else "MISSED"
+print(f"{name}: {n[0]:.3f} s ({n[1]:,} iterations) vs {d[0]:.3f} s ({d[1]:,}), wall ratio {n[0] / d[0]:.2f}, "
+      f"per iteration {per:.2f} -> {verdict} (target <= {target} per iteration)")
+PY
+  rm -f "$tmp"
+}
+if [ -f "$TRACES/AzureLLMInferenceTrace_conv.csv" ]; then
+  K=(run --model llama-2-7b --hardware a100-sxm-80gb --scheduler sarathi --chunk-size 512 --max-batch 128
+     --trace "$TRACES/AzureLLMInferenceTrace_conv.csv" --engine vllm-v0)
+  iteration_ratio_row "(k) (a) with --kv-policy streaming --kv-dtype int2:residual=128 vs off" 1.5 \
+    "$LLMSIM" "${K[@]}" --kv-policy streaming:sink=4,window=1020 --kv-dtype int2:group=32,residual=128 -- \
+    "$LLMSIM" "${K[@]}"
+  KB=(run --model llama-3-8b --hardware h100-sxm --replicas 32 --router least-outstanding --num-requests 200000
+      --qps 120 --arrival poisson --lengths "trace:$TRACES/sharegpt_8k_filtered_stats_llama2_tokenizer.csv"
+      --engine vllm-v0)
+  iteration_ratio_row "(k) (b) at 200k requests with --kv-policy h2o:budget=0.2 vs off" 1.5 \
+    "$LLMSIM" "${KB[@]}" --kv-policy h2o:budget=0.2 -- "$LLMSIM" "${KB[@]}"
 fi
 
 # (i) speculative decoding: a verify per decode, drafting priced per step and an acceptance draw per request-step.

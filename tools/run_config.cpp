@@ -36,7 +36,12 @@ const std::vector<SettingInfo>& run_settings() {
          "fp16 | bf16 | fp8 (weights, GEMMs and KV cache) | fp4 (weights and GEMMs; fp8 KV cache) | int8 | int4 "
          "(weight-only)",
          "fp16"},
-        {"kv-dtype", SettingKind::text, "KV-cache dtype (default: follows --dtype)"},
+        {"kv-dtype", SettingKind::text,
+         "KV-cache dtype: fp16 | bf16 | fp8 | int8 | int4 | int2[:group=N,residual=R,outliers=F] (default: follows "
+         "--dtype; docs/kv-policies.md)"},
+        {"kv-policy", SettingKind::text,
+         "KV eviction/compression: streaming | h2o | scissorhands | duo | razor | minicache [:k=v,...] (default: "
+         "none; docs/kv-policies.md)"},
         {"tp", SettingKind::integer, "tensor parallel degree per replica", 1},
         {"pp", SettingKind::integer, "pipeline stages per replica", 1},
         {"ep", SettingKind::integer, "expert parallel degree (MoE models)", 1},

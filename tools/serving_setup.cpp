@@ -10,6 +10,7 @@
 #include "hardware/memory_tier.hpp"
 #include "models/presets.hpp"
 #include "policies/engine/engine_preset.hpp"
+#include "policies/kv/compression/kv_policy.hpp"
 #include "policies/preemption/preemption.hpp"
 #include "policies/router/router.hpp"
 #include "policies/scheduler/scheduler_registry.hpp"
@@ -90,6 +91,26 @@ void set_kv_options(const RunConfig& cfg, ServingSetup& s, int32_t gpus_per_repl
     }
 }
 
+// Prefix caching shares whole prompt blocks; a policy that drops or merges tokens (or keeps a 16-bit residual window
+// per request) has none to share, so it is off under one unless asked for, which is an error.
+void forbid_prefix_cache_under_kv_policy(RunConfig& cfg, const models::ModelSpec& model) {
+    std::string flag;
+    if (cfg.has("kv-policy")) {
+        flag = "kv-policy";
+    } else if (cfg.has("kv-dtype") &&
+               policies::parse_kv_format(cfg.text("kv-dtype"), model.head_dim, cfg.where("kv-dtype")).residual_tokens >
+                   0) {
+        flag = "kv-dtype";
+    }
+    if (flag.empty()) return;
+    if (cfg.user_set("prefix-cache") && cfg.text("prefix-cache") == "on") {
+        throw UsageError(cfg.where(flag), "'" + cfg.text(flag) +
+                                              "' cannot be combined with --prefix-cache on (the policy drops or "
+                                              "merges tokens, so no prompt blocks can be shared)");
+    }
+    cfg.set_default("prefix-cache", "off");
+}
+
 // The engine's choices become the defaults of the settings the user did not give, so config.resolved.json records
 // what ran and an explicit flag always wins.
 void apply_engine_defaults(RunConfig& cfg, const policies::EnginePreset& engine, const hardware::DeviceSpec& device,
@@ -127,9 +148,14 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     // profile's and whose host work is measured apart (bench serve); it runs as the plain Sarathi loop.
     if (cpu_device) cfg.set_default("engine", "vllm-v0");
     s.engine = engine != nullptr ? *engine : policies::resolve_engine(cfg.text("engine"), cfg.where("engine"));
+    const bool kv_policy_given = cfg.user_set("kv-policy") || cfg.user_set("kv-dtype");
     apply_engine_defaults(cfg, s.engine, s.device, dtype);
+    forbid_prefix_cache_under_kv_policy(cfg, model);
     models::Precision prec = models::Precision::from_dtype(dtype);
-    if (auto kv = cfg.opt_text("kv-dtype")) prec.kv_cache = parse_dtype(*kv, cfg.where("kv-dtype"));
+    cfg.set_default("max-model-len", model.max_position);
+    policies::KvPolicySetup kv_policy =
+        policies::make_kv_policy(cfg.opt_text("kv-policy"), cfg.where("kv-policy"), cfg.opt_text("kv-dtype"),
+                                 cfg.where("kv-dtype"), model, positive(cfg, "max-model-len"), prec);
     models::InferenceParallel par;
     par.tp = static_cast<int32_t>(positive(cfg, "tp"));
     par.pp = static_cast<int32_t>(positive(cfg, "pp"));
@@ -140,9 +166,10 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     (void)policies::make_router(cfg.text("router"), cfg.where("router"));
     (void)policies::make_preemption(cfg.text("preemption"), cfg.where("preemption"));
     cfg.set_default("framework-overhead", cpu_device ? "none" : "engine");
-    cfg.set_default("max-model-len", model.max_position);
 
     sim::Deployment deployment = sim::make_deployment(model, par, prec, s.device);
+    deployment.kv_retention = kv_policy.retention;
+    if (kv_policy_given) s.kv_policy = std::move(kv_policy);
     const std::string overhead_text = cfg.text("framework-overhead");
     const sim::FrameworkOverhead overhead =
         overhead_text == "engine" ? s.engine.host

@@ -2,10 +2,12 @@
 // Turns resolved `run` settings into the objects a serving simulation needs (device, deployment, cost model,
 // cluster configuration, KV capacity, workload options). Shared by `llmsim run` and `llmsim bench serve`.
 #include <memory>
+#include <optional>
 
 #include "hardware/device_spec.hpp"
 #include "policies/cluster_spec.hpp"
 #include "policies/engine/engine_preset.hpp"
+#include "policies/kv/compression/kv_policy.hpp"
 #include "sim/cost/forward_cost.hpp"
 #include "sim/serving/kv_capacity.hpp"
 #include "sim/serving/metrics.hpp"
@@ -22,6 +24,7 @@ struct ServingSetup {
     sim::KvCapacity kv;
     sim::SloTargets slo;
     traces::WorkloadOptions workload;
+    std::optional<policies::KvPolicySetup> kv_policy;  // when --kv-policy or --kv-dtype is set
 };
 
 // Validates every setting (exit-2 errors name the flag or config key) and fills derived defaults into `cfg`

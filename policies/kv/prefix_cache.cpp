@@ -286,6 +286,8 @@ std::unique_ptr<sim::KvCacheManager> make_prefix_cache(const sim::KvCacheOptions
 
 std::unique_ptr<sim::KvCacheManager> make_kv_manager(const sim::KvCacheOptions& options,
                                                      std::shared_ptr<BlockHashCache> hashes) {
+    // Hashed blocks hold whole prompt blocks; a policy that drops or merges tokens has none to share.
+    LLMSIM_ASSERT(!(options.prefix_caching && options.retention.active), "prefix caching under a KV policy");
     const bool content = options.segments != nullptr && !options.segments->empty();
     return options.prefix_caching && content ? make_prefix_cache(options, std::move(hashes)) : make_paged_blocks(options);
 }

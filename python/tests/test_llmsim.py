@@ -130,7 +130,8 @@ class MatchesCli(unittest.TestCase):
         self.assertEqual(len(got["top"]), 3)
 
     def test_list_returns_the_cli_rows(self):
-        for kind in ["models", "hardware", "engines", "schedulers", "routers", "preemption", "spec-decode", "traces",
+        for kind in ["models", "hardware", "engines", "schedulers", "routers", "preemption", "spec-decode", "kv-policies",
+                     "traces",
                      "overheads"]:
             with self.subTest(kind=kind):
                 rows = llmsim.list(kind)

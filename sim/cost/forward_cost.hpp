@@ -11,6 +11,7 @@
 
 #include "hardware/cost_model.hpp"
 #include "models/batch_shape.hpp"
+#include "models/kv_retention.hpp"
 #include "models/layer_ops.hpp"
 #include "models/model_spec.hpp"
 #include "models/parallel.hpp"
@@ -25,7 +26,8 @@ struct Deployment {
     models::ModelSpec model;
     models::InferenceParallel parallel;
     models::Precision precision;
-    models::ShardShape shard;  // derived by make_deployment
+    models::ShardShape shard;          // derived by make_deployment
+    models::KvRetention kv_retention;  // a KV policy's effect on what is kept and read (inactive: none)
 
     [[nodiscard]] int32_t gpus() const { return parallel.gpus(); }
 };

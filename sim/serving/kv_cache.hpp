@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/kv_retention.hpp"
 #include "sim/serving/request_state.hpp"
 #include "sim/serving/serving_defaults.hpp"
 #include "traces/workload.hpp"
@@ -38,6 +39,8 @@ struct KvCacheOptions {
     bool layerwise_load = false;
     // The workload's pooled prompt content (set by the cluster), which content-tracking managers hash.
     const std::vector<traces::PromptSegment>* segments = nullptr;
+    // A KV policy's limits: a request of n tokens holds the blocks of retention.stored_tokens(n) tokens.
+    models::KvRetention retention;
 };
 
 struct KvUsage {
@@ -89,11 +92,13 @@ class KvCacheManager {
     [[nodiscard]] int64_t capacity() const { return options_.capacity_blocks; }
     [[nodiscard]] const KvCacheOptions& options() const { return options_; }
     [[nodiscard]] int64_t blocks_for(int64_t tokens) const {
-        return (tokens + options_.block_tokens - 1) / options_.block_tokens;
+        const int64_t stored = options_.retention.active ? options_.retention.stored_tokens(tokens) : tokens;
+        return (stored + options_.block_tokens - 1) / options_.block_tokens;
     }
     // Hot path: whether r's blocks already cover `tokens` (no division).
     [[nodiscard]] bool covers(const RequestState& r, int64_t tokens) const {
-        return tokens <= static_cast<int64_t>(r.kv_blocks_) * options_.block_tokens;
+        const int64_t stored = options_.retention.active ? options_.retention.stored_tokens(tokens) : tokens;
+        return stored <= static_cast<int64_t>(r.kv_blocks_) * options_.block_tokens;
     }
     [[nodiscard]] int64_t blocks_needed(const RequestState& r, int64_t tokens) const {
         const int64_t need = blocks_for(tokens) - r.kv_blocks_;

@@ -4,12 +4,14 @@
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <iostream>
+#include <optional>
 
 #include "common/error.hpp"
 #include "common/units.hpp"
 #include "hardware/catalogue.hpp"
 #include "models/presets.hpp"
 #include "policies/engine/engine_preset.hpp"
+#include "policies/kv/compression/kv_policy.hpp"
 #include "sim/cost/forward_cost.hpp"
 #include "tools/commands/commands.hpp"
 #include "tools/commands/json_api.hpp"
@@ -23,6 +25,7 @@ struct CostArgs {
     std::string hardware = "a100-sxm-80gb";
     std::string dtype = "fp16";
     std::string kv_dtype;
+    std::string kv_policy;
     int32_t tp = 1;
     int32_t pp = 1;
     int32_t ep = 1;
@@ -55,13 +58,17 @@ void run_cost(const CostArgs& a, OrderedJson* json_out = nullptr) {
     const models::ModelSpec model = models::resolve_model(a.model, "--model");
     const hardware::DeviceSpec device = hardware::resolve_device(a.hardware, "--hardware");
     models::Precision prec = models::Precision::from_dtype(parse_dtype(a.dtype, "--dtype"));
-    if (!a.kv_dtype.empty()) prec.kv_cache = parse_dtype(a.kv_dtype, "--kv-dtype");
+    auto given = [](const std::string& t) { return t.empty() ? std::nullopt : std::optional<std::string>(t); };
+    // A token budget must fit the longest request the model takes.
+    const policies::KvPolicySetup kv_policy = policies::make_kv_policy(
+        given(a.kv_policy), "--kv-policy", given(a.kv_dtype), "--kv-dtype", model, model.max_position, prec);
     models::InferenceParallel par{a.tp, a.pp, a.ep};
     sim::Deployment dep = sim::make_deployment(model, par, prec, device);
+    dep.kv_retention = kv_policy.retention;
     const sim::FrameworkOverhead overhead = sim::parse_framework_overhead(a.framework_overhead, "--framework-overhead");
 
     models::BatchShape batch;
-    batch.set_spans(models::attention_spans(model));
+    batch.set_spans(models::attention_spans(model, kv_policy.retention));
     const int64_t context = context_given ? a.context_tokens : 0;
     if (context_given && a.context_tokens < 0) {
         throw UsageError("--context-tokens", "must be >= 0, got " + std::to_string(a.context_tokens));
@@ -130,6 +137,20 @@ void run_cost(const CostArgs& a, OrderedJson* json_out = nullptr) {
         j["tp"] = a.tp;
         j["pp"] = a.pp;
         j["dtype"] = a.dtype;
+        if (!a.kv_policy.empty() || !a.kv_dtype.empty()) {
+            const auto f = models::memory_footprint(model, dep.shard, par, prec);
+            const int64_t tokens = std::max<int64_t>(1, context + std::max<int64_t>(a.prefill_tokens, 1));
+            const auto e = policies::kv_policy_effect(kv_policy, f.kv_bytes_per_token_per_gpu, prec.kv_bytes(), tokens);
+            OrderedJson kv;
+            kv["name"] = kv_policy.name;
+            kv["bytes_per_token_effective"] = e.bytes_per_token_effective;
+            kv["bytes_per_token_fp16"] = e.bytes_per_token_fp16;
+            kv["compression_ratio"] = e.compression_ratio;
+            kv["reference_context_tokens"] = tokens;
+            kv["attention_read_tokens_per_seq"] = kv_policy.retention.read_tokens(tokens);
+            kv["quality"] = "not modelled";
+            j["kv_policy"] = kv;
+        }
         if (json_out != nullptr) {
             *json_out = std::move(j);
             return;
@@ -157,13 +178,22 @@ void run_cost(const CostArgs& a, OrderedJson* json_out = nullptr) {
     std::cout << fmt::format("  forward pass    {:.3f} ms\n", b.forward_time_ns * 1e-6);
     std::cout << fmt::format("  framework       {:.3f} ms ({})\n", b.framework_overhead_ns * 1e-6, overhead.name);
     std::cout << fmt::format("  total           {:.3f} ms\n", b.total_time_ns * 1e-6);
+    if (!a.kv_policy.empty() || !a.kv_dtype.empty()) {
+        const int64_t tokens = std::max<int64_t>(1, context + std::max<int64_t>(a.prefill_tokens, 1));
+        std::cout << fmt::format("  kv policy       {} (each sequence reads {} of {} tokens; quality not modelled)\n",
+                                 kv_policy.name, kv_policy.retention.read_tokens(tokens), tokens);
+    }
 }
 
 void add_cost_options(CLI::App* cmd, CostArgs* a) {
     cmd->add_option("--model", a->model, "model preset id or Hugging Face config.json path");
     cmd->add_option("--hardware", a->hardware, "hardware preset id/alias or profile JSON path");
     cmd->add_option("--dtype", a->dtype, "fp16 | bf16 | fp8 | fp4 | int8 | int4");
-    cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype (default: follows --dtype)");
+    cmd->add_option("--kv-dtype", a->kv_dtype,
+                    "KV-cache dtype: fp16 | bf16 | fp8 | int8 | int4 | int2[:group=N,residual=R,outliers=F] "
+                    "(default: follows --dtype)");
+    cmd->add_option("--kv-policy", a->kv_policy,
+                    "KV eviction/compression: streaming | h2o | scissorhands | duo | razor | minicache [:k=v,...]");
     cmd->add_option("--tp", a->tp, "tensor parallel degree");
     cmd->add_option("--pp", a->pp, "pipeline stages");
     cmd->add_option("--ep", a->ep, "expert parallel degree");

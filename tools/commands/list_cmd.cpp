@@ -10,6 +10,7 @@
 #include "hardware/catalogue.hpp"
 #include "models/presets.hpp"
 #include "policies/engine/engine_preset.hpp"
+#include "policies/kv/compression/kv_policy.hpp"
 #include "policies/preemption/preemption.hpp"
 #include "policies/router/router.hpp"
 #include "policies/scheduler/scheduler_registry.hpp"
@@ -23,8 +24,8 @@
 namespace llmsim::tools {
 namespace {
 
-const std::vector<std::string> kListKinds = {"models",     "hardware",    "engines", "schedulers", "routers",
-                                             "preemption", "spec-decode", "traces",  "overheads"};
+const std::vector<std::string> kListKinds = {"models",     "hardware",    "engines",     "schedulers", "routers",
+                                             "preemption", "spec-decode", "kv-policies", "traces",     "overheads"};
 
 // One row of a list: the JSON object (`id`, `description` and structured fields) and the extra text lines the
 // table prints under it. The table and --json are both made from these rows.
@@ -125,6 +126,8 @@ std::vector<ListRow> list_rows(const std::string& what) {
         registry_rows(policies::preemption_registry(), rows);
     } else if (what == "spec-decode") {
         registry_rows(policies::spec_decode_registry(), rows);
+    } else if (what == "kv-policies") {
+        registry_rows(policies::kv_policy_registry(), rows);
     } else if (what == "traces") {
         for (const auto& f : traces::list_trace_formats()) {
             rows.push_back(row(f.name, f.description));
@@ -199,10 +202,11 @@ void add_list_command(CLI::App& root) {
     CLI::App* cmd =
         root.add_subcommand("list",
                             "list models | hardware | engines | schedulers | routers | preemption | spec-decode | "
-                            "traces | overheads");
+                            "kv-policies | traces | overheads");
     cmd->add_option(
            "what", *what,
-           "models | hardware | engines | schedulers | routers | preemption | spec-decode | traces | overheads")
+           "models | hardware | engines | schedulers | routers | preemption | spec-decode | kv-policies | traces | "
+           "overheads")
         ->required();
     cmd->add_flag("--json", *json, "print the rows as one JSON array of objects (id, description, details)");
     cmd->callback([what, json]() { list(*what, *json); });

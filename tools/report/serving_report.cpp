@@ -194,6 +194,29 @@ OrderedJson optional_json(const std::optional<double>& v) {
 
 }  // namespace
 
+namespace {
+
+// What --kv-policy / --kv-dtype do to one token, at the longest request the run admits (a capped cache compresses
+// more the longer the context), and how many such requests the KV capacity holds.
+OrderedJson kv_policy_json(const tools::ServingSetup& setup) {
+    const auto& p = *setup.kv_policy;
+    const int64_t context = setup.cluster.limits.max_model_len;
+    const auto e = policies::kv_policy_effect(p, setup.kv.kv_bytes_per_token_per_gpu,
+                                              setup.cost->deployment().precision.kv_bytes(), context);
+    OrderedJson j;
+    j["name"] = p.name;
+    j["bytes_per_token_effective"] = round6(e.bytes_per_token_effective);
+    j["bytes_per_token_fp16"] = round6(e.bytes_per_token_fp16);
+    j["compression_ratio"] = round6(e.compression_ratio);
+    j["reference_context_tokens"] = context;
+    const int64_t stored = p.retention.stored_tokens(context);
+    j["requests_at_reference_context"] = stored > 0 ? setup.kv.tokens / stored : 0;
+    j["quality"] = "not modelled";
+    return j;
+}
+
+}  // namespace
+
 OrderedJson serving_summary_json(const ServingReport& rep) {
     const auto& s = rep.summary;
     const auto& setup = *rep.setup;
@@ -241,6 +264,7 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
     kv["tokens_per_replica"] = setup.kv.tokens;
     kv["peak_utilization"] = t.kv_cap > 0 ? round6(static_cast<double>(t.kv_peak) / t.kv_cap) : 0.0;
     j["kv_cache"] = kv;
+    if (setup.kv_policy) j["kv_policy"] = kv_policy_json(setup);
     OrderedJson b;
     b["iterations"] = t.iterations;
     b["mean_batch_seqs"] = t.iterations > 0 ? round6(static_cast<double>(t.seqs) / t.iterations) : 0.0;

@@ -19,6 +19,13 @@ std::vector<Scenario> build() {
         big_little_decoder_scenario(),
         triforce_scenario(),
         rapid_long_context_sd_scenario(),
+        kivi_scenario(),
+        minicache_scenario(),
+        lm_infinite_scenario(),
+        kvquant_scenario(),
+        scissorhands_scenario(),
+        duoattention_scenario(),
+        razorattention_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {

@@ -13,5 +13,12 @@ Scenario pearl_scenario();
 Scenario big_little_decoder_scenario();
 Scenario triforce_scenario();
 Scenario rapid_long_context_sd_scenario();
+Scenario duoattention_scenario();
+Scenario kivi_scenario();
+Scenario kvquant_scenario();
+Scenario lm_infinite_scenario();
+Scenario minicache_scenario();
+Scenario razorattention_scenario();
+Scenario scissorhands_scenario();
 
 }  // namespace llmsim::tools::reproduce
