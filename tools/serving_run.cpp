@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "policies/cluster_spec.hpp"
+#include "policies/disagg/disagg_spec.hpp"
 #include "tools/report/chrome_trace.hpp"
 #include "traces/workload_builder.hpp"
 
@@ -19,7 +20,12 @@ ServingReport ServingOutcome::report() const {
 }
 
 ServingOutcome simulate_serving(RunConfig& cfg, ChromeTraceWriter* trace) {
-    ServingOutcome o{make_serving_setup(cfg), {}, {}, {}, {}};
+    ServingOutcome o;
+    if (wants_disaggregation(cfg)) {
+        o.disagg = std::make_unique<DisaggSetup>(make_disagg_setup(cfg, o.setup));
+    } else {
+        o.setup = make_serving_setup(cfg);
+    }
     o.workload = traces::build_workload(o.setup.workload);
     for (const auto& note : o.workload.notes)
         o.notes.push_back("warning: " + note);
@@ -29,7 +35,14 @@ ServingOutcome simulate_serving(RunConfig& cfg, ChromeTraceWriter* trace) {
             "it");
     }
     const auto t0 = std::chrono::steady_clock::now();
-    o.run = policies::simulate(o.setup.cluster, *o.setup.cost, o.workload, trace);
+    if (o.disagg) {
+        const policies::DisaggSpec spec{{o.setup.cluster, o.setup.cost.get()},
+                                        {o.disagg->decode.cluster, o.disagg->decode.cost.get()},
+                                        o.disagg->transfer};
+        o.run = policies::simulate_disagg(spec, o.workload, trace);
+    } else {
+        o.run = policies::simulate(o.setup.cluster, *o.setup.cost, o.workload, trace);
+    }
     o.summary = sim::summarize(o.run.requests, o.setup.slo);
     o.summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return o;

@@ -1,11 +1,13 @@
 #pragma once
 // One serving simulation from resolved `run` settings: the path `llmsim run` takes, shared by `llmsim sweep` so
 // a sweep's rows are exactly what `run --json` prints for the same settings.
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/serving/cluster.hpp"
 #include "sim/serving/metrics.hpp"
+#include "tools/disagg_setup.hpp"
 #include "tools/report/serving_report.hpp"
 #include "tools/run_config.hpp"
 #include "tools/serving_setup.hpp"
@@ -16,7 +18,8 @@ namespace llmsim::tools {
 class ChromeTraceWriter;
 
 struct ServingOutcome {
-    ServingSetup setup;
+    ServingSetup setup;                    // colocated: the run's; disaggregated: the prefill pool's
+    std::unique_ptr<DisaggSetup> disagg;  // disaggregated runs only
     traces::Workload workload;
     sim::ServingRun run;
     sim::ServingSummary summary;
