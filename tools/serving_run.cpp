@@ -16,6 +16,7 @@ ServingReport ServingOutcome::report() const {
     r.run = &run;
     r.workload_source = workload.source;
     r.workload = &workload;
+    r.disagg = disagg.get();
     return r;
 }
 
@@ -39,7 +40,22 @@ ServingOutcome simulate_serving(RunConfig& cfg, ChromeTraceWriter* trace) {
         const policies::DisaggSpec spec{{o.setup.cluster, o.setup.cost.get()},
                                         {o.disagg->decode.cluster, o.disagg->decode.cost.get()},
                                         o.disagg->transfer};
+        if (trace != nullptr) {
+            std::vector<std::string> names;
+            for (int32_t i = 0; i < o.setup.cluster.replicas; ++i)
+                names.push_back("prefill replica " + std::to_string(i));
+            for (int32_t i = 0; i < o.disagg->decode.cluster.replicas; ++i)
+                names.push_back("decode replica " + std::to_string(i));
+            trace->set_replica_names(std::move(names));
+        }
         o.run = policies::simulate_disagg(spec, o.workload, trace);
+        if (trace != nullptr) {
+            for (const auto& r : o.run.requests) {
+                if (r.kv_transfer_ns < 0) continue;
+                trace->add_kv_transfer(o.setup.cluster.replicas + r.replica, r.id, r.kv_transfer_start_ns,
+                                       r.kv_transfer_start_ns + r.kv_transfer_ns);
+            }
+        }
     } else {
         o.run = policies::simulate(o.setup.cluster, *o.setup.cost, o.workload, trace);
     }

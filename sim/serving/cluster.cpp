@@ -17,11 +17,14 @@ class Cluster final : public EventHandler, public RequestSink, public ClusterVie
             if (r.after >= 0) has_dependents_ = true;
         }
         if (has_dependents_) dependents_.resize(requests_.size());
+        int32_t replicas_before = 0;
         for (size_t p = 0; p < config.pools.size(); ++p) {
             const PoolConfig& pool = config.pools[p];
             LLMSIM_ASSERT(pool.replicas >= 1, "a pool needs at least one replica");
             ReplicaParts parts = pool.parts;
             parts.kv.segments = &workload.segments;
+            parts.observer_offset = replicas_before;
+            replicas_before += pool.replicas;
             replicas_.emplace_back();
             for (int32_t i = 0; i < pool.replicas; ++i) {
                 replicas_.back().push_back(

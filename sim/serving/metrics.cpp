@@ -97,11 +97,12 @@ ServingSummary summarize(const std::vector<RequestState>& requests, const SloTar
     return s;
 }
 
-std::string requests_csv(const std::vector<RequestState>& requests, bool spec_decode) {
+std::string requests_csv(const std::vector<RequestState>& requests, bool spec_decode, bool kv_transfer) {
     std::string out =
         "id,replica,arrival_s,prompt_tokens,output_tokens,status,first_scheduled_s,first_token_s,finish_s,queue_ms,"
         "ttft_ms,tpot_ms,e2e_ms,preemptions";
-    out += spec_decode ? ",spec_accepted_tokens\n" : "\n";
+    if (spec_decode) out += ",spec_accepted_tokens";
+    out += kv_transfer ? ",kv_transfer_ms\n" : "\n";
     out.reserve(requests.size() * 120);
     for (const auto& r : requests) {
         const bool done = r.phase() == RequestPhase::finished;
@@ -117,7 +118,12 @@ std::string requests_csv(const std::vector<RequestState>& requests, bool spec_de
         out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}", r.id, r.replica, seconds(r.arrival_ns),
                            r.prompt_tokens, r.output_tokens, status, seconds(r.first_scheduled_ns),
                            seconds(r.first_token_ns), seconds(r.finish_ns), queue, ttft, tpot, e2e, r.preemptions);
-        out += spec_decode ? fmt::format(",{}\n", r.spec_accepted) : "\n";
+        if (spec_decode) out += fmt::format(",{}", r.spec_accepted);
+        if (kv_transfer) {
+            out += r.kv_transfer_ns < 0 ? std::string(",\n") : fmt::format(",{:.3f}\n", r.kv_transfer_ns * 1e-6);
+        } else {
+            out += "\n";
+        }
     }
     return out;
 }

@@ -44,6 +44,8 @@ ServingSummary summarize(const std::vector<RequestState>& requests, const SloTar
 
 // One row per request (requests.csv).
 // `spec_decode`: adds the column spec_accepted_tokens (output tokens that came from accepted drafts).
-std::string requests_csv(const std::vector<RequestState>& requests, bool spec_decode = false);
+// `kv_transfer` (disaggregated runs): adds kv_transfer_ms, the time the request's KV took to reach its decode replica.
+std::string requests_csv(const std::vector<RequestState>& requests, bool spec_decode = false,
+                         bool kv_transfer = false);
 
 }  // namespace llmsim::sim

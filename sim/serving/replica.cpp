@@ -42,7 +42,8 @@ Replica::Replica(int32_t pool, int32_t index, Engine& engine, const ReplicaParts
       preemption_(parts.make_preemption()),
       speculator_(parts.make_speculator ? parts.make_speculator(index) : nullptr),
       schedule_ahead_(parts.schedule_ahead),
-      hands_off_(parts.hands_off) {
+      hands_off_(parts.hands_off),
+      observer_index_(parts.observer_offset + index) {
     const int32_t stages = executor_->stages();
     KvCacheOptions share = parts.kv;
     share.capacity_blocks = parts.kv.capacity_blocks / stages;
@@ -177,7 +178,7 @@ void Replica::try_dispatch() {
     for (const BatchEntry& e : batch.entries()) {
         if (e.prefill && e.request->first_scheduled_ns < 0) e.request->first_scheduled_ns = now;
     }
-    const IterationResult res = executor_->run(batch, now, index_, observer_);
+    const IterationResult res = executor_->run(batch, now, observer_index_, observer_);
     if (in_flight_ == 0) active_since_ns_ = now;
     ++in_flight_;
     chosen->busy = true;

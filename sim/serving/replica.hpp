@@ -65,6 +65,8 @@ struct ReplicaParts {
     // Prefill-only replica (disaggregated serving): a request leaves after its prefill, its KV held here until the
     // decode replica has it.
     bool hands_off = false;
+    // Replicas of the pools before this one: batch observers see replica numbers unique over the cluster.
+    int32_t observer_offset = 0;
 };
 
 class Replica final : public EventHandler {
@@ -152,6 +154,7 @@ class Replica final : public EventHandler {
         VirtualEngine* engine;
     };
     bool hands_off_ = false;
+    int32_t observer_index_ = 0;
     std::unordered_map<uint32_t, Hold> holds_;
     std::unordered_map<uint32_t, VirtualEngine*> incoming_;
 };

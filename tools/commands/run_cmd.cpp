@@ -34,7 +34,8 @@ void run_command(RunConfig& cfg) {
     if (out_dir) {
         // Everything is computed before anything is written, and each file is renamed into place complete.
         const std::string dir = *out_dir;
-        const std::string csv = sim::requests_csv(run.requests, !outcome.setup.cluster.spec_decode.empty());
+        const std::string csv = sim::requests_csv(run.requests, !outcome.setup.cluster.spec_decode.empty(),
+                                                  outcome.disagg != nullptr);
         write_file_atomic(dir + "/config.resolved.json", cfg.resolved_json().dump(2) + "\n");
         write_file_atomic(dir + "/requests.csv", csv);
         if (trace) write_file_atomic(dir + "/trace.json", trace->finish());

@@ -1,6 +1,7 @@
 #pragma once
 // Chrome/Perfetto trace of batches: one process per replica, one thread per pipeline stage, one slice per batch.
 #include <string>
+#include <vector>
 
 #include "sim/serving/batch_observer.hpp"
 
@@ -9,6 +10,10 @@ namespace llmsim::tools {
 class ChromeTraceWriter final : public sim::BatchObserver {
   public:
     void on_stage(int32_t replica, int32_t stage, int64_t start_ns, int64_t end_ns, const sim::Batch& batch) override;
+    // Names the trace's processes (one per replica, numbered over the cluster) instead of "replica N".
+    void set_replica_names(std::vector<std::string> names) { replica_names_ = std::move(names); }
+    // A KV transfer (disaggregated serving) into `replica`, as an async slice on that replica's process.
+    void add_kv_transfer(int32_t replica, uint32_t request, int64_t start_ns, int64_t end_ns);
     // The complete JSON document ({"traceEvents": [...]}).
     [[nodiscard]] std::string finish() const;
 
@@ -16,6 +21,7 @@ class ChromeTraceWriter final : public sim::BatchObserver {
     std::string events_;
     int32_t max_replica_ = -1;
     int32_t max_stage_ = 0;
+    std::vector<std::string> replica_names_;
 };
 
 }  // namespace llmsim::tools
