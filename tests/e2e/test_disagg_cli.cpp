@@ -80,3 +80,24 @@ TEST_CASE("e2e: disaggregation bad input exits 2 naming the flag and value", "[e
     expect_error(with(kBase, {"--prefill-pool", "replicas=1"}), {"--prefill-pool", "--decode-pool"});
     expect_error(with(kBase, {"--kv-transfer", "10GB/s"}), {"--kv-transfer", "--prefill-pool"});
 }
+
+TEST_CASE("e2e: disagg-search picks the split with the most goodput per GPU within the budget", "[e2e][disagg]") {
+    const CommandResult r =
+        run_llmsim({"disagg-search", "--model", "llama-2-7b", "--hardware", "h100", "--gpu-budget", "4", "--tp", "1,2",
+                    "--num-requests", "100", "--lengths", "fixed:512:64", "--slo-ttft-ms", "200", "--slo-tpot-ms",
+                    "30", "--json"});
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto j = llmsim::Json::parse(r.out);
+    const auto& best = j["best"];
+    CHECK(best["gpus"].get<int64_t>() <= 4);
+    CHECK(best["goodput_rps"].get<double>() > 0);
+    for (const auto& p : j["placements"]) {
+        CHECK(p["gpus"].get<int64_t>() <= 4);
+        if (p["status"] == "ok") CHECK(p["goodput_per_gpu"].get<double>() <= best["goodput_per_gpu"].get<double>());
+    }
+    CHECK(best["config"]["prefill-pool"].get<std::string>().find("hardware=h100") != std::string::npos);
+    expect_error({"disagg-search", "--model", "llama-2-7b", "--gpu-budget", "4"}, {"--slo-ttft-ms"});
+    expect_error({"disagg-search", "--model", "llama-2-7b", "--gpu-budget", "1", "--slo-ttft-ms", "100"},
+                 {"--gpu-budget", "1"});
+}
