@@ -89,6 +89,13 @@ if [ -f "$TRACES/AzureLLMInferenceTrace_conv.csv" ]; then
     "$LLMSIM" "${G[@]}" --engine vllm-v0
 fi
 
+# (i) Prefill/decode disaggregation (3 prefill + 5 decode H100, KV over NVLink) vs 8 colocated H100, same requests.
+DG=(run --model llama-3-8b --num-requests 50000 --qps 25 --arrival poisson --lengths builtin:sharegpt
+    --engine vllm-v0 --router least-outstanding)
+ratio_row "(i) disaggregated 3+5 x H100 vs colocated 8 x H100, 50,000 requests" 1.5 \
+  "$LLMSIM" "${DG[@]}" --prefill-pool replicas=3,hardware=h100 --decode-pool replicas=5,hardware=h100 -- \
+  "$LLMSIM" "${DG[@]}" --hardware h100 --replicas 8
+
 if [ -f "$TRACES/mooncake_conversation_trace.jsonl" ]; then
   MC=(run --model llama-3.1-8b --hardware h100 --replicas 4 --trace "$TRACES/mooncake_conversation_trace.jsonl"
       --max-model-len 131072 --scheduler sarathi --chunk-size 2048)
