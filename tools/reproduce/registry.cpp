@@ -10,6 +10,8 @@ namespace {
 
 std::vector<Scenario> build() {
     std::vector<Scenario> all = {
+        distserve_scenario(),
+        splitwise_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {

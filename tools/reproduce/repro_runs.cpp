@@ -1,6 +1,7 @@
 #include "tools/reproduce/repro_runs.hpp"
 
 #include "common/error.hpp"
+#include "tools/disagg_setup.hpp"
 #include "tools/plan/plan_search.hpp"
 #include "tools/plan/run_cache.hpp"
 #include "tools/report/serving_report.hpp"
@@ -38,7 +39,13 @@ Goodput max_goodput(const Json& settings, const PlanSlo& slo, const std::string&
     try {
         RunConfig cfg;
         cfg.resolve_from_json(settings, "reproduce " + label);
-        (void)make_serving_setup(cfg);  // fills the derived defaults the run key covers
+        // Fills the derived defaults the run key covers.
+        if (wants_disaggregation(cfg)) {
+            ServingSetup prefill;
+            (void)make_disagg_setup(cfg, prefill);
+        } else {
+            (void)make_serving_setup(cfg);
+        }
         c.settings = cfg.resolved_json();
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::internal) throw;

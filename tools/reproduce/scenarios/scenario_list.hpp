@@ -4,4 +4,7 @@
 
 namespace llmsim::tools::reproduce {
 
+Scenario distserve_scenario();
+Scenario splitwise_scenario();
+
 }  // namespace llmsim::tools::reproduce
