@@ -14,7 +14,7 @@ namespace {
 
 // Settings that describe the disaggregated run as a whole, not one pool.
 const std::set<std::string> kRunOnlyKeys = {"prefill-pool", "decode-pool", "kv-transfer", "kv-transfer-mode",
-                                            "out", "json", "chrome-trace"};
+                                            "out",          "json",        "chrome-trace"};
 
 Json parse_pool_spec(const std::string& text, const std::string& where) {
     Json settings = Json::object();
@@ -24,7 +24,8 @@ Json parse_pool_spec(const std::string& text, const std::string& where) {
         if (item.empty()) continue;
         const size_t eq = item.find('=');
         if (eq == std::string_view::npos) {
-            throw UsageError(where, "bad pool entry '" + std::string(item) + "' in '" + text + "' (expected KEY=VALUE)");
+            throw UsageError(where,
+                             "bad pool entry '" + std::string(item) + "' in '" + text + "' (expected KEY=VALUE)");
         }
         const std::string key(trim(item.substr(0, eq)));
         const std::string value(trim(item.substr(eq + 1)));
@@ -70,10 +71,19 @@ int32_t gpus_of(const ServingSetup& s) {
 }  // namespace
 
 const std::vector<std::string>& pool_spec_keys() {
-    static const std::vector<std::string> keys = {"replicas",  "hardware",         "tp",         "pp",
-                                                  "ep",        "engine",           "scheduler",  "max-batch",
-                                                  "max-batch-tokens", "chunk-size", "gpu-memory-utilization",
-                                                  "dtype",     "kv-dtype"};
+    static const std::vector<std::string> keys = {"replicas",
+                                                  "hardware",
+                                                  "tp",
+                                                  "pp",
+                                                  "ep",
+                                                  "engine",
+                                                  "scheduler",
+                                                  "max-batch",
+                                                  "max-batch-tokens",
+                                                  "chunk-size",
+                                                  "gpu-memory-utilization",
+                                                  "dtype",
+                                                  "kv-dtype"};
     return keys;
 }
 
@@ -132,8 +142,8 @@ DisaggSetup make_disagg_setup(RunConfig& cfg, ServingSetup& prefill) {
     if (bw_text != "auto") {
         given = units::parse_bytes_per_s(bw_text, cfg.where("kv-transfer"));
         if (!(*given > 0)) {
-            throw UsageError(cfg.where("kv-transfer"), "must be > 0 (auto or a bandwidth such as 50GB/s), got '" +
-                                                           bw_text + "'");
+            throw UsageError(cfg.where("kv-transfer"),
+                             "must be > 0 (auto or a bandwidth such as 50GB/s), got '" + bw_text + "'");
         }
     }
     std::vector<sim::KvPath> paths(static_cast<size_t>(reps_p) * reps_d);

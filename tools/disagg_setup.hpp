@@ -17,7 +17,7 @@ namespace llmsim::tools {
 const std::vector<std::string>& pool_spec_keys();
 
 struct KvLinkInfo {
-    std::string kind;            // "nvlink" (both pools in one node), "network" (NICs), "given" (--kv-transfer)
+    std::string kind;                // "nvlink" (both pools in one node), "network" (NICs), "given" (--kv-transfer)
     double bytes_per_s_per_gpu = 0;  // auto: the path's bandwidth per GPU
     int64_t latency_ns = 0;
 };

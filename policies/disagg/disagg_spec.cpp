@@ -17,8 +17,8 @@ sim::ClusterConfig make_disagg_cluster_config(const DisaggSpec& spec) {
     return config;
 }
 
-sim::ServingRun simulate_disagg(const DisaggSpec& spec, const traces::Workload& workload,
-                                sim::BatchObserver* observer, const std::vector<sim::LifecycleObserver*>& observers) {
+sim::ServingRun simulate_disagg(const DisaggSpec& spec, const traces::Workload& workload, sim::BatchObserver* observer,
+                                const std::vector<sim::LifecycleObserver*>& observers) {
     sim::ClusterConfig config = make_disagg_cluster_config(spec);
     config.observers = observers;
     return sim::run_cluster(config, workload, observer);

@@ -204,7 +204,7 @@ class Cluster final : public EventHandler, public RequestSink, public ClusterVie
     bool has_dependents_ = false;
     bool disaggregated_ = false;
     bool has_decode_pool_ = false;
-    std::unique_ptr<KvTransfers> transfers_;  // disaggregated runs only
+    std::unique_ptr<KvTransfers> transfers_;         // disaggregated runs only
     std::vector<std::vector<uint32_t>> dependents_;  // by request: the follow-ups waiting for it
 };
 

@@ -59,7 +59,8 @@ void KvTransfers::begin(Pending& p) {
     if (config_.mode == KvTransferMode::layerwise) {
         const double rate = std::min(path.sender_bytes_per_s, path.receiver_bytes_per_s);
         const double layers = config_.layers;
-        const double hidden_capacity = rate * static_cast<double>(p.prefill_iteration_ns) * 1e-9 * (layers - 1) / layers;
+        const double hidden_capacity =
+            rate * static_cast<double>(p.prefill_iteration_ns) * 1e-9 * (layers - 1) / layers;
         exposed = std::max(bytes / layers, bytes - hidden_capacity);
     }
     p.latency_ns = path.latency_ns;

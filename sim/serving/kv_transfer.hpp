@@ -91,9 +91,9 @@ class KvTransfers final : public EventHandler, public FlowSink {
     KvTransferConfig config_;
     KvTransferHost& host_;
     LinkNetwork network_;
-    std::unordered_map<uint32_t, Pending> pending_;                    // by request id, until landed
+    std::unordered_map<uint32_t, Pending> pending_;                       // by request id, until landed
     std::map<std::pair<int32_t, int32_t>, std::deque<uint32_t>> queued_;  // by decode replica: waiting for KV room
-    std::map<std::array<int32_t, 4>, int32_t> ports_;                   // (pool, replica, class, receiving) -> link
+    std::map<std::array<int32_t, 4>, int32_t> ports_;                     // (pool, replica, class, receiving) -> link
     KvTransferStats stats_;
 };
 

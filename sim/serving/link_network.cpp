@@ -54,8 +54,8 @@ void LinkNetwork::fill_rates() {
         }
         LLMSIM_ASSERT(tightest < links_.size(), "a flow crosses no link");
         for (Flow& f : flows_) {
-            if (f.rate >= 0 || (f.links[0] != static_cast<int32_t>(tightest) &&
-                                f.links[1] != static_cast<int32_t>(tightest))) {
+            if (f.rate >= 0 ||
+                (f.links[0] != static_cast<int32_t>(tightest) && f.links[1] != static_cast<int32_t>(tightest))) {
                 continue;
             }
             f.rate = share;

@@ -12,8 +12,8 @@ using namespace llmsim::test;
 
 namespace {
 
-const std::vector<std::string> kBase = {"run", "--model", "llama-2-7b", "--num-requests", "40", "--qps", "4",
-                                        "--lengths", "fixed:512:32"};
+const std::vector<std::string> kBase = {"run",   "--model", "llama-2-7b", "--num-requests", "40",
+                                        "--qps", "4",       "--lengths",  "fixed:512:32"};
 
 std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
     args.insert(args.end(), more.begin(), more.end());
@@ -34,10 +34,9 @@ void expect_error(const std::vector<std::string>& args, const std::vector<std::s
 
 TEST_CASE("e2e: disaggregated run reports pools, kv_transfer_ms and the per-request transfer", "[e2e][disagg]") {
     TempDir dir;
-    const CommandResult r =
-        run_llmsim(with(kBase, {"--prefill-pool", "replicas=1,hardware=h100,tp=1", "--decode-pool",
-                                "replicas=2,hardware=a100,tp=1", "--kv-transfer-mode", "layerwise", "--json", "--out",
-                                dir.file("out")}));
+    const CommandResult r = run_llmsim(with(
+        kBase, {"--prefill-pool", "replicas=1,hardware=h100,tp=1", "--decode-pool", "replicas=2,hardware=a100,tp=1",
+                "--kv-transfer-mode", "layerwise", "--json", "--out", dir.file("out")}));
     INFO("stderr: " << r.err);
     REQUIRE(r.exit_code == 0);
     const auto j = llmsim::Json::parse(r.out);
@@ -82,10 +81,9 @@ TEST_CASE("e2e: disaggregation bad input exits 2 naming the flag and value", "[e
 }
 
 TEST_CASE("e2e: disagg-search picks the split with the most goodput per GPU within the budget", "[e2e][disagg]") {
-    const CommandResult r =
-        run_llmsim({"disagg-search", "--model", "llama-2-7b", "--hardware", "h100", "--gpu-budget", "4", "--tp", "1,2",
-                    "--num-requests", "100", "--lengths", "fixed:512:64", "--slo-ttft-ms", "200", "--slo-tpot-ms",
-                    "30", "--json"});
+    const CommandResult r = run_llmsim({"disagg-search", "--model", "llama-2-7b", "--hardware", "h100", "--gpu-budget",
+                                        "4", "--tp", "1,2", "--num-requests", "100", "--lengths", "fixed:512:64",
+                                        "--slo-ttft-ms", "200", "--slo-tpot-ms", "30", "--json"});
     INFO("stderr: " << r.err);
     REQUIRE(r.exit_code == 0);
     const auto j = llmsim::Json::parse(r.out);

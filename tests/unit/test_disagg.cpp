@@ -17,7 +17,8 @@ constexpr double kBytesPerToken = 1000;
 constexpr int64_t kLatencyNs = 500'000;
 
 policies::DisaggSpec disagg_of(sim::ForwardCost& cost, double bytes_per_s, sim::KvTransferMode mode,
-                               int32_t prefill_replicas = 1, int32_t decode_replicas = 1, int64_t decode_blocks = 100000) {
+                               int32_t prefill_replicas = 1, int32_t decode_replicas = 1,
+                               int64_t decode_blocks = 100000) {
     policies::DisaggSpec d;
     d.prefill = {cluster_of("sarathi"), &cost};
     d.prefill.spec.replicas = prefill_replicas;
@@ -46,8 +47,8 @@ TEST_CASE("disagg: TTFT = prefill + transfer (bytes/bandwidth + latency) + first
     // Prompt 100: prefill [0,1] ms; 100 tokens x 1000 B = 1e5 B at 1 MB/s = 100 ms, + 0.5 ms -> lands at 101.5;
     // first decode step [101.5, 102.5] (the client's first token), second [102.5, 103.5] (done).
     auto cost = instant_cost();
-    const auto run = policies::simulate_disagg(disagg_of(cost, 1e6, sim::KvTransferMode::whole),
-                                               workload_of({{0, 100, 3}}));
+    const auto run =
+        policies::simulate_disagg(disagg_of(cost, 1e6, sim::KvTransferMode::whole), workload_of({{0, 100, 3}}));
     const auto& r = run.requests[0];
     CHECK(ms(r.kv_transfer_ns) == Approx(100.5));
     CHECK(ms(r.first_token_ns) == Approx(1 + 100.5 + 1));
@@ -61,8 +62,8 @@ TEST_CASE("disagg: TTFT = prefill + transfer (bytes/bandwidth + latency) + first
 
 TEST_CASE("disagg: a one-token request ends at its prefill, with no transfer", "[disagg]") {
     auto cost = instant_cost();
-    const auto run = policies::simulate_disagg(disagg_of(cost, 1e6, sim::KvTransferMode::whole),
-                                               workload_of({{0, 100, 1}}));
+    const auto run =
+        policies::simulate_disagg(disagg_of(cost, 1e6, sim::KvTransferMode::whole), workload_of({{0, 100, 1}}));
     CHECK(ms(run.requests[0].finish_ns) == Approx(1));
     CHECK(run.requests[0].kv_transfer_ns == -1);
     CHECK(run.kv_transfer.transfers == 0);

@@ -1,7 +1,7 @@
 // llmsim disagg-search: the prefill/decode split (replica counts and TP per pool, within a GPU budget) with the most
 // goodput per GPU under the SLO (DistServe's placement search; tools/plan/disagg_search.hpp).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 #include <memory>
@@ -29,8 +29,8 @@ void disagg_search_command(RunConfig& cfg, const Args& a) {
     cfg.resolve();
     DisaggSearchOptions o;
     if (a.gpu_budget < 2 || a.gpu_budget > 1024) {
-        throw UsageError("--gpu-budget", fmt::format("must be in [2, 1024] (a prefill and a decode GPU), got {}",
-                                                     a.gpu_budget));
+        throw UsageError("--gpu-budget",
+                         fmt::format("must be in [2, 1024] (a prefill and a decode GPU), got {}", a.gpu_budget));
     }
     o.gpu_budget = a.gpu_budget;
     o.prefill_hardware = a.prefill_hardware.empty() ? cfg.text("hardware") : a.prefill_hardware;

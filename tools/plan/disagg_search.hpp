@@ -14,11 +14,11 @@
 namespace llmsim::tools {
 
 struct DisaggSearchOptions {
-    int64_t gpu_budget = 8;            // prefill + decode GPUs at most
-    std::string prefill_hardware;      // device ids
+    int64_t gpu_budget = 8;        // prefill + decode GPUs at most
+    std::string prefill_hardware;  // device ids
     std::string decode_hardware;
     std::vector<int64_t> tp = {1, 2, 4, 8};  // TP degrees tried in each pool
-    PlanOptions plan;                  // SLO and bisection tolerance
+    PlanOptions plan;                        // SLO and bisection tolerance
 };
 
 struct DisaggPlacement {

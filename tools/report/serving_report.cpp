@@ -406,8 +406,8 @@ std::string serving_summary_table(const ServingReport& rep) {
                                rep.disagg->link.kind, rep.run->kv_transfer.transfers, kt.mean, kt.p99);
         }
         if (rep.disagg != nullptr && cost.usd_per_hour) {
-            out += fmt::format("\n  cost            ${:.2f} per hour (both pools), {:.4f} GPU-hours, ", *cost.usd_per_hour,
-                               cost.gpu_hours);
+            out += fmt::format("\n  cost            ${:.2f} per hour (both pools), {:.4f} GPU-hours, ",
+                               *cost.usd_per_hour, cost.gpu_hours);
             out += cost.usd_per_mtok ? fmt::format("${:.4f} per million output tokens\n", *cost.usd_per_mtok)
                                      : std::string("no output tokens\n");
         } else if (cost.usd_per_hour) {

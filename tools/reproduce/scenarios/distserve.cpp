@@ -31,8 +31,9 @@ Reproduction run() {
     out.baseline = "colocated vLLM (continuous batching, prefill-priority), one OPT-13B replica per A100";
     out.assumptions = {{"model", "opt-13b (paper: OPT-13B/66B/175B)"},
                        {"hardware", "A100-SXM-80GB, both pools in one 8-GPU node (KV over NVLink)"},
-                       {"workload", "512-token prompts, 128-token outputs (a chat-sized stand-in for the paper's "
-                                    "ShareGPT cut to 2k tokens), Poisson arrivals, 300 requests"},
+                       {"workload",
+                        "512-token prompts, 128-token outputs (a chat-sized stand-in for the paper's "
+                        "ShareGPT cut to 2k tokens), Poisson arrivals, 300 requests"},
                        {"SLO", "TTFT 250 ms and TPOT 100 ms at P90, 90% attainment (the paper's chatbot SLOs)"},
                        {"placement", "the best prefill/decode split within 4 GPUs, TP 1 or 2 per pool"}};
     PlanSlo slo;

@@ -13,7 +13,7 @@ namespace {
 // Hourly prices of the profiles' quotes (per GPU); the run summary's cost_usd_per_hour uses the same quotes.
 Json base_settings() {
     Json s;
-    s["model"] = "llama-2-70b";  // the paper serves Llama-2-70B (and BLOOM-176B) on 8-GPU DGX machines
+    s["model"] = "llama-2-70b";                // the paper serves Llama-2-70B (and BLOOM-176B) on 8-GPU DGX machines
     s["lengths"] = "builtin:azure-conv-2023";  // the paper's Azure conversation trace
     s["num-requests"] = 250;
     s["arrival"] = "poisson";
@@ -37,8 +37,9 @@ Reproduction run() {
     out.assumptions = {{"model", "llama-2-70b, TP 8 per machine"},
                        {"hardware", "prefill 8 x H100-SXM, decode 8 x A100-SXM-80GB, KV over the NICs (InfiniBand)"},
                        {"workload", "Azure LLM conversation lengths, Poisson arrivals, 250 requests"},
-                       {"SLO", "P90 TTFT 1 s and P90 TPOT 100 ms, 90% attainment (the paper states SLOs as slowdowns; "
-                               "these absolute targets are this scenario's choice)"},
+                       {"SLO",
+                        "P90 TTFT 1 s and P90 TPOT 100 ms, 90% attainment (the paper states SLOs as slowdowns; "
+                        "these absolute targets are this scenario's choice)"},
                        {"cost", "the hardware profiles' per-GPU hourly quotes"}};
     PlanSlo slo;
     slo.ttft_ms = 1000;
@@ -80,8 +81,9 @@ Scenario splitwise_scenario() {
     Scenario s;
     s.name = "splitwise-ha-llama-2-70b";
     s.paper = "Splitwise (Patel et al., ISCA 2024)";
-    s.claim = "H100 prompt + A100 token machines: 1.4x throughput at 20% lower cost (1.75x per dollar), up to 2.35x "
-              "throughput at equal cost";
+    s.claim =
+        "H100 prompt + A100 token machines: 1.4x throughput at 20% lower cost (1.75x per dollar), up to 2.35x "
+        "throughput at equal cost";
     s.range = {1.75, 2.35, "x"};
     s.run = run;
     return s;
