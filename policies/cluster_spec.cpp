@@ -13,16 +13,17 @@ bool ClusterSpec::swaps() const {
     return detail::spec_name(preemption) == "swap";
 }
 
-sim::ClusterConfig make_cluster_config(const ClusterSpec& spec, sim::ForwardCost& cost) {
+sim::PoolConfig make_pool_config(const ClusterSpec& spec, sim::ForwardCost& cost, sim::PoolRole role,
+                                 const std::string& name) {
     if (spec.replicas < 1) throw UsageError("--replicas", "must be >= 1, got " + std::to_string(spec.replicas));
     // Validate every name now, so a bad one is an error before anything runs.
-    (void)make_router(spec.router);
     (void)make_preemption(spec.preemption);
     const SchedulerFactory scheduler = scheduler_registry().get(spec.scheduler, "--scheduler").factory;
 
     sim::PoolConfig pool;
-    pool.name = "mixed";
-    pool.role = sim::PoolRole::mixed;
+    pool.name = name;
+    pool.role = role;
+    pool.parts.hands_off = role == sim::PoolRole::prefill;
     pool.replicas = spec.replicas;
     pool.max_model_len = spec.limits.max_model_len;
     sim::ReplicaParts& parts = pool.parts;
@@ -52,9 +53,13 @@ sim::ClusterConfig make_cluster_config(const ClusterSpec& spec, sim::ForwardCost
     parts.kv.layerwise_load = spec.layerwise_kv_load;
     parts.kv.host_link_bytes_per_s = spec.host_link_bytes_per_s;
     parts.kv.retention = cost.deployment().kv_retention;
+    return pool;
+}
 
+sim::ClusterConfig make_cluster_config(const ClusterSpec& spec, sim::ForwardCost& cost) {
+    (void)make_router(spec.router);
     sim::ClusterConfig config;
-    config.pools.push_back(std::move(pool));
+    config.pools.push_back(make_pool_config(spec, cost, sim::PoolRole::mixed, "mixed"));
     config.front_end = spec.front_end;
     config.make_router = [r = spec.router] { return make_router(r); };
     return config;

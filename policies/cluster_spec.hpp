@@ -34,6 +34,10 @@ struct ClusterSpec {
     [[nodiscard]] bool swaps() const;
 };
 
+// One pool of `spec.replicas` replicas running on `cost` (a prefill pool hands requests off after their prefill).
+sim::PoolConfig make_pool_config(const ClusterSpec& spec, sim::ForwardCost& cost, sim::PoolRole role,
+                                 const std::string& name);
+
 // Validates the names (UsageErrors name --router, --scheduler, --preemption) and builds the factories; `cost` must
 // outlive the run.
 sim::ClusterConfig make_cluster_config(const ClusterSpec& spec, sim::ForwardCost& cost);

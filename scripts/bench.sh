@@ -8,6 +8,7 @@
 #      on 4 x H100, Sarathi budget 2048: under 1 s; the same run with caching off is measured next to it.
 #  (d) (c) with a 512 GiB DRAM tier per replica and prefix-aware routing: within 2x of (c) with the same router.
 #  (i) speculative decoding (EAGLE, gamma 4) vs a plain run of the same 20,000 synthetic requests: within 2x wall.
+#  (j) prefill/decode disaggregation (3 prefill + 5 decode H100) vs 8 colocated H100, same requests: within 1.5x.
 #  (k) a KV policy on (quantized streaming cache; H2O) vs off on (a) and on (b) at 200k requests: within 1.5x wall.
 #  (f) llmsim sweep: runs per second of a sweep of short runs on 1 and 2 threads; target ratio >= 1.7.
 #  (h) llmsim plan over a LLaMA-2-70B space (3 GPU types x TP 1,2,4,8 x PP 1,2,4 x replicas 1..16 x 3 schedulers x
@@ -89,6 +90,13 @@ if [ -f "$TRACES/AzureLLMInferenceTrace_conv.csv" ]; then
   ratio_row "(g) (a) with the default vllm engine vs --engine vllm-v0" 3.0 "$LLMSIM" "${G[@]}" --engine vllm -- \
     "$LLMSIM" "${G[@]}" --engine vllm-v0
 fi
+
+# (j) Prefill/decode disaggregation (3 prefill + 5 decode H100, KV over NVLink) vs 8 colocated H100, same requests.
+DG=(run --model llama-3-8b --num-requests 50000 --qps 25 --arrival poisson --lengths builtin:sharegpt
+    --engine vllm-v0 --router least-outstanding)
+ratio_row "(j) disaggregated 3+5 x H100 vs colocated 8 x H100, 50,000 requests" 1.5 \
+  "$LLMSIM" "${DG[@]}" --prefill-pool replicas=3,hardware=h100 --decode-pool replicas=5,hardware=h100 -- \
+  "$LLMSIM" "${DG[@]}" --hardware h100 --replicas 8
 
 if [ -f "$TRACES/mooncake_conversation_trace.jsonl" ]; then
   MC=(run --model llama-3.1-8b --hardware h100 --replicas 4 --trace "$TRACES/mooncake_conversation_trace.jsonl"

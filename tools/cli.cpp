@@ -24,6 +24,7 @@ int main_entry(int argc, char** argv) {
     add_plan_command(app);
     add_reproduce_command(app);
     add_report_command(app);
+    add_disagg_search_command(app);
     try {
         app.parse(argc, argv);
         return 0;

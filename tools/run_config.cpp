@@ -72,6 +72,17 @@ const std::vector<SettingInfo>& run_settings() {
         {"spec-decode", SettingKind::text,
          "speculative decoding: draft:model=ID | eagle | mtp:depth=D | ngram, with gamma=N,alpha=A[,alpha_spread=S,"
          "max_batch=B] (default: off; llmsim list spec-decode)"},
+        {"prefill-pool", SettingKind::text,
+         "prefill/decode disaggregation: the prefill pool, replicas=N,hardware=ID,tp=N,pp=N,engine=NAME[,scheduler=,"
+         "max-batch=,max-batch-tokens=,chunk-size=,gpu-memory-utilization=,dtype=,kv-dtype=] (other keys: the run's "
+         "settings; needs --decode-pool)"},
+        {"decode-pool", SettingKind::text, "disaggregation: the decode pool, same SPEC keys as --prefill-pool"},
+        {"kv-transfer", SettingKind::text,
+         "disaggregation: KV transfer bandwidth, auto (the topology: NVLink inside one node, else the NICs) or "
+         "BANDWIDTH per replica per direction, e.g. 50GB/s (default: auto)"},
+        {"kv-transfer-mode", SettingKind::text,
+         "disaggregation: whole (KV moves after the prefill) | layerwise (each layer's KV streams as it is computed; "
+         "default: whole)"},
         {"framework-overhead", SettingKind::text,
          "host overhead per iteration: engine | none | vllm-v0 | cpp | FIXED_US[:PER_SEQ_US[:PER_TOKEN_US]][,overlap] "
          "(default: engine, the engine preset's host-loop model)"},

@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 
 #include "policies/cluster_spec.hpp"
+#include "policies/disagg/disagg_spec.hpp"
 #include "tools/progress_bar.hpp"
 #include "tools/report/chrome_trace.hpp"
 #include "tools/report/observer_fanout.hpp"
@@ -23,11 +24,17 @@ ServingReport ServingOutcome::report() const {
     r.run = &run;
     r.workload_source = workload.source;
     r.workload = &workload;
+    r.disagg = disagg.get();
     return r;
 }
 
 ServingOutcome simulate_serving(RunConfig& cfg, const ServingHooks& hooks) {
-    ServingOutcome o{make_serving_setup(cfg), {}, {}, {}, {}, {}};
+    ServingOutcome o;
+    if (wants_disaggregation(cfg)) {
+        o.disagg = std::make_unique<DisaggSetup>(make_disagg_setup(cfg, o.setup));
+    } else {
+        o.setup = make_serving_setup(cfg);
+    }
     o.workload = traces::build_workload(o.setup.workload);
     for (const auto& note : o.workload.notes)
         o.notes.push_back("warning: " + note);
@@ -37,9 +44,13 @@ ServingOutcome simulate_serving(RunConfig& cfg, const ServingHooks& hooks) {
             "it");
     }
     std::optional<TimelineRecorder> timeline;
-    if (hooks.record_timeline) timeline.emplace(std::vector<int32_t>{o.setup.cluster.replicas});
+    if (hooks.record_timeline) {
+        std::vector<int32_t> replicas_per_pool = {o.setup.cluster.replicas};
+        if (o.disagg) replicas_per_pool.push_back(o.disagg->decode.cluster.replicas);
+        timeline.emplace(std::move(replicas_per_pool));
+    }
     ObserverFanout observers;
-    observers.add(hooks.batches);
+    observers.add(hooks.chrome_trace);
     if (timeline) observers.add(&*timeline);
     std::optional<ProgressBar> bar;
     std::optional<RequestProgress> request_progress;
@@ -49,7 +60,30 @@ ServingOutcome simulate_serving(RunConfig& cfg, const ServingHooks& hooks) {
         lifecycle.push_back(&request_progress.emplace(*bar));
     }
     const auto t0 = std::chrono::steady_clock::now();
-    o.run = policies::simulate(o.setup.cluster, *o.setup.cost, o.workload, observers.get(), lifecycle);
+    if (o.disagg) {
+        const policies::DisaggSpec spec{{o.setup.cluster, o.setup.cost.get()},
+                                        {o.disagg->decode.cluster, o.disagg->decode.cost.get()},
+                                        o.disagg->transfer};
+        ChromeTraceWriter* trace = hooks.chrome_trace;
+        if (trace != nullptr) {
+            std::vector<std::string> names;
+            for (int32_t i = 0; i < o.setup.cluster.replicas; ++i)
+                names.push_back("prefill replica " + std::to_string(i));
+            for (int32_t i = 0; i < o.disagg->decode.cluster.replicas; ++i)
+                names.push_back("decode replica " + std::to_string(i));
+            trace->set_replica_names(std::move(names));
+        }
+        o.run = policies::simulate_disagg(spec, o.workload, observers.get(), lifecycle);
+        if (trace != nullptr) {
+            for (const auto& r : o.run.requests) {
+                if (r.kv_transfer_ns < 0) continue;
+                trace->add_kv_transfer(o.setup.cluster.replicas + r.replica, r.id, r.kv_transfer_start_ns,
+                                       r.kv_transfer_start_ns + r.kv_transfer_ns);
+            }
+        }
+    } else {
+        o.run = policies::simulate(o.setup.cluster, *o.setup.cost, o.workload, observers.get(), lifecycle);
+    }
     if (bar) bar->finish();
     o.summary = sim::summarize(o.run.requests, o.setup.slo);
     o.summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -70,7 +104,8 @@ ServingRunResult run_serving(RunConfig& cfg, bool progress) {
     if (out_dir) {
         // Everything is computed before anything is written, and each file is renamed into place complete.
         const std::string& dir = *out_dir;
-        const std::string csv = sim::requests_csv(r.outcome.run.requests, !r.outcome.setup.cluster.spec_decode.empty());
+        const std::string csv = sim::requests_csv(r.outcome.run.requests, !r.outcome.setup.cluster.spec_decode.empty(),
+                                                  r.outcome.disagg != nullptr);
         write_file_atomic(dir + "/config.resolved.json", cfg.resolved_json().dump(2) + "\n");
         write_file_atomic(dir + "/requests.csv", csv);
         write_file_atomic(dir + "/timeline.csv", r.outcome.timeline_csv);

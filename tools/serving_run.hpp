@@ -1,12 +1,14 @@
 #pragma once
 // One serving simulation from resolved `run` settings: the path `llmsim run` takes, shared by `llmsim sweep` so
 // a sweep's rows are exactly what `run --json` prints for the same settings.
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/serving/batch_observer.hpp"
 #include "sim/serving/cluster.hpp"
 #include "sim/serving/metrics.hpp"
+#include "tools/disagg_setup.hpp"
 #include "tools/report/serving_report.hpp"
 #include "tools/run_config.hpp"
 #include "tools/serving_setup.hpp"
@@ -14,8 +16,11 @@
 
 namespace llmsim::tools {
 
+class ChromeTraceWriter;
+
 struct ServingOutcome {
-    ServingSetup setup;
+    ServingSetup setup;                    // colocated: the run's; disaggregated: the prefill pool's
+    std::unique_ptr<DisaggSetup> disagg;  // disaggregated runs only
     traces::Workload workload;
     sim::ServingRun run;
     sim::ServingSummary summary;
@@ -28,7 +33,7 @@ struct ServingOutcome {
 
 // What a run records or shows beyond its results; all off by default (and then free).
 struct ServingHooks {
-    sim::BatchObserver* batches = nullptr;  // e.g. the Chrome trace writer
+    ChromeTraceWriter* chrome_trace = nullptr;  // batch slices (and, disaggregated, KV transfer slices)
     bool record_timeline = false;           // fill ServingOutcome::timeline_csv
     bool progress = false;                  // a progress bar on stderr (see ProgressBar::wanted)
     // See every request's lifecycle events (figures the summary does not carry, e.g. time between tokens).

@@ -5,7 +5,7 @@
 namespace llmsim::sim {
 namespace {
 
-class Cluster final : public EventHandler, public RequestSink, public ClusterView {
+class Cluster final : public EventHandler, public RequestSink, public ClusterView, public KvTransferHost {
   public:
     Cluster(const ClusterConfig& config, const traces::Workload& workload, BatchObserver* observer)
         : config_(config), router_(config.make_router()) {
@@ -17,17 +17,24 @@ class Cluster final : public EventHandler, public RequestSink, public ClusterVie
             if (r.after >= 0) has_dependents_ = true;
         }
         if (has_dependents_) dependents_.resize(requests_.size());
+        int32_t replicas_before = 0;
         for (size_t p = 0; p < config.pools.size(); ++p) {
             const PoolConfig& pool = config.pools[p];
             LLMSIM_ASSERT(pool.replicas >= 1, "a pool needs at least one replica");
             ReplicaParts parts = pool.parts;
             parts.kv.segments = &workload.segments;
+            parts.observer_offset = replicas_before;
+            replicas_before += pool.replicas;
             replicas_.emplace_back();
             for (int32_t i = 0; i < pool.replicas; ++i) {
                 replicas_.back().push_back(
                     std::make_unique<Replica>(static_cast<int32_t>(p), i, engine_, parts, lifecycle_, *this, observer));
             }
+            if (pool.role == PoolRole::prefill) disaggregated_ = true;
+            if (pool.role == PoolRole::decode) has_decode_pool_ = true;
         }
+        LLMSIM_ASSERT(disaggregated_ == has_decode_pool_, "a prefill pool needs a decode pool and the reverse");
+        if (disaggregated_) transfers_ = std::make_unique<KvTransfers>(engine_, config.kv_transfer, *this);
     }
 
     ServingRun run() {
@@ -48,6 +55,15 @@ class Cluster final : public EventHandler, public RequestSink, public ClusterVie
             if (egress > 0 && r.phase() == RequestPhase::finished) {
                 r.first_token_ns += egress;
                 r.finish_ns += egress;
+            }
+        }
+        if (transfers_) {
+            out.kv_transfer = transfers_->stats();
+            LLMSIM_ASSERT(out.kv_transfer.in_progress == 0, "simulation ended with KV transfers in flight");
+            // Conservation: every copy of every request's KV was freed, on the prefill and the decode side.
+            for (const auto& pool : replicas_) {
+                for (const auto& r : pool)
+                    LLMSIM_ASSERT(r->load().kv_free_fraction == 1.0, "simulation ended with KV blocks held");
             }
         }
         out.requests = std::move(requests_);
@@ -72,7 +88,29 @@ class Cluster final : public EventHandler, public RequestSink, public ClusterVie
         if (i < requests_.size()) engine_.schedule_at(SimTime::from_ns(requests_[i].arrival_ns), *this, kArrivals, i);
     }
 
-    void on_finished(RequestState& r) override { release_dependents(r); }
+    void on_finished(RequestState& r) override {
+        release_dependents(r);
+        // A decode replica's freed blocks may let queued transfers start.
+        if (transfers_ && role(r.pool) == PoolRole::decode) transfers_->retry(r.pool, r.replica);
+    }
+
+    void on_prefilled(RequestState& r, int64_t iteration_ns) override {
+        const int32_t from_pool = r.pool;
+        const int32_t from_replica = r.replica;
+        const Route to = router_->route_decode(r, *this);
+        LLMSIM_ASSERT(to.pool >= 0 && to.pool < pools() && role(to.pool) == PoolRole::decode && to.replica >= 0 &&
+                          to.replica < replicas(to.pool),
+                      "router picked no decode replica");
+        lifecycle_.migrate(r, to.pool, to.replica);
+        transfers_->submit(r, from_pool, from_replica, iteration_ns);
+    }
+
+    // KvTransferHost
+    bool reserve_decode_kv(RequestState& r) override { return at(r.pool, r.replica).reserve_incoming(r); }
+    void kv_landed(RequestState& r, int32_t from_pool, int32_t from_replica) override {
+        at(from_pool, from_replica).release_hold(r.id);
+        at(r.pool, r.replica).accept(r);
+    }
 
     // ClusterView
     [[nodiscard]] int32_t pools() const override { return static_cast<int32_t>(replicas_.size()); }
@@ -141,10 +179,18 @@ class Cluster final : public EventHandler, public RequestSink, public ClusterVie
     }
 
     [[nodiscard]] bool fits_somewhere(const RequestState& r) const {
+        // Disaggregated: the whole request must also fit a decode replica, where it ends.
+        if (has_decode_pool_ && !fits_pool_of_role(r, PoolRole::decode)) return false;
+        return fits_pool_of_role(r, PoolRole::mixed) || fits_pool_of_role(r, PoolRole::prefill);
+    }
+
+    [[nodiscard]] bool fits_pool_of_role(const RequestState& r, PoolRole pool_role) const {
         for (int32_t p = 0; p < pools(); ++p) {
             const PoolConfig& pool = config_.pools[static_cast<size_t>(p)];
-            if (!accepts_arrivals(p) || (pool.max_model_len > 0 && r.total_tokens() > pool.max_model_len)) continue;
-            if (at(p, 0).can_ever_fit(r.total_tokens())) return true;
+            if (role(p) != pool_role || (pool.max_model_len > 0 && r.total_tokens() > pool.max_model_len)) continue;
+            // A prefill replica holds the prompt and the one token its prefill samples.
+            const int64_t tokens = pool_role == PoolRole::prefill ? r.prompt_tokens + 1 : r.total_tokens();
+            if (at(p, 0).can_ever_fit(tokens)) return true;
         }
         return false;
     }
@@ -156,10 +202,32 @@ class Cluster final : public EventHandler, public RequestSink, public ClusterVie
     std::vector<std::vector<std::unique_ptr<Replica>>> replicas_;
     std::vector<RequestState> requests_;
     bool has_dependents_ = false;
+    bool disaggregated_ = false;
+    bool has_decode_pool_ = false;
+    std::unique_ptr<KvTransfers> transfers_;         // disaggregated runs only
     std::vector<std::vector<uint32_t>> dependents_;  // by request: the follow-ups waiting for it
 };
 
 }  // namespace
+
+Route Router::route_decode(const RequestState& /*r*/, const ClusterView& cluster) {
+    Route best{-1, -1};
+    ReplicaLoad best_load;
+    for (int32_t p = 0; p < cluster.pools(); ++p) {
+        if (cluster.role(p) != PoolRole::decode) continue;
+        for (int32_t i = 0; i < cluster.replicas(p); ++i) {
+            const ReplicaLoad l = cluster.load(p, i);
+            const bool better = best.pool < 0 || l.outstanding_tokens < best_load.outstanding_tokens ||
+                                (l.outstanding_tokens == best_load.outstanding_tokens &&
+                                 l.kv_free_fraction > best_load.kv_free_fraction);
+            if (better) {
+                best = {p, i};
+                best_load = l;
+            }
+        }
+    }
+    return best;
+}
 
 ServingRun run_cluster(const ClusterConfig& config, const traces::Workload& workload, BatchObserver* observer) {
     Cluster cluster(config, workload, observer);

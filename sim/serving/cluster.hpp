@@ -10,6 +10,7 @@
 
 #include "sim/engine/engine.hpp"
 #include "sim/serving/batch_observer.hpp"
+#include "sim/serving/kv_transfer.hpp"
 #include "sim/serving/replica.hpp"
 #include "sim/serving/request_lifecycle.hpp"
 #include "sim/serving/router.hpp"
@@ -44,6 +45,8 @@ struct ClusterConfig {
     FrontEnd front_end;
     std::function<std::unique_ptr<Router>()> make_router;
     std::vector<LifecycleObserver*> observers;  // metrics and reports that want lifecycle events
+    // Disaggregated serving (a prefill pool and a decode pool): how KV moves between them. Unused otherwise.
+    KvTransferConfig kv_transfer;
 };
 
 struct ServingRun {
@@ -51,6 +54,7 @@ struct ServingRun {
     std::vector<ReplicaStats> replicas;  // pool by pool
     std::vector<int32_t> replica_pool;   // pool of each entry of `replicas`
     uint64_t events = 0;
+    KvTransferStats kv_transfer;  // disaggregated runs
 };
 
 // Runs the workload to completion.

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error.hpp"
 #include "models/kv_retention.hpp"
 #include "sim/serving/request_state.hpp"
 #include "sim/serving/serving_defaults.hpp"
@@ -131,6 +132,13 @@ class KvCacheManager {
     virtual void on_computed(const RequestState& /*r*/) {}
     // Whether on_computed does anything (the replica skips the calls otherwise).
     [[nodiscard]] virtual bool tracks_content() const { return false; }
+
+    // Disaggregation: `holder` (a copy of r, same id) takes over the blocks r holds in this manager, so r can hold
+    // blocks on another replica while this one keeps its copy until the transfer lands; free(holder) releases them.
+    static void hand_over(RequestState& r, RequestState& holder) {
+        LLMSIM_ASSERT(holder.id == r.id && holder.kv_blocks_ == r.kv_blocks_, "a KV holder must be a copy of r");
+        r.kv_blocks_ = 0;
+    }
 
     // Swap preemption: moves r's device KV to host memory (false, nothing changed, when host space is short).
     bool swap_out(RequestState& r);

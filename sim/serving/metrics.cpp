@@ -100,8 +100,8 @@ ServingSummary summarize(const std::vector<RequestState>& requests, const SloTar
     return s;
 }
 
-std::string requests_csv(const std::vector<RequestState>& requests, bool spec_decode) {
-    const RequestTable table = request_table(requests, spec_decode);
+std::string requests_csv(const std::vector<RequestState>& requests, bool spec_decode, bool kv_transfer) {
+    const RequestTable table = request_table(requests, spec_decode, kv_transfer);
     std::string out;
     out.reserve((requests.size() + 1) * 120);
     for (const auto& c : table.columns)

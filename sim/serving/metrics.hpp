@@ -47,6 +47,8 @@ double tpot_ms(const RequestState& r);
 
 // One row per request (requests.csv): request_table (sim/serving/request_table.hpp) as printed text.
 // `spec_decode`: adds the column spec_accepted_tokens (output tokens that came from accepted drafts).
-std::string requests_csv(const std::vector<RequestState>& requests, bool spec_decode = false);
+// `kv_transfer` (disaggregated runs): adds kv_transfer_ms, the time the request's KV took to reach its decode replica.
+std::string requests_csv(const std::vector<RequestState>& requests, bool spec_decode = false,
+                         bool kv_transfer = false);
 
 }  // namespace llmsim::sim

@@ -41,7 +41,9 @@ Replica::Replica(int32_t pool, int32_t index, Engine& engine, const ReplicaParts
       executor_(parts.make_executor()),
       preemption_(parts.make_preemption()),
       speculator_(parts.make_speculator ? parts.make_speculator(index) : nullptr),
-      schedule_ahead_(parts.schedule_ahead) {
+      schedule_ahead_(parts.schedule_ahead),
+      hands_off_(parts.hands_off),
+      observer_index_(parts.observer_offset + index) {
     const int32_t stages = executor_->stages();
     KvCacheOptions share = parts.kv;
     share.capacity_blocks = parts.kv.capacity_blocks / stages;
@@ -176,10 +178,11 @@ void Replica::try_dispatch() {
     for (const BatchEntry& e : batch.entries()) {
         if (e.prefill && e.request->first_scheduled_ns < 0) e.request->first_scheduled_ns = now;
     }
-    const IterationResult res = executor_->run(batch, now, index_, observer_);
+    const IterationResult res = executor_->run(batch, now, observer_index_, observer_);
     if (in_flight_ == 0) active_since_ns_ = now;
     ++in_flight_;
     chosen->busy = true;
+    chosen->batch_start_ns = now;
     stats_.iterations += 1;
     stats_.batched_seqs += batch.size();
     stats_.batched_tokens += batch.tokens();
@@ -226,12 +229,58 @@ void Replica::complete(size_t engine) {
             if (b.request->phase() == RequestPhase::running) kv.on_computed(*b.request);
         }
     }
+    if (hands_off_) hand_off(e, now);
     LLMSIM_ASSERT(outstanding_tokens_ >= 0 && (outstanding_requests_ > 0 || outstanding_tokens_ == 0),
                   "replica outstanding-token accounting drifted");
     e.busy = false;
     --in_flight_;
     if (in_flight_ == 0) stats_.active_ns += static_cast<double>(now - active_since_ns_);
     try_dispatch();
+}
+
+void Replica::hand_off(VirtualEngine& e, int64_t now_ns) {
+    for (const BatchEntry& b : e.batch.entries()) {
+        RequestState& r = *b.request;
+        if (!b.prefill || r.phase() != RequestPhase::running || !r.prefill_done()) continue;
+        Hold hold{r, &e};
+        KvCacheManager::hand_over(r, hold.copy);
+        holds_.emplace(r.id, std::move(hold));
+        outstanding_tokens_ -= r.outstanding_tokens();
+        --outstanding_requests_;
+        --e.outstanding;
+        sink_.on_prefilled(r, now_ns - e.batch_start_ns);
+    }
+}
+
+void Replica::release_hold(uint32_t id) {
+    auto it = holds_.find(id);
+    LLMSIM_ASSERT(it != holds_.end(), "releasing KV this replica does not hold");
+    it->second.engine->pool->free(it->second.copy);
+    holds_.erase(it);
+    request_dispatch();  // the freed blocks may admit a waiting prefill
+}
+
+bool Replica::reserve_incoming(RequestState& r) {
+    VirtualEngine* target = engines_.front().get();
+    for (auto& e : engines_) {
+        if (e->outstanding < target->outstanding) target = e.get();
+    }
+    // Room for the KV and the token the first decode step adds.
+    const int64_t tokens = r.kv_tokens() + 1;
+    if (!target->pool->can_allocate(r, tokens) || !target->pool->allocate(r, tokens)) return false;
+    incoming_.emplace(r.id, target);
+    ++target->outstanding;
+    ++outstanding_requests_;
+    outstanding_tokens_ += r.outstanding_tokens();
+    return true;
+}
+
+void Replica::accept(RequestState& r) {
+    auto it = incoming_.find(r.id);
+    LLMSIM_ASSERT(it != incoming_.end(), "KV arrived for a request this replica did not reserve");
+    it->second->scheduler->adopt(r, *it->second);
+    incoming_.erase(it);
+    request_dispatch();
 }
 
 }  // namespace llmsim::sim

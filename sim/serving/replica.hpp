@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/engine/engine.hpp"
@@ -25,6 +26,9 @@ class RequestSink {
   public:
     virtual ~RequestSink() = default;
     virtual void on_finished(RequestState& r) = 0;
+    // A prefill-only replica finished r's prefill (its final iteration took `iteration_ns`) and handed its KV to a
+    // holder: the sink routes r on (RequestLifecycle::migrate) and later calls release_hold(r.id).
+    virtual void on_prefilled(RequestState& r, int64_t iteration_ns) = 0;
 };
 
 struct ReplicaStats {
@@ -58,6 +62,11 @@ struct ReplicaParts {
     bool schedule_ahead = false;
     // Speculative decoding; unset (off) by default. Called with the replica's index.
     std::function<std::unique_ptr<SpecDecoder>(int32_t)> make_speculator;
+    // Prefill-only replica (disaggregated serving): a request leaves after its prefill, its KV held here until the
+    // decode replica has it.
+    bool hands_off = false;
+    // Replicas of the pools before this one: batch observers see replica numbers unique over the cluster.
+    int32_t observer_offset = 0;
 };
 
 class Replica final : public EventHandler {
@@ -71,6 +80,13 @@ class Replica final : public EventHandler {
     [[nodiscard]] ReplicaLoad load() const;
     [[nodiscard]] PrefixMatch cached_prefix(const RequestState& r) const;
     [[nodiscard]] ReplicaStats stats() const;
+
+    // Disaggregated decode: allocates KV for r (prefilled elsewhere) on the least-loaded virtual engine; false when
+    // it does not fit now. accept(r) then runs it once its KV has arrived.
+    bool reserve_incoming(RequestState& r);
+    void accept(RequestState& r);
+    // Disaggregated prefill: the KV of handed-off request `id` has reached its decode replica; free the copy here.
+    void release_hold(uint32_t id);
 
     void on_event(uint32_t kind, uint64_t payload) override;
 
@@ -93,6 +109,7 @@ class Replica final : public EventHandler {
         Batch batch;
         bool busy = false;
         int64_t outstanding = 0;
+        int64_t batch_start_ns = 0;
 
       private:
         Replica& replica_;
@@ -101,6 +118,7 @@ class Replica final : public EventHandler {
     void request_dispatch();
     void try_dispatch();
     void complete(size_t engine);
+    void hand_off(VirtualEngine& e, int64_t now_ns);
 
     int32_t pool_;
     int32_t index_;
@@ -130,6 +148,15 @@ class Replica final : public EventHandler {
     void release_held(int64_t chosen_by_ns);
     int64_t outstanding_requests_ = 0;
     int64_t outstanding_tokens_ = 0;  // sum of outstanding_tokens() over the requests routed here
+    // Disaggregation: KV kept for requests handed off (prefill side), engines reserved for arriving KV (decode side).
+    struct Hold {
+        RequestState copy;
+        VirtualEngine* engine;
+    };
+    bool hands_off_ = false;
+    int32_t observer_index_ = 0;
+    std::unordered_map<uint32_t, Hold> holds_;
+    std::unordered_map<uint32_t, VirtualEngine*> incoming_;
 };
 
 }  // namespace llmsim::sim

@@ -78,8 +78,12 @@ void RequestLifecycle::preempt(RequestState& r, PreemptMode mode) {
         o->on_preempted(r, mode);
 }
 
-void RequestLifecycle::migrate(RequestState& r, int32_t to_pool) {
+void RequestLifecycle::migrate(RequestState& r, int32_t to_pool, int32_t to_replica) {
+    LLMSIM_ASSERT(r.phase_ == RequestPhase::running && !r.in_flight && r.prefill_done() && r.kv_blocks_ == 0,
+                  "migrating a request that is not a prefilled, idle request whose KV was handed over");
     r.pool = to_pool;
+    r.replica = to_replica;
+    r.first_token_ns = -1;
     r.phase_ = RequestPhase::waiting;
     for (auto* o : observers_)
         o->on_migrated(r, to_pool);

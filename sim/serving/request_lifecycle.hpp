@@ -47,8 +47,10 @@ class RequestLifecycle {
     void reuse_prefix(RequestState& r, int64_t tokens);
     // Recompute: the KV is gone and the request re-prefills prompt + generated; swap: its KV waits in host memory.
     void preempt(RequestState& r, PreemptMode mode);
-    // Its KV now lives in another pool (disaggregated serving).
-    void migrate(RequestState& r, int32_t to_pool);
+    // Its prefill is done and its KV moves to another pool's replica (disaggregated serving): running -> waiting
+    // there until the KV lands. The client gets its tokens from that replica, so the first token the prefill sampled
+    // reaches the client with the decode replica's first step (first_token_ns is set again then).
+    void migrate(RequestState& r, int32_t to_pool, int32_t to_replica);
 
     // The terminal phase (finished or rejected) of a request rebuilt from records (results read back, tests).
     static void record_outcome(RequestState& r, RequestPhase phase);

@@ -38,6 +38,9 @@ struct RequestState {
     int64_t first_scheduled_ns = -1;
     int64_t first_token_ns = -1;
     int64_t finish_ns = -1;
+    // Disaggregated serving: when its KV started moving to the decode replica, and how long that took (-1: never).
+    int64_t kv_transfer_start_ns = -1;
+    int64_t kv_transfer_ns = -1;
 
     [[nodiscard]] RequestPhase phase() const { return phase_; }
     [[nodiscard]] int32_t kv_blocks() const { return kv_blocks_; }

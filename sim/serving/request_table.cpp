@@ -19,7 +19,7 @@ RequestColumn column(std::string name, ColumnKind kind, int csv_decimals, size_t
 
 }  // namespace
 
-RequestTable request_table(const std::vector<RequestState>& requests, bool spec_decode) {
+RequestTable request_table(const std::vector<RequestState>& requests, bool spec_decode, bool kv_transfer) {
     const size_t n = requests.size();
     RequestTable t;
     t.rows = n;
@@ -39,6 +39,7 @@ RequestTable request_table(const std::vector<RequestState>& requests, bool spec_
     cols.push_back(column("e2e_ms", ColumnKind::number, 3, n));
     cols.push_back(column("preemptions", ColumnKind::integer, 0, n));
     if (spec_decode) cols.push_back(column("spec_accepted_tokens", ColumnKind::integer, 0, n));
+    if (kv_transfer) cols.push_back(column("kv_transfer_ms", ColumnKind::number, 3, n));
 
     auto seconds = [](int64_t ns) { return ns < 0 ? kNoValue : static_cast<double>(ns) * 1e-9; };
     for (const auto& r : requests) {
@@ -60,6 +61,7 @@ RequestTable request_table(const std::vector<RequestState>& requests, bool spec_
         cols[i++].numbers.push_back(done ? static_cast<double>(r.finish_ns - r.arrival_ns) * 1e-6 : kNoValue);
         cols[i++].integers.push_back(r.preemptions);
         if (spec_decode) cols[i++].integers.push_back(r.spec_accepted);
+        if (kv_transfer) cols[i++].numbers.push_back(r.kv_transfer_ns < 0 ? kNoValue : static_cast<double>(r.kv_transfer_ns) * 1e-6);
     }
     return t;
 }

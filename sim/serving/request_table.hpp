@@ -28,7 +28,8 @@ struct RequestTable {
 
 // Columns: id, replica, arrival_s, prompt_tokens, output_tokens, status (completed|rejected|unfinished),
 // first_scheduled_s, first_token_s, finish_s, queue_ms, ttft_ms, tpot_ms (requests with > 1 output token), e2e_ms,
-// preemptions, and with `spec_decode` spec_accepted_tokens (output tokens that came from accepted drafts).
-RequestTable request_table(const std::vector<RequestState>& requests, bool spec_decode);
+// preemptions, with `spec_decode` spec_accepted_tokens (output tokens that came from accepted drafts), and with
+// `kv_transfer` (disaggregated runs) kv_transfer_ms (empty for requests whose KV did not move).
+RequestTable request_table(const std::vector<RequestState>& requests, bool spec_decode, bool kv_transfer = false);
 
 }  // namespace llmsim::sim

@@ -42,6 +42,10 @@ class Router {
   public:
     virtual ~Router() = default;
     virtual Route route(const RequestState& r, const ClusterView& cluster) = 0;
+    // Disaggregated serving: the decode replica that takes r after its prefill. Default, for every policy: the
+    // decode replica with the fewest outstanding tokens (ties: the most free KV, then the first in order), so
+    // decode batches stay even and transfers go where the KV fits.
+    virtual Route route_decode(const RequestState& r, const ClusterView& cluster);
 };
 
 // Calls fn(pool, replica) for every replica of the pools that accept arrivals, in pool then replica order.

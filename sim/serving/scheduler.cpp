@@ -39,6 +39,12 @@ RequestState* Scheduler::try_admit_front(SchedulerContext& ctx, int64_t reserve_
     return &r;
 }
 
+void Scheduler::adopt(RequestState& r, SchedulerContext& ctx) {
+    LLMSIM_ASSERT(r.prefill_done() && r.phase() == RequestPhase::waiting, "adopting a request that is not prefilled");
+    ctx.admitted(r, 0);
+    running_.push_back(&r);
+}
+
 RequestState* Scheduler::preempt_one(SchedulerContext& ctx) {
     const int64_t i = ctx.choose_victim(running_);
     if (i < 0) return nullptr;

@@ -46,6 +46,9 @@ class Scheduler {
 
     // A newly routed request (already admitted by the cluster: it can fit the KV pool on its own).
     virtual void add(RequestState& r) { waiting_.push_back(&r); }
+    // A request whose prefill ran elsewhere and whose KV this context's pool already holds (disaggregated decode):
+    // it joins the running set and decodes from the next iteration.
+    void adopt(RequestState& r, SchedulerContext& ctx);
     // Fills `batch` for the next iteration; leaves it empty when nothing can run now.
     virtual void schedule(Batch& batch, SchedulerContext& ctx) = 0;
 

@@ -18,5 +18,6 @@ void add_query_command(CLI::App& root);
 void add_plan_command(CLI::App& root);
 void add_reproduce_command(CLI::App& root);
 void add_report_command(CLI::App& root);
+void add_disagg_search_command(CLI::App& root);
 
 }  // namespace llmsim::tools

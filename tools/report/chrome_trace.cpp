@@ -35,11 +35,21 @@ void ChromeTraceWriter::on_draft(int32_t replica, int64_t start_ns, int64_t end_
     drafts_ = true;
 }
 
+void ChromeTraceWriter::add_kv_transfer(int32_t replica, uint32_t request, int64_t start_ns, int64_t end_ns) {
+    if (!events_.empty()) events_ += ",\n";
+    events_ += fmt::format(R"({{"name":"KV r{}","cat":"kv_transfer","ph":"b","id":{},"pid":{},"tid":0,"ts":{:.3f}}},)"
+                           R"({{"name":"KV r{}","cat":"kv_transfer","ph":"e","id":{},"pid":{},"tid":0,"ts":{:.3f}}})",
+                           request, request, replica, start_ns * 1e-3, request, request, replica, end_ns * 1e-3);
+    max_replica_ = std::max(max_replica_, replica);
+}
+
 std::string ChromeTraceWriter::finish() const {
     std::string body;
     for (int32_t r = 0; r <= max_replica_; ++r) {
         if (!body.empty()) body += ",\n";
-        body += fmt::format(R"({{"name":"process_name","ph":"M","pid":{},"args":{{"name":"replica {}"}}}})", r, r);
+        const std::string name = static_cast<size_t>(r) < replica_names_.size() ? replica_names_[static_cast<size_t>(r)]
+                                                                                : fmt::format("replica {}", r);
+        body += fmt::format(R"({{"name":"process_name","ph":"M","pid":{},"args":{{"name":"{}"}}}})", r, name);
         for (int32_t s = 0; s <= max_stage_; ++s) {
             body += fmt::format(R"(,{{"name":"thread_name","ph":"M","pid":{},"tid":{},"args":{{"name":"stage {}"}}}})",
                                 r, s, s);

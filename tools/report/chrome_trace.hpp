@@ -3,6 +3,7 @@
 // ("verify" when its decodes check speculative drafts), and a "drafter" thread with one "draft" slice per speculative
 // step (serial before the verify slice, or beside it when drafting overlaps verification).
 #include <string>
+#include <vector>
 
 #include "sim/serving/batch_observer.hpp"
 
@@ -12,6 +13,10 @@ class ChromeTraceWriter final : public sim::BatchObserver {
   public:
     void on_stage(int32_t replica, int32_t stage, int64_t start_ns, int64_t end_ns, const sim::Batch& batch) override;
     void on_draft(int32_t replica, int64_t start_ns, int64_t end_ns, const sim::Batch& batch) override;
+    // Names the trace's processes (one per replica, numbered over the cluster) instead of "replica N".
+    void set_replica_names(std::vector<std::string> names) { replica_names_ = std::move(names); }
+    // A KV transfer (disaggregated serving) into `replica`, as an async slice on that replica's process.
+    void add_kv_transfer(int32_t replica, uint32_t request, int64_t start_ns, int64_t end_ns);
     // The complete JSON document ({"traceEvents": [...]}).
     [[nodiscard]] std::string finish() const;
 
@@ -22,6 +27,7 @@ class ChromeTraceWriter final : public sim::BatchObserver {
     int32_t max_replica_ = -1;
     int32_t max_stage_ = 0;
     bool drafts_ = false;
+    std::vector<std::string> replica_names_;
 };
 
 }  // namespace llmsim::tools

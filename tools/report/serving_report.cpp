@@ -162,6 +162,10 @@ OrderedJson stages_json(const ServingReport& rep) {
     return out;
 }
 
+OrderedJson optional_json(const std::optional<double>& v) {
+    return v ? OrderedJson(round6(*v)) : OrderedJson();
+}
+
 // What the deployment costs: every GPU is rented from t=0 until the last request finishes.
 struct Cost {
     double gpu_hours = 0;
@@ -169,27 +173,92 @@ struct Cost {
     std::optional<double> usd_per_mtok;  // per million output tokens; null without a price or tokens
 };
 
+// The run's pools: one mixed pool, or the prefill and decode pools of a disaggregated run.
+struct PoolView {
+    const char* name;
+    const ServingSetup* setup;
+    int32_t index;  // in the run's pool order (ServingRun::replica_pool)
+};
+
+std::vector<PoolView> pools_of(const ServingReport& rep) {
+    if (rep.disagg == nullptr) return {{"mixed", rep.setup, 0}};
+    return {{"prefill", rep.setup, 0}, {"decode", &rep.disagg->decode, 1}};
+}
+
+double pool_gpus(const PoolView& p) {
+    return static_cast<double>(p.setup->cost->deployment().gpus()) * p.setup->cluster.replicas;
+}
+
 Cost cost_of(const ServingReport& rep) {
-    const auto& setup = *rep.setup;
-    const double gpus = static_cast<double>(setup.cost->deployment().gpus()) * setup.cluster.replicas;
     Cost c;
-    c.gpu_hours = gpus * rep.summary.sim_duration_s / 3600.0;
-    if (setup.device.price_per_hour_usd) {
-        c.usd_per_hour = gpus * *setup.device.price_per_hour_usd;
+    double usd_per_hour = 0;
+    double usd = 0;
+    bool priced = true;
+    for (const PoolView& p : pools_of(rep)) {
+        const double gpus = pool_gpus(p);
+        const double gpu_hours = gpus * rep.summary.sim_duration_s / 3600.0;
+        c.gpu_hours += gpu_hours;
+        const auto& price = p.setup->device.price_per_hour_usd;
+        priced = priced && price.has_value();
+        if (!price) continue;
+        usd_per_hour += gpus * *price;
+        usd += gpu_hours * *price;
+    }
+    if (priced) {
+        c.usd_per_hour = usd_per_hour;
         int64_t output_tokens = 0;
         for (const auto& r : rep.run->requests) {
             if (r.phase() == sim::RequestPhase::finished) output_tokens += r.output_tokens;
         }
-        if (output_tokens > 0) {
-            c.usd_per_mtok =
-                c.gpu_hours * *setup.device.price_per_hour_usd / (static_cast<double>(output_tokens) * 1e-6);
-        }
+        if (output_tokens > 0) c.usd_per_mtok = usd / (static_cast<double>(output_tokens) * 1e-6);
     }
     return c;
 }
 
-OrderedJson optional_json(const std::optional<double>& v) {
-    return v ? OrderedJson(round6(*v)) : OrderedJson();
+// Disaggregated runs: each pool's deployment, busy share and price.
+OrderedJson pools_json(const ServingReport& rep) {
+    OrderedJson out = OrderedJson::array();
+    for (const PoolView& p : pools_of(rep)) {
+        const ServingSetup& s = *p.setup;
+        const auto& d = s.cost->deployment();
+        double active_ns = 0;
+        int64_t kv_peak = 0;
+        for (size_t i = 0; i < rep.run->replicas.size(); ++i) {
+            if (rep.run->replica_pool[i] != p.index) continue;
+            active_ns += rep.run->replicas[i].active_ns;
+            kv_peak = std::max(kv_peak, rep.run->replicas[i].kv_peak_blocks);
+        }
+        const double span_ns = rep.summary.sim_duration_s * 1e9 * s.cluster.replicas;
+        OrderedJson j;
+        j["name"] = p.name;
+        j["role"] = p.name;
+        j["hardware"] = s.device.id;
+        j["engine"] = s.engine.id;
+        j["scheduler"] = s.cluster.scheduler;
+        j["tp"] = d.parallel.tp;
+        j["pp"] = d.parallel.pp;
+        j["replicas"] = s.cluster.replicas;
+        j["gpus"] = static_cast<int64_t>(pool_gpus(p));
+        // Share of the run each replica had a batch in flight, averaged over the pool's replicas.
+        j["utilization"] = span_ns > 0 ? round6(std::min(1.0, active_ns / span_ns)) : 0.0;
+        j["kv_blocks_per_replica"] = s.kv.blocks;
+        j["kv_peak_utilization"] = s.kv.blocks > 0 ? round6(static_cast<double>(kv_peak) / s.kv.blocks) : 0.0;
+        j["price_per_gpu_hour_usd"] = optional_json(s.device.price_per_hour_usd);
+        j["usd_per_hour"] = s.device.price_per_hour_usd
+                                ? OrderedJson(round6(pool_gpus(p) * *s.device.price_per_hour_usd))
+                                : OrderedJson();
+        out.push_back(j);
+    }
+    return out;
+}
+
+// Disaggregated runs: how long KV took to reach the decode replicas (transfer start to landing, latency included).
+sim::Distribution kv_transfer_ms_of(const sim::ServingRun& run) {
+    std::vector<double> ms;
+    for (const auto& r : run.requests) {
+        if (r.kv_transfer_ns >= 0) ms.push_back(static_cast<double>(r.kv_transfer_ns) * 1e-6);
+    }
+    return sim::distribution_of(ms);
 }
 
 }  // namespace
@@ -222,7 +291,9 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
     const auto& setup = *rep.setup;
     const auto& d = setup.cost->deployment();
     const Totals t = totals_of(*rep.run);
-    const int64_t gpus = static_cast<int64_t>(d.gpus()) * setup.cluster.replicas;
+    int64_t gpus = 0;
+    for (const PoolView& p : pools_of(rep))
+        gpus += static_cast<int64_t>(pool_gpus(p));
     OrderedJson j;
     j["requests"] = s.requests;
     j["completed"] = s.completed;
@@ -246,6 +317,12 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
     dep["tp"] = d.parallel.tp;
     dep["pp"] = d.parallel.pp;
     dep["replicas"] = setup.cluster.replicas;
+    if (rep.disagg != nullptr) {
+        const ServingSetup& dec = rep.disagg->decode;
+        dep["replicas"] = setup.cluster.replicas + dec.cluster.replicas;
+        if (dec.device.id != setup.device.id) dep["hardware"] = setup.device.id + "+" + dec.device.id;
+        dep["disaggregated"] = true;
+    }
     dep["gpus"] = gpus;
     dep["scheduler"] = setup.cluster.scheduler;
     dep["router"] = setup.cluster.router;
@@ -279,6 +356,18 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
         OrderedJson sd = spec_decode_json(*rep.run);
         sd["spec"] = setup.cluster.spec_decode;
         j["spec_decode"] = sd;
+    }
+    if (rep.disagg != nullptr) {
+        j["pools"] = pools_json(rep);
+        j["kv_transfer_ms"] = dist_json(kv_transfer_ms_of(*rep.run));
+        OrderedJson link;
+        link["mode"] = rep.disagg->transfer.mode == sim::KvTransferMode::layerwise ? "layerwise" : "whole";
+        link["path"] = rep.disagg->link.kind;
+        link["bytes_per_s_per_gpu"] = round6(rep.disagg->link.bytes_per_s_per_gpu);
+        link["latency_us"] = round6(static_cast<double>(rep.disagg->link.latency_ns) * 1e-3);
+        link["transfers"] = rep.run->kv_transfer.transfers;
+        link["gib_moved"] = round6(rep.run->kv_transfer.bytes / (1024.0 * 1024 * 1024));
+        j["kv_link"] = link;
     }
     if (rep.workload != nullptr && !rep.workload->stages.empty()) j["stages"] = stages_json(rep);
     // Idle share of the stages while the replica had work in flight; only meaningful with pipeline stages.
@@ -327,7 +416,26 @@ std::string serving_summary_table(const ServingReport& rep) {
     {
         const Cost cost = cost_of(rep);
         const int64_t gpus = static_cast<int64_t>(d.gpus()) * setup.cluster.replicas;
-        if (cost.usd_per_hour) {
+        if (rep.disagg != nullptr) {
+            out += "\n";
+            for (const auto& pj : pools_json(rep)) {
+                out += fmt::format("  {:<7} pool    {} x{} (tp={} pp={}), engine {}, scheduler {}: busy {:.1f}%\n",
+                                   pj["name"].get<std::string>(), pj["hardware"].get<std::string>(),
+                                   pj["replicas"].get<int64_t>(), pj["tp"].get<int64_t>(), pj["pp"].get<int64_t>(),
+                                   pj["engine"].get<std::string>(), pj["scheduler"].get<std::string>(),
+                                   100.0 * pj["utilization"].get<double>());
+            }
+            const sim::Distribution kt = kv_transfer_ms_of(*rep.run);
+            out += fmt::format("  KV transfer     {} ({}): {} transfers, mean {:.2f} ms, p99 {:.2f} ms\n",
+                               rep.disagg->transfer.mode == sim::KvTransferMode::layerwise ? "layerwise" : "whole",
+                               rep.disagg->link.kind, rep.run->kv_transfer.transfers, kt.mean, kt.p99);
+        }
+        if (rep.disagg != nullptr && cost.usd_per_hour) {
+            out += fmt::format("\n  cost            ${:.2f} per hour (both pools), {:.4f} GPU-hours, ",
+                               *cost.usd_per_hour, cost.gpu_hours);
+            out += cost.usd_per_mtok ? fmt::format("${:.4f} per million output tokens\n", *cost.usd_per_mtok)
+                                     : std::string("no output tokens\n");
+        } else if (cost.usd_per_hour) {
             out += fmt::format("\n  cost            ${:.2f} per hour ({} GPU{} x ${:.3f}), {:.4f} GPU-hours, ",
                                *cost.usd_per_hour, gpus, gpus == 1 ? "" : "s", *setup.device.price_per_hour_usd,
                                cost.gpu_hours);

@@ -5,6 +5,7 @@
 #include "common/json_io.hpp"
 #include "sim/serving/cluster.hpp"
 #include "sim/serving/metrics.hpp"
+#include "tools/disagg_setup.hpp"
 #include "tools/serving_setup.hpp"
 #include "traces/workload.hpp"
 
@@ -16,6 +17,7 @@ struct ServingReport {
     const sim::ServingRun* run = nullptr;
     std::string workload_source;
     const traces::Workload* workload = nullptr;  // for per-stage summaries
+    const DisaggSetup* disagg = nullptr;         // disaggregated runs: the decode pool (setup is the prefill pool)
 };
 
 OrderedJson serving_summary_json(const ServingReport& r);

@@ -26,6 +26,8 @@ std::vector<Scenario> build() {
         scissorhands_scenario(),
         duoattention_scenario(),
         razorattention_scenario(),
+        distserve_scenario(),
+        splitwise_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {

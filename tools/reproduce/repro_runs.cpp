@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "common/error.hpp"
+#include "tools/disagg_setup.hpp"
 #include "tools/plan/plan_search.hpp"
 #include "tools/plan/run_cache.hpp"
 #include "tools/report/serving_report.hpp"
@@ -120,7 +121,13 @@ Goodput max_goodput(const Json& settings, const PlanSlo& slo, const std::string&
         if (slo.tpot_ms) with_slo["slo-tpot-ms"] = *slo.tpot_ms;
         RunConfig cfg;
         cfg.resolve_from_json(with_slo, "reproduce " + label);
-        (void)make_serving_setup(cfg);  // fills the derived defaults the run key covers
+        // Fills the derived defaults the run key covers.
+        if (wants_disaggregation(cfg)) {
+            ServingSetup prefill;
+            (void)make_disagg_setup(cfg, prefill);
+        } else {
+            (void)make_serving_setup(cfg);
+        }
         c.settings = cfg.resolved_json();
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::internal) throw;

@@ -20,5 +20,7 @@ Scenario lm_infinite_scenario();
 Scenario minicache_scenario();
 Scenario razorattention_scenario();
 Scenario scissorhands_scenario();
+Scenario distserve_scenario();
+Scenario splitwise_scenario();
 
 }  // namespace llmsim::tools::reproduce
