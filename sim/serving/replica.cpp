@@ -186,6 +186,7 @@ void Replica::try_dispatch() {
     stats_.stage_busy_ns += res.busy_ns;
     stats_.overhead_ns += res.overhead_ns;
     stats_.kv_transfer_ns += res.kv_transfer_ns;
+    stats_.dynamic_energy_j += res.dynamic_energy_j;
     engine_.schedule_at(SimTime::from_ns(res.end_ns), *this, kBatchDone, chosen_index);
     // With a pipeline, the next micro-batch may start as soon as stage 0 is free.
     if (engines_.size() > 1) request_dispatch();

@@ -19,7 +19,7 @@ namespace {
 struct CostArgs {
     std::string model = "llama-2-7b";
     std::string hardware = "a100-sxm-80gb";
-    std::string dtype = "fp16";
+    std::string dtype;  // default: fp16, or fp32 on a CPU (as llmsim run)
     std::string kv_dtype;
     int32_t tp = 1;
     int32_t pp = 1;
@@ -46,9 +46,10 @@ std::string_view scope_name(models::OpScope s) {
     return "?";
 }
 
-void run_cost(const CostArgs& a, bool context_given) {
+void run_cost(CostArgs a, bool context_given) {
     const models::ModelSpec model = models::resolve_model(a.model, "--model");
     const hardware::DeviceSpec device = hardware::resolve_device(a.hardware, "--hardware");
+    if (a.dtype.empty()) a.dtype = device.kind == "cpu" ? "fp32" : "fp16";
     models::Precision prec = models::Precision::from_dtype(parse_dtype(a.dtype, "--dtype"));
     if (!a.kv_dtype.empty()) prec.kv_cache = parse_dtype(a.kv_dtype, "--kv-dtype");
     models::InferenceParallel par{a.tp, a.pp, a.ep};
@@ -157,7 +158,7 @@ void add_cost_command(CLI::App& root) {
     CLI::App* cmd = root.add_subcommand("cost", "cost of one forward pass, op by op (FLOPs, bytes, bound, time)");
     cmd->add_option("--model", a->model, "model preset id or Hugging Face config.json path");
     cmd->add_option("--hardware", a->hardware, "hardware preset id/alias or profile JSON path");
-    cmd->add_option("--dtype", a->dtype, "fp16 | bf16 | fp8 | fp4 | int8 | int4");
+    cmd->add_option("--dtype", a->dtype, "fp16 | bf16 | fp8 | fp4 | int8 | int4 (default fp16; fp32 on a CPU)");
     cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype (default: follows --dtype)");
     cmd->add_option("--tp", a->tp, "tensor parallel degree");
     cmd->add_option("--pp", a->pp, "pipeline stages");
