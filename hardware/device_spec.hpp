@@ -12,6 +12,8 @@
 #include "common/json_io.hpp"
 #include "common/kernel.hpp"
 #include "hardware/efficiency_curve.hpp"
+#include "hardware/fpga.hpp"
+#include "hardware/npu.hpp"
 #include "hardware/power_model.hpp"
 
 namespace llmsim::hardware {
@@ -66,6 +68,8 @@ struct DeviceSpec {
     Link host;
     double tdp_watts = 0;
     std::optional<PowerSpec> power;            // idle and utilisation weights; energy figures need it
+    std::optional<NpuSpec> npu;                // kind "npu" only (required there)
+    std::optional<FpgaSpec> fpga;              // kind "fpga" only (required there)
     std::optional<double> price_per_hour_usd;  // per GPU; what renting one costs
     std::string price_source;                  // who quotes the price and when (required with a price)
 

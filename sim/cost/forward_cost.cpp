@@ -195,24 +195,38 @@ void ForwardCost::attention_ns(const models::BatchShape& batch, std::array<doubl
     }
 }
 
+std::pair<int64_t, double> ForwardCost::shaped_tokens(const models::BatchShape& batch) const {
+    int64_t tokens = batch.total_tokens();
+    if (batch.prefill_tokens == 0) return {tokens, 1.0};
+    const auto& device = hardware_.device();
+    // Static-shape NPU graphs: the token-proportional ops run ceil(tokens / chunk) times at the chunk's shape.
+    if (device.npu && device.npu->prefill_chunk_tokens > 0) {
+        return {device.npu->prefill_chunk_tokens, static_cast<double>(hardware::npu_prefill_passes(*device.npu, tokens))};
+    }
+    // An FPGA without length-adaptive compilation runs the next compiled (power-of-two) length.
+    if (device.fpga) tokens = hardware::fpga_compiled_tokens(*device.fpga, tokens);
+    return {tokens, 1.0};
+}
+
 PassCost ForwardCost::pass(const models::BatchShape& batch) {
-    const TokenCosts& tc = token_costs(cuda_graph_padded_tokens(batch.total_tokens(), execution_.graph_max_tokens));
+    const auto [tokens, passes] = shaped_tokens(batch);
+    const TokenCosts& tc = token_costs(cuda_graph_padded_tokens(tokens, execution_.graph_max_tokens));
     PassCost p;
     std::array<double, models::kOpLayerKinds> attention{};
-    double compute_ns = tc.per_layer_compute_ns;
-    double memory_ns = tc.per_layer_memory_ns;
+    double compute_ns = passes * tc.per_layer_compute_ns;
+    double memory_ns = passes * tc.per_layer_memory_ns;
     attention_ns(batch, attention, compute_ns, memory_ns);
     p.attention_ns = attention[static_cast<size_t>(models::OpLayers::all)];
-    p.per_layer_ns = tc.per_layer_ns + p.attention_ns;
+    p.per_layer_ns = passes * tc.per_layer_ns + p.attention_ns;
     if (p.per_layer_ns > 0) {
         p.compute_share = compute_ns / p.per_layer_ns;
         p.memory_share = memory_ns / p.per_layer_ns;
     }
     if (mixed_layers_) {
         for (size_t k = 1; k < p.kind_ns.size(); ++k)
-            p.kind_ns[k] = tc.kind_ns[k] + attention[k];
+            p.kind_ns[k] = passes * tc.kind_ns[k] + attention[k];
     }
-    p.first_stage_extra_ns = tc.first_extra_ns;
+    p.first_stage_extra_ns = passes * tc.first_extra_ns;
     p.last_stage_extra_ns = lm_head_ns(batch.logits_seqs);
     p.boundary_ns = tc.boundary_ns;
     p.overhead_ns = overhead_.iteration_ns(batch.total_seqs(), batch.total_tokens(), deployment_.gpus());

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "hardware/cost_model.hpp"
@@ -93,6 +94,9 @@ class ForwardCost {
         double boundary_ns = 0;
     };
     [[nodiscard]] hardware::OpCost price(const models::Op& op) const;
+    // Token count the token-proportional ops are priced at, and how many times they run (device shape rules:
+    // NPU static prefill chunks, FPGA compiled lengths; {tokens, 1} elsewhere).
+    [[nodiscard]] std::pair<int64_t, double> shaped_tokens(const models::BatchShape& batch) const;
     const TokenCosts& token_costs(int64_t tokens);
     double lm_head_ns(int32_t seqs);
     // Adds each attention op's time to its layer kind's entry of `kind_ns` (entry `all` included), and the
