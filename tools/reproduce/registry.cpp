@@ -10,6 +10,7 @@ namespace {
 
 std::vector<Scenario> build() {
     std::vector<Scenario> all = {
+        flightllm_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {

@@ -4,4 +4,6 @@
 
 namespace llmsim::tools::reproduce {
 
+Scenario flightllm_scenario();
+
 }  // namespace llmsim::tools::reproduce
