@@ -11,6 +11,7 @@ namespace {
 std::vector<Scenario> build() {
     std::vector<Scenario> all = {
         flightllm_scenario(),
+        mllm_npu_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {

@@ -5,5 +5,6 @@
 namespace llmsim::tools::reproduce {
 
 Scenario flightllm_scenario();
+Scenario mllm_npu_scenario();
 
 }  // namespace llmsim::tools::reproduce
