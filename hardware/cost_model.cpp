@@ -76,12 +76,37 @@ OpCost CostModel::kernel(OpClass cls, std::string_view op_name, DType dtype, dou
     if (auto it = device_.dtype_compute_scale.find(dtype); it != device_.dtype_compute_scale.end()) {
         scale = it->second;
     }
-    const double peak = math_peak(dtype) * scale;
+    double peak = math_peak(dtype) * scale;
     OpCost c;
     const double per_rows = std::max(1.0, rows / kernels);
+    // Kind mechanisms change the work the roofline sees (hardware/npu.hpp, hardware/fpga.hpp). Efficiencies are read
+    // at the op's own size, as calibrated.
+    double math_flops = per_flops;
+    double bus_bytes = per_bytes;
+    double side_ns = 0;  // work beside the device that overlaps it (NPU float outliers on the CPU)
+    if (device_.npu && cls == OpClass::gemm) {
+        const NpuSpec& n = *device_.npu;
+        peak = device_.peak(n.matrix_dtype) * scale;
+        if (n.outlier_fraction > 0) {
+            side_ns = kernels * n.outlier_fraction * per_flops / n.outlier_flops_per_s * 1e9;
+            if (n.shared_memory) bus_bytes += n.outlier_fraction * per_bytes;
+        }
+    }
+    if (device_.fpga) {
+        const FpgaSpec& f = *device_.fpga;
+        if (cls == OpClass::gemm) {
+            peak = device_.peak(f.matrix_dtype) * scale;
+            math_flops /= f.sparsity_speedup();
+            bus_bytes *= f.gemm_bytes_factor();
+        } else if ((cls == OpClass::elementwise || cls == OpClass::embedding) && per_bytes <= f.on_chip_bytes) {
+            bus_bytes = 0;  // always-on-chip: activations that fit stay in on-chip memory
+        }
+    }
     c.compute_ns =
-        per_flops > 0 ? kernels * per_flops / (peak * p.compute_by_flops_per_row.at(per_flops / per_rows)) * 1e9 : 0.0;
-    c.memory_ns = per_bytes > 0 ? kernels * per_bytes /
+        per_flops > 0 ? kernels * math_flops / (peak * p.compute_by_flops_per_row.at(per_flops / per_rows)) * 1e9
+                      : 0.0;
+    c.compute_ns = std::max(c.compute_ns, side_ns);
+    c.memory_ns = bus_bytes > 0 ? kernels * bus_bytes /
                                       (device_.memory_bandwidth_bytes_per_s * p.memory_by_bytes.at(per_bytes)) * 1e9
                                 : 0.0;
     const double row_ns = rows * p.row_overhead_ns;

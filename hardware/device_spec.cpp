@@ -106,7 +106,25 @@ Json collectives_to_json(const std::map<CollectiveKind, std::vector<CollectivePr
     return out;
 }
 
+constexpr std::array<std::pair<Provenance, std::string_view>, 4> kProvenanceNames{{
+    {Provenance::measured, "measured"},
+    {Provenance::partly_measured, "partly-measured"},
+    {Provenance::transferred, "transferred"},
+    {Provenance::default_curves, "default"},
+}};
+
 }  // namespace
+
+std::string_view provenance_name(Provenance p) {
+    for (const auto& [v, name] : kProvenanceNames) {
+        if (v == p) return name;
+    }
+    return "?";
+}
+
+Provenance DeviceSpec::provenance() const {
+    return calibration ? calibration->provenance : Provenance::default_curves;
+}
 
 KernelProfile default_kernel_profile(OpClass c) {
     // Round numbers typical of a well-tuned GPU stack; used only when a profile has no calibration for the class.
@@ -176,6 +194,9 @@ DeviceSpec device_from_json(const Json& j, const std::string& where) {
     }
     d.name = r.opt_string("name").value_or(d.id);
     d.kind = r.opt_string("kind").value_or("gpu");
+    if (d.kind != "gpu" && d.kind != "cpu" && d.kind != "npu" && d.kind != "fpga") {
+        throw InputError(r.where("kind"), unknown_name_message("device kind", d.kind, {"gpu", "cpu", "npu", "fpga"}));
+    }
     d.source = r.opt_string("source").value_or("");
     {
         const std::string w = r.where("peak_flops");
@@ -211,7 +232,48 @@ DeviceSpec device_from_json(const Json& j, const std::string& where) {
         if (const Json* host = i.find("host")) d.host = link_from_json(*host, i.where("host"));
         i.finish();
     }
-    if (auto tdp = r.opt_string("tdp")) d.tdp_watts = units::parse_watts(*tdp, r.where("tdp"));
+    if (auto tdp = r.opt_string("tdp")) {
+        d.tdp_watts = units::parse_watts(*tdp, r.where("tdp"));
+        check_device_watts(d.tdp_watts, r.where("tdp"));
+    }
+    // Kind-specific sections: required for their kind, refused on any other.
+    for (const char* kind : {"npu", "fpga"}) {
+        const Json* section = r.find(kind);
+        if (d.kind == kind && section == nullptr) {
+            throw InputError(r.where(kind), std::string("a profile of kind ") + kind + " needs its \"" + kind +
+                                                "\" section (docs/hardware.md#" + kind + ")");
+        }
+        if (section != nullptr && d.kind != kind) {
+            throw InputError(r.where(kind), "given on a device of kind " + d.kind + " (only kind " + kind + ")");
+        }
+    }
+    if (const Json* npu = r.find("npu")) {
+        d.npu = npu_from_json(*npu, r.where("npu"));
+        if (!d.supports(d.npu->matrix_dtype)) {
+            throw InputError(r.where("npu") + "/matrix_dtype",
+                             "the matrix dtype needs a peak in peak_flops (have: " + d.supported_dtypes() + ")");
+        }
+    }
+    if (const Json* fpga = r.find("fpga")) {
+        d.fpga = fpga_from_json(*fpga, r.where("fpga"));
+        if (!d.supports(d.fpga->matrix_dtype)) {
+            throw InputError(r.where("fpga") + "/matrix_dtype",
+                             "the matrix dtype needs a peak in peak_flops (have: " + d.supported_dtypes() + ")");
+        }
+        // A DSP slice does at most 3 int8 multiply-accumulates per cycle (Versal DSP58), 6 ops.
+        const double bound = d.fpga->dsp_count * d.fpga->clock_hz * 6.0;
+        for (const auto& [t, v] : d.peak_flops_per_s) {
+            if (v > bound * 1.0001) {
+                throw InputError(r.where("peak_flops") + "/" + std::string(dtype_name(t)),
+                                 "above what " + std::to_string(d.fpga->dsp_count) + " DSPs at " +
+                                     format_double(d.fpga->clock_hz / 1e6, 6) + " MHz can do (" +
+                                     format_double(bound / 1e12, 4) + " TOPS)");
+            }
+        }
+    }
+    if (const Json* power = r.find("power")) {
+        d.power = power_from_json(*power, r.where("power"), d.tdp_watts, r.where("tdp"));
+    }
     if (auto price = r.opt_number("price_per_hour_usd")) {
         if (!(*price > 0) || !std::isfinite(*price)) {
             throw InputError(r.where("price_per_hour_usd"), "expected a price in USD per GPU-hour > 0");
@@ -230,6 +292,20 @@ DeviceSpec device_from_json(const Json& j, const std::string& where) {
         CalibrationInfo info;
         info.source = c.opt_string("source").value_or("");
         info.command = c.opt_string("command").value_or("");
+        if (auto p = c.opt_string("provenance")) {
+            bool known = false;
+            for (const auto& [v, name] : kProvenanceNames) {
+                if (name == *p) {
+                    info.provenance = v;
+                    known = true;
+                }
+            }
+            if (!known) {
+                throw InputError(c.where("provenance"),
+                                 unknown_name_message("provenance", *p,
+                                                      {"measured", "partly-measured", "transferred", "default"}));
+            }
+        }
         if (const Json* rep = c.find("report")) info.report = *rep;
         if (const Json* kernels = c.find("kernels")) {
             const std::string kw = c.where("kernels");
@@ -285,6 +361,9 @@ OrderedJson device_to_json(const DeviceSpec& d) {
     ic["host"] = link_to_json(d.host);
     j["interconnect"] = ic;
     j["tdp"] = format_double(d.tdp_watts, 6) + "W";
+    if (d.power) j["power"] = power_to_json(*d.power);
+    if (d.npu) j["npu"] = npu_to_json(*d.npu);
+    if (d.fpga) j["fpga"] = fpga_to_json(*d.fpga);
     if (d.price_per_hour_usd) {
         j["price_per_hour_usd"] = *d.price_per_hour_usd;
         j["price_source"] = d.price_source;
@@ -293,6 +372,7 @@ OrderedJson device_to_json(const DeviceSpec& d) {
         OrderedJson c;
         c["source"] = d.calibration->source;
         c["command"] = d.calibration->command;
+        c["provenance"] = std::string(provenance_name(d.calibration->provenance));
         OrderedJson kernels;
         for (const auto& [name, k] : d.kernels) {
             OrderedJson e;

@@ -6,11 +6,15 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/json_io.hpp"
 #include "common/kernel.hpp"
 #include "hardware/efficiency_curve.hpp"
+#include "hardware/fpga.hpp"
+#include "hardware/npu.hpp"
+#include "hardware/power_model.hpp"
 
 namespace llmsim::hardware {
 
@@ -38,8 +42,13 @@ struct CollectiveProfile {
     EfficiencyCurve bus_efficiency_by_bytes;
 };
 
+// Where a profile's kernel efficiency curves come from; anything but `measured` is a guess about this device.
+enum class Provenance { measured, partly_measured, transferred, default_curves };
+std::string_view provenance_name(Provenance p);
+
 struct CalibrationInfo {
     std::string source;   // what the profile was fitted on
+    Provenance provenance = Provenance::measured;
     std::string command;  // the command that regenerates it
     Json report;          // fit errors per class (informational)
 };
@@ -58,6 +67,9 @@ struct DeviceSpec {
     Link inter_node;
     Link host;
     double tdp_watts = 0;
+    std::optional<PowerSpec> power;            // idle and utilisation weights; energy figures need it
+    std::optional<NpuSpec> npu;                // kind "npu" only (required there)
+    std::optional<FpgaSpec> fpga;              // kind "fpga" only (required there)
     std::optional<double> price_per_hour_usd;  // per GPU; what renting one costs
     std::string price_source;                  // who quotes the price and when (required with a price)
 
@@ -68,6 +80,8 @@ struct DeviceSpec {
     std::map<CollectiveKind, std::vector<CollectiveProfile>> inter_node_collectives;
     std::optional<CalibrationInfo> calibration;
 
+    // The calibration's provenance, or default_curves without calibration.
+    [[nodiscard]] Provenance provenance() const;
     [[nodiscard]] bool supports(DType t) const { return peak_flops_per_s.count(t) > 0; }
     // Peak for a dtype; throws UsageError naming `where` and the supported dtypes when absent.
     [[nodiscard]] double peak(DType t, const std::string& where = "--dtype") const;

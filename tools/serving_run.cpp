@@ -28,6 +28,23 @@ ServingReport ServingOutcome::report() const {
     return r;
 }
 
+std::optional<std::string> provenance_warning(const hardware::DeviceSpec& device) {
+    switch (device.provenance()) {
+        case hardware::Provenance::transferred:
+            return "warning: " + device.id +
+                   "'s kernel efficiency curves are transferred from another device, not measured on it (provenance "
+                   "transferred); calibrate it with llmsim bench kernels + llmsim calibrate";
+        case hardware::Provenance::default_curves:
+            return "warning: " + device.id +
+                   " has no calibration: its kernels run on llmsim's default efficiency curves (provenance default); "
+                   "calibrate it with llmsim bench kernels + llmsim calibrate";
+        case hardware::Provenance::measured:
+        case hardware::Provenance::partly_measured:
+            break;
+    }
+    return std::nullopt;
+}
+
 ServingOutcome simulate_serving(RunConfig& cfg, const ServingHooks& hooks) {
     ServingOutcome o;
     if (wants_disaggregation(cfg)) {
@@ -36,6 +53,7 @@ ServingOutcome simulate_serving(RunConfig& cfg, const ServingHooks& hooks) {
         o.setup = make_serving_setup(cfg);
     }
     o.workload = traces::build_workload(o.setup.workload);
+    if (auto note = provenance_warning(o.setup.device)) o.notes.push_back(*note);
     for (const auto& note : o.workload.notes)
         o.notes.push_back("warning: " + note);
     if (!o.workload.segments.empty() && !o.setup.cluster.prefix_caching) {

@@ -2,6 +2,7 @@
 // One serving simulation from resolved `run` settings: the path `llmsim run` takes, shared by `llmsim sweep` so
 // a sweep's rows are exactly what `run --json` prints for the same settings.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct ServingOutcome {
     // The report views this object: it must outlive the report.
     [[nodiscard]] ServingReport report() const;
 };
+
+// One stderr line when the device's efficiency curves are transferred or defaults (not measured on it).
+std::optional<std::string> provenance_warning(const hardware::DeviceSpec& device);
 
 // What a run records or shows beyond its results; all off by default (and then free).
 struct ServingHooks {

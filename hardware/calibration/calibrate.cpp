@@ -278,6 +278,18 @@ CalibrationResult calibrate(const DeviceSpec& base, const std::vector<Measuremen
     CalibrationInfo info;
     info.source = options.source;
     info.command = options.command;
+    // Provenance of the kernel curves: fitted or anchored classes rest on this device's measurements.
+    {
+        int own = 0, borrowed = 0;
+        for (OpClass c : kAllOpClasses) {
+            if (c == OpClass::collective) continue;
+            const auto it = method.find(std::string(op_class_name(c)));
+            if (it == method.end()) continue;
+            (it->second == "fitted" || it->second == "anchored" ? own : borrowed) += 1;
+        }
+        info.provenance = own == 0 ? (borrowed == 0 ? Provenance::default_curves : Provenance::transferred)
+                                   : (borrowed == 0 ? Provenance::measured : Provenance::partly_measured);
+    }
     Json report = Json::object();
     for (const auto& g : result.groups) {
         report[g.group] = {{"method", g.method},

@@ -134,11 +134,14 @@ const ForwardCost::TokenCosts& ForwardCost::token_costs(int64_t tokens) {
     for (const auto& op : ops) {
         if (op.attention) continue;
         if (op.scope == models::OpScope::last_stage) continue;
-        const double t = price(op).time_ns;
+        const hardware::OpCost cost = price(op);
+        const double t = cost.time_ns;
         switch (op.scope) {
             case models::OpScope::per_layer:
                 if (op.layers == models::OpLayers::all) {
                     c.per_layer_ns += t;
+                    c.per_layer_compute_ns += cost.compute_ns;
+                    c.per_layer_memory_ns += cost.memory_ns;
                 } else {
                     c.kind_ns[static_cast<size_t>(op.layers)] += t;
                 }
@@ -176,27 +179,54 @@ double ForwardCost::lm_head_ns(int32_t seqs) {
     return v;
 }
 
-void ForwardCost::attention_ns(const models::BatchShape& batch, std::array<double, models::kOpLayerKinds>& kind_ns) {
+void ForwardCost::attention_ns(const models::BatchShape& batch, std::array<double, models::kOpLayerKinds>& kind_ns,
+                               double& compute_ns, double& memory_ns) {
     // The same ops build_forward_ops lists, into a reused buffer.
     attention_scratch_.clear();
     models::append_attention_ops(attention_scratch_, deployment_.model, deployment_.shard, deployment_.precision,
                                  batch);
-    for (const auto& op : attention_scratch_)
-        kind_ns[static_cast<size_t>(op.layers)] += price(op).time_ns;
+    for (const auto& op : attention_scratch_) {
+        const hardware::OpCost cost = price(op);
+        kind_ns[static_cast<size_t>(op.layers)] += cost.time_ns;
+        if (op.layers == models::OpLayers::all) {
+            compute_ns += cost.compute_ns;
+            memory_ns += cost.memory_ns;
+        }
+    }
+}
+
+std::pair<int64_t, double> ForwardCost::shaped_tokens(const models::BatchShape& batch) const {
+    int64_t tokens = batch.total_tokens();
+    if (batch.prefill_tokens == 0) return {tokens, 1.0};
+    const auto& device = hardware_.device();
+    // Static-shape NPU graphs: the token-proportional ops run ceil(tokens / chunk) times at the chunk's shape.
+    if (device.npu && device.npu->prefill_chunk_tokens > 0) {
+        return {device.npu->prefill_chunk_tokens, static_cast<double>(hardware::npu_prefill_passes(*device.npu, tokens))};
+    }
+    // An FPGA without length-adaptive compilation runs the next compiled (power-of-two) length.
+    if (device.fpga) tokens = hardware::fpga_compiled_tokens(*device.fpga, tokens);
+    return {tokens, 1.0};
 }
 
 PassCost ForwardCost::pass(const models::BatchShape& batch) {
-    const TokenCosts& tc = token_costs(cuda_graph_padded_tokens(batch.total_tokens(), execution_.graph_max_tokens));
+    const auto [tokens, passes] = shaped_tokens(batch);
+    const TokenCosts& tc = token_costs(cuda_graph_padded_tokens(tokens, execution_.graph_max_tokens));
     PassCost p;
     std::array<double, models::kOpLayerKinds> attention{};
-    attention_ns(batch, attention);
+    double compute_ns = passes * tc.per_layer_compute_ns;
+    double memory_ns = passes * tc.per_layer_memory_ns;
+    attention_ns(batch, attention, compute_ns, memory_ns);
     p.attention_ns = attention[static_cast<size_t>(models::OpLayers::all)];
-    p.per_layer_ns = tc.per_layer_ns + p.attention_ns;
+    p.per_layer_ns = passes * tc.per_layer_ns + p.attention_ns;
+    if (p.per_layer_ns > 0) {
+        p.compute_share = compute_ns / p.per_layer_ns;
+        p.memory_share = memory_ns / p.per_layer_ns;
+    }
     if (mixed_layers_) {
         for (size_t k = 1; k < p.kind_ns.size(); ++k)
-            p.kind_ns[k] = tc.kind_ns[k] + attention[k];
+            p.kind_ns[k] = passes * tc.kind_ns[k] + attention[k];
     }
-    p.first_stage_extra_ns = tc.first_extra_ns;
+    p.first_stage_extra_ns = passes * tc.first_extra_ns;
     p.last_stage_extra_ns = lm_head_ns(batch.logits_seqs);
     p.boundary_ns = tc.boundary_ns;
     p.overhead_ns = overhead_.iteration_ns(batch.total_seqs(), batch.total_tokens(), deployment_.gpus());

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "hardware/cost_model.hpp"
@@ -61,6 +62,10 @@ struct PassCost {
     double boundary_ns = 0;           // send/recv between consecutive stages
     double overhead_ns = 0;           // host framework overhead (once per iteration)
     double attention_ns = 0;          // attention part of per_layer_ns (for reports; the all-layer part)
+    // Fractions of per_layer_ns in which the math units and the memory bus are the busy resource (sum of the ops'
+    // roofline compute and memory times over their total); the power model reads them (hardware/power_model.hpp).
+    double compute_share = 0;
+    double memory_share = 0;
 };
 
 class ForwardCost {
@@ -84,15 +89,22 @@ class ForwardCost {
   private:
     struct TokenCosts {
         double per_layer_ns = -1;  // everything per layer except attention
+        double per_layer_compute_ns = 0;  // roofline compute and memory parts of per_layer_ns
+        double per_layer_memory_ns = 0;
         std::array<double, models::kOpLayerKinds> kind_ns{};
         double first_extra_ns = 0;
         double boundary_ns = 0;
     };
     [[nodiscard]] hardware::OpCost price(const models::Op& op) const;
+    // Token count the token-proportional ops are priced at, and how many times they run (device shape rules:
+    // NPU static prefill chunks, FPGA compiled lengths; {tokens, 1} elsewhere).
+    [[nodiscard]] std::pair<int64_t, double> shaped_tokens(const models::BatchShape& batch) const;
     const TokenCosts& token_costs(int64_t tokens);
     double lm_head_ns(int32_t seqs);
-    // Adds each attention op's time to its layer kind's entry of `kind_ns` (entry `all` included).
-    void attention_ns(const models::BatchShape& batch, std::array<double, models::kOpLayerKinds>& kind_ns);
+    // Adds each attention op's time to its layer kind's entry of `kind_ns` (entry `all` included), and the
+    // all-layer ops' roofline compute and memory times to `compute_ns` and `memory_ns`.
+    void attention_ns(const models::BatchShape& batch, std::array<double, models::kOpLayerKinds>& kind_ns,
+                      double& compute_ns, double& memory_ns);
 
     Deployment deployment_;
     hardware::CostModel hardware_;

@@ -16,6 +16,7 @@ struct IterationResult {
     double overhead_ns = 0;     // host work serial with the device (scheduling, input preparation, sampling)
     double kv_transfer_ns = 0;  // KV-move time the iteration waited for (loads and swaps compute did not hide)
     double draft_ns = 0;        // speculative drafting before the verify pass
+    double dynamic_energy_j = 0;  // energy above idle of the devices that ran the pass (power model; else 0)
 };
 
 class IterationExecutor {

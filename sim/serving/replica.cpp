@@ -189,6 +189,7 @@ void Replica::try_dispatch() {
     stats_.stage_busy_ns += res.busy_ns;
     stats_.overhead_ns += res.overhead_ns;
     stats_.kv_transfer_ns += res.kv_transfer_ns;
+    stats_.dynamic_energy_j += res.dynamic_energy_j;
     if (observer_ != nullptr) {
         StepSample step{.pool = pool_,
                         .replica = index_,

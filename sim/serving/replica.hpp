@@ -43,6 +43,7 @@ struct ReplicaStats {
     double active_ns = 0;       // time with at least one batch in flight
     double overhead_ns = 0;     // host framework overhead
     double kv_transfer_ns = 0;  // KV moves on the critical path
+    double dynamic_energy_j = 0;  // device energy above idle (zero when the device has no power model)
     int32_t stages = 1;
     KvCacheStats kv;       // summed over virtual engines
     SpecDecodeStats spec;  // speculative decoding (zero when off)

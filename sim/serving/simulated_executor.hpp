@@ -24,6 +24,8 @@ class SimulatedExecutor final : public IterationExecutor {
   private:
     ForwardCost& cost_;
     bool layerwise_kv_load_;
+    const hardware::PowerSpec* power_;  // null without a power model: no energy work on the hot path
+    double devices_per_stage_;
     std::vector<int64_t> stage_free_ns_;
     int64_t last_end_ns_ = -1;   // when the previous iteration's results were ready
     double last_device_ns_ = 0;  // its device time, which overlapped host work can hide under

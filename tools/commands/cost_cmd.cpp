@@ -23,7 +23,7 @@ namespace {
 struct CostArgs {
     std::string model = "llama-2-7b";
     std::string hardware = "a100-sxm-80gb";
-    std::string dtype = "fp16";
+    std::string dtype;  // default: fp16, or fp32 on a CPU (as llmsim run)
     std::string kv_dtype;
     std::string kv_policy;
     int32_t tp = 1;
@@ -53,10 +53,11 @@ std::string_view scope_name(models::OpScope s) {
 }
 
 // Prints the table, or with --json the JSON object; with `json_out`, stores the JSON object there instead.
-void run_cost(const CostArgs& a, OrderedJson* json_out = nullptr) {
+void run_cost(CostArgs a, OrderedJson* json_out = nullptr) {
     const bool context_given = a.context_opt->count() > 0;
     const models::ModelSpec model = models::resolve_model(a.model, "--model");
     const hardware::DeviceSpec device = hardware::resolve_device(a.hardware, "--hardware");
+    if (a.dtype.empty()) a.dtype = device.kind == "cpu" ? "fp32" : "fp16";
     models::Precision prec = models::Precision::from_dtype(parse_dtype(a.dtype, "--dtype"));
     auto given = [](const std::string& t) { return t.empty() ? std::nullopt : std::optional<std::string>(t); };
     // A token budget must fit the longest request the model takes.
@@ -188,7 +189,7 @@ void run_cost(const CostArgs& a, OrderedJson* json_out = nullptr) {
 void add_cost_options(CLI::App* cmd, CostArgs* a) {
     cmd->add_option("--model", a->model, "model preset id or Hugging Face config.json path");
     cmd->add_option("--hardware", a->hardware, "hardware preset id/alias or profile JSON path");
-    cmd->add_option("--dtype", a->dtype, "fp16 | bf16 | fp8 | fp4 | int8 | int4");
+    cmd->add_option("--dtype", a->dtype, "fp16 | bf16 | fp8 | fp4 | int8 | int4 (default fp16; fp32 on a CPU)");
     cmd->add_option("--kv-dtype", a->kv_dtype,
                     "KV-cache dtype: fp16 | bf16 | fp8 | int8 | int4 | int2[:group=N,residual=R,outliers=F] "
                     "(default: follows --dtype)");

@@ -2,6 +2,7 @@
 // throughput, MFU, pipeline bubble, memory per GPU), or `--search` over layouts. See docs/training.md.
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "policies/parallel/layout_search.hpp"
 #include "policies/parallel/schedule.hpp"
 #include "sim/training/layout_rules.hpp"
+#include "sim/training/training_energy.hpp"
 #include "sim/training/training_report.hpp"
 #include "sim/training/training_sim.hpp"
 #include "tools/commands/commands.hpp"
@@ -183,6 +185,15 @@ void run_single(const TrainArgs& a, sim::TrainingSimulator& sim, const sim::Trai
     const sim::TrainingResult r = sim.simulate(cfg);
     if (a.json || json_out != nullptr) {
         OrderedJson j = sim::training_result_json(r, sim);
+        if (const auto e = sim::training_energy(r, sim.device(), sim.costs().explain(cfg, false),
+                                                sim.costs().explain(cfg, true))) {
+            auto round = [](double v) { return std::round(v * 1e6) / 1e6; };
+            j["energy"] = {{"joules_per_step", round(e->joules_per_step)},
+                           {"average_power_w_per_gpu", round(e->average_power_w_per_gpu)},
+                           {"joules_per_token", round(e->joules_per_token)},
+                           {"compute_share", round(e->compute_share)},
+                           {"memory_share", round(e->memory_share)}};
+        }
         if (a.explain)
             j["layer_ops"] = sim::training_ops_json(sim.costs().explain(cfg, false), sim.costs().explain(cfg, true));
         if (json_out != nullptr) {

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "common/strings.hpp"
+#include "tools/report/serving_energy.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -309,6 +310,12 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
     j["gpu_hours"] = round6(cost.gpu_hours);
     j["cost_usd_per_hour"] = optional_json(cost.usd_per_hour);
     j["cost_usd_per_mtok"] = optional_json(cost.usd_per_mtok);
+    if (const auto energy = serving_energy(rep)) {
+        j["energy_j"] = round6(energy->joules);
+        j["average_power_w"] = round6(energy->average_power_w);
+        j["energy_j_per_token"] = {{"output", optional_json(energy->j_per_output_token)},
+                                   {"total", optional_json(energy->j_per_token)}};
+    }
     OrderedJson dep;
     dep["engine"] = setup.engine.id;
     dep["model"] = d.model.id;
@@ -329,6 +336,7 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
     dep["framework_overhead"] = setup.cost->overhead().name;
     dep["kv_dtype"] = std::string(dtype_name(d.precision.kv_cache));
     dep["price_per_gpu_hour_usd"] = optional_json(setup.device.price_per_hour_usd);
+    dep["provenance"] = std::string(hardware::provenance_name(setup.device.provenance()));
     j["deployment"] = dep;
     OrderedJson mem;
     constexpr double gib = 1024.0 * 1024 * 1024;
@@ -445,6 +453,11 @@ std::string serving_summary_table(const ServingReport& rep) {
             out += fmt::format("\n  cost            {:.4f} GPU-hours; {} has no price (--price {}=USD sets one)\n",
                                cost.gpu_hours, setup.device.id, setup.device.id);
         }
+    }
+    if (const auto energy = serving_energy(rep)) {
+        out += fmt::format("  energy          {:.1f} kJ, {:.1f} W average, {} J per output token\n", energy->joules * 1e-3,
+                           energy->average_power_w,
+                           energy->j_per_output_token ? fmt::format("{:.4f}", *energy->j_per_output_token) : "-");
     }
     out += fmt::format("  KV cache        {} blocks ({} tokens) per replica, peak use {:.1f}%\n", setup.kv.blocks,
                        setup.kv.tokens, t.kv_cap > 0 ? 100.0 * t.kv_peak / t.kv_cap : 0.0);

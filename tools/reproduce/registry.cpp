@@ -28,6 +28,8 @@ std::vector<Scenario> build() {
         razorattention_scenario(),
         distserve_scenario(),
         splitwise_scenario(),
+        flightllm_scenario(),
+        mllm_npu_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {

@@ -22,5 +22,7 @@ Scenario razorattention_scenario();
 Scenario scissorhands_scenario();
 Scenario distserve_scenario();
 Scenario splitwise_scenario();
+Scenario flightllm_scenario();
+Scenario mllm_npu_scenario();
 
 }  // namespace llmsim::tools::reproduce
