@@ -7,6 +7,7 @@
 #include "tools/bench/kernels_command.hpp"
 #include "tools/bench/serve/serve_command.hpp"
 #include "tools/commands/commands.hpp"
+#include "tools/typed_options.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -17,7 +18,9 @@ void add_kernels(CLI::App& bench) {
         "kernels",
         "time real kernels (GEMMs at transformer shapes, attention, norms, activations, memory streaming) "
         "and write a measurement CSV for llmsim calibrate");
-    cmd->add_option("--out", a->out, "measurement CSV to write (columns: docs/calibration.md)")->required();
+    cmd->add_option("--out", a->out, "measurement CSV to write (columns: docs/calibration.md)")
+        ->required()
+        ->check(non_empty_path());
     cmd->add_option("--backend", a->backend, "cpu (this host, Eigen) | cuda (needs the CUDA plugin and a GPU)");
     cmd->add_option("--threads", a->threads, "CPU threads (default: all hardware threads; use what bench serve uses)");
     cmd->add_flag("--quick", a->quick, "fewer shapes and shorter timing (under a minute on 2 cores)");

@@ -6,12 +6,14 @@
 #include <iostream>
 
 #include "common/error.hpp"
+#include "common/limits.hpp"
 #include "common/units.hpp"
 #include "hardware/catalogue.hpp"
 #include "models/presets.hpp"
 #include "policies/engine/engine_preset.hpp"
 #include "sim/cost/forward_cost.hpp"
 #include "tools/commands/commands.hpp"
+#include "tools/typed_options.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -159,12 +161,16 @@ void add_cost_command(CLI::App& root) {
     cmd->add_option("--hardware", a->hardware, "hardware preset id/alias or profile JSON path");
     cmd->add_option("--dtype", a->dtype, "fp16 | bf16 | fp8 | fp4 | int8 | int4");
     cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype (default: follows --dtype)");
-    cmd->add_option("--tp", a->tp, "tensor parallel degree");
-    cmd->add_option("--pp", a->pp, "pipeline stages");
-    cmd->add_option("--ep", a->ep, "expert parallel degree");
-    cmd->add_option("--prefill-tokens", a->prefill_tokens, "new prompt tokens in the pass");
-    auto* ctx = cmd->add_option("--context-tokens", a->context_tokens, "tokens already cached per sequence");
-    cmd->add_option("--decode-batch", a->decode_batch, "sequences decoding one token each");
+    const IntRange degree{1, limits::kMaxParallelDegree};
+    const IntRange tokens{0, limits::kMaxTokens};
+    add_int_option(*cmd, "--tp", a->tp, "tensor parallel degree", degree);
+    add_int_option(*cmd, "--pp", a->pp, "pipeline stages", degree);
+    add_int_option(*cmd, "--ep", a->ep, "expert parallel degree", degree);
+    add_int_option(*cmd, "--prefill-tokens", a->prefill_tokens, "new prompt tokens in the pass", tokens);
+    auto* ctx =
+        add_int_option(*cmd, "--context-tokens", a->context_tokens, "tokens already cached per sequence", tokens);
+    add_int_option(*cmd, "--decode-batch", a->decode_batch, "sequences decoding one token each",
+                   {0, limits::kMaxBatchSeqs});
     cmd->add_option("--framework-overhead", a->framework_overhead,
                     "add host overhead: none (default) | vllm-v0 | cpp | FIXED_US[:PER_SEQ_US[:PER_TOKEN_US]]");
     cmd->add_option(

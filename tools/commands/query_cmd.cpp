@@ -11,6 +11,7 @@
 #include "tools/commands/commands.hpp"
 #include "tools/store/result_table.hpp"
 #include "tools/store/sqlite_db.hpp"
+#include "tools/typed_options.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -85,7 +86,7 @@ void query_command(const QueryArgs& a) {
 void add_query_command(CLI::App& root) {
     auto a = std::make_shared<QueryArgs>();
     CLI::App* cmd = root.add_subcommand("query", "run one read-only SQL statement over a result store");
-    cmd->add_option("--db", a->db, "SQLite result store (opened read-only)")->required();
+    cmd->add_option("--db", a->db, "SQLite result store (opened read-only)")->required()->check(non_empty_path());
     cmd->add_option("sql", a->sql, "one SELECT (or read-only PRAGMA) statement")->required();
     cmd->add_flag("--csv", a->csv, "print CSV");
     cmd->add_flag("--json", a->json, "print a JSON array of row objects");

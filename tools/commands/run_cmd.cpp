@@ -14,13 +14,16 @@
 namespace llmsim::tools {
 namespace {
 
+// The files a run writes into --out: an earlier run's set is replaced whole.
+const std::vector<std::string> kRunOutputFiles = {"config.resolved.json", "requests.csv", "summary.json", "trace.json"};
+
 void run_command(RunConfig& cfg) {
     cfg.resolve();
     const bool json = cfg.flag("json");
     const auto out_dir = cfg.opt_text("out");
     const bool chrome = cfg.flag("chrome-trace");
     if (chrome && !out_dir) throw UsageError("--chrome-trace", "needs --out DIR to write trace.json into");
-    if (out_dir) ensure_directory(*out_dir);
+    if (out_dir) check_output_directory(*out_dir, cfg.where("out"));
 
     std::unique_ptr<ChromeTraceWriter> trace;
     if (chrome) trace = std::make_unique<ChromeTraceWriter>();
@@ -32,21 +35,23 @@ void run_command(RunConfig& cfg) {
 
     const OrderedJson summary = serving_summary_json(report);
     if (out_dir) {
-        // Everything is computed before anything is written, and each file is renamed into place complete.
-        const std::string dir = *out_dir;
-        const std::string csv = sim::requests_csv(run.requests, !outcome.setup.cluster.spec_decode.empty());
-        write_file_atomic(dir + "/config.resolved.json", cfg.resolved_json().dump(2) + "\n");
-        write_file_atomic(dir + "/requests.csv", csv);
-        if (trace) write_file_atomic(dir + "/trace.json", trace->finish());
-        write_file_atomic(dir + "/summary.json", summary.dump(2) + "\n");
+        // Everything is computed before anything is written; the directory then changes as one set.
+        std::vector<std::pair<std::string, std::string>> files = {
+            {"config.resolved.json", cfg.resolved_json().dump(2) + "\n"},
+            {"requests.csv", sim::requests_csv(run.requests, !outcome.setup.cluster.spec_decode.empty())},
+            {"summary.json", summary.dump(2) + "\n"}};
+        if (trace) files.emplace_back("trace.json", trace->finish());
+        write_directory_atomic(*out_dir, files, kRunOutputFiles, cfg.where("out"));
     }
     if (json) {
-        std::cout << summary.dump() << "\n";
+        write_stdout(summary.dump() + "\n");
     } else {
-        std::cout << serving_summary_table(report);
-        if (out_dir)
-            std::cout << "\nwrote " << *out_dir << "/{summary.json,requests.csv,config.resolved.json"
-                      << (trace ? ",trace.json" : "") << "}\n";
+        std::string text = serving_summary_table(report);
+        if (out_dir) {
+            text += "\nwrote " + *out_dir + "/{summary.json,requests.csv,config.resolved.json" +
+                    (trace ? ",trace.json" : "") + "}\n";
+        }
+        write_stdout(text);
     }
 }
 
