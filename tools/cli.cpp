@@ -15,6 +15,8 @@
 namespace llmsim::tools {
 namespace {
 
+constexpr size_t kMaxMessageChars = 1000;
+
 // The deepest subcommand given ("llmsim trace generate" -> generate) and its spelling.
 std::pair<CLI::App*, std::string> deepest_command(CLI::App& app) {
     CLI::App* cur = &app;
@@ -94,13 +96,14 @@ int main_entry(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         // One line naming the flag and the problem; exit 2 like every other bad-usage path.
         const std::string message = parse_error_message(app, e, argc > 1 ? argv[argc - 1] : "");
-        std::cerr << "llmsim: error: " << message << "\n";
+        std::cerr << "llmsim: error: " << clip_for_message(message, kMaxMessageChars) << "\n";
         return 2;
     } catch (const Error& e) {
-        std::cerr << "llmsim: error: " << e.what() << "\n";
+        // The last guard of "one short line": values are clipped where they are echoed, this bounds the rest.
+        std::cerr << "llmsim: error: " << clip_for_message(e.what(), kMaxMessageChars) << "\n";
         return e.exit_code();
     } catch (const std::exception& e) {
-        std::cerr << "llmsim: internal error: " << e.what() << "\n";
+        std::cerr << "llmsim: internal error: " << clip_for_message(e.what(), kMaxMessageChars) << "\n";
         return 1;
     }
 }

@@ -150,8 +150,29 @@ void RunConfig::add_flags(CLI::App& cmd, const std::set<std::string>& except) {
             cmd.add_flag_function(
                 "--" + s.key, [this, key = s.key](int64_t count) { flag_bools_[key] = count > 0; }, s.help);
         } else {
-            cmd.add_option_function<std::string>(
+            auto* opt = cmd.add_option_function<std::string>(
                 "--" + s.key, [this, key = s.key](const std::string& v) { flag_text_[key] = v; }, s.help);
+            // --help shows the table's kind, range and default (values are still parsed once, in resolve()).
+            switch (s.kind) {
+                case SettingKind::integer:
+                    opt->type_name("INT");
+                    opt->description(s.help + " [" + describe(s.ints) + "]");
+                    break;
+                case SettingKind::number:
+                    opt->type_name("FLOAT");
+                    opt->description(s.help + " [" + describe(s.reals) + "]");
+                    break;
+                case SettingKind::qps:
+                    opt->type_name("FLOAT|inf");
+                    break;
+                default:
+                    opt->type_name("TEXT");
+                    break;
+            }
+            if (!s.default_value.is_null()) {
+                opt->default_str(s.default_value.is_string() ? s.default_value.get<std::string>()
+                                                             : s.default_value.dump());
+            }
         }
     }
 }

@@ -44,8 +44,9 @@ void add_serve(CLI::App& bench) {
         "serve",
         "serve a workload for real: a batched fp32 transformer with random weights on this CPU, scheduled by "
         "the simulator's policies; same flags and summary keys as llmsim run");
-    a->cfg.add_flags(*cmd);
-    cmd->add_option("--threads", a->threads, "CPU threads (default: all hardware threads)");
+    // Only what a real single-CPU serve supports is a flag (a config file giving the others is refused by name).
+    a->cfg.add_flags(*cmd, {"tp", "pp", "ep", "replicas", "chrome-trace"});
+    add_int_option(*cmd, "--threads", a->threads, "CPU threads (default 0: all hardware threads)", {0, 4096});
     cmd->callback([a]() { bench::run_serve_command(*a); });
 }
 

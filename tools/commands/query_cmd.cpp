@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "common/error.hpp"
+#include "common/strings.hpp"
 #include "tools/commands/commands.hpp"
 #include "tools/store/result_table.hpp"
 #include "tools/store/sqlite_db.hpp"
@@ -59,7 +60,7 @@ int authorize(void*, int action, const char* a, const char* b, const char*, cons
 
 void query_command(const QueryArgs& a) {
     if (a.csv && a.json) throw UsageError("--csv", "give --csv or --json, not both");
-    if (!std::filesystem::is_regular_file(a.db)) throw UsageError("--db", "no such file: " + a.db);
+    if (!is_regular_file_path(a.db)) throw UsageError("--db", "no such file: " + a.db);
     store::Database db(a.db, store::OpenMode::read_only);
     {
         // Reads the header and schema now: a file that is not a database fails even for "SELECT 1".
