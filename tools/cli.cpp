@@ -9,7 +9,6 @@
 #include "common/error.hpp"
 #include "common/nearest.hpp"
 #include "common/strings.hpp"
-#include "common/temp_paths.hpp"
 #include "tools/commands/commands.hpp"
 
 namespace llmsim::tools {
@@ -80,7 +79,6 @@ int main_entry(int argc, char** argv) {
     add_sweep_command(app);
     add_query_command(app);
     add_plan_command(app);
-    install_temp_cleanup_handlers();
     try {
         app.parse(argc, argv);
         // Output that never arrived (a closed pipe, a full device) is a failed run, not a success.
