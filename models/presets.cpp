@@ -111,6 +111,10 @@ std::vector<ModelPreset> build_presets() {
         m.sliding_window = 4096;
         add(m, "Mistral 7B v0.1 (GQA 8, 4K sliding window)");
     }
+    // v0.2 (the model Sarathi-Serve's evaluation serves) drops v0.1's sliding window; the shapes are the same.
+    add(llama_like("mistral-7b-v0.2", "mistral", 32, 4096, 32, 8, 14336, 32000, 32768,
+                   "mistralai/Mistral-7B-Instruct-v0.2 config.json"),
+        "Mistral 7B v0.2 (GQA 8, full attention, 32K context)");
     {
         ModelSpec m = llama_like("mixtral-8x7b", "mixtral", 32, 4096, 32, 8, 14336, 32000, 32768,
                                  "mistralai/Mixtral-8x7B-v0.1 config.json");

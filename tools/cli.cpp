@@ -79,6 +79,7 @@ int main_entry(int argc, char** argv) {
     add_sweep_command(app);
     add_query_command(app);
     add_plan_command(app);
+    add_reproduce_command(app);
     try {
         app.parse(argc, argv);
         // Output that never arrived (a closed pipe, a full device) is a failed run, not a success.

@@ -41,7 +41,8 @@ traces::Workload build_workload_at(const RunConfig& cfg, const traces::WorkloadO
 
 }  // namespace
 
-ServingOutcome simulate_serving(RunConfig& cfg, ChromeTraceWriter* trace) {
+ServingOutcome simulate_serving(RunConfig& cfg, ChromeTraceWriter* trace,
+                                const std::vector<sim::LifecycleObserver*>& observers) {
     ServingOutcome o{make_serving_setup(cfg), {}, {}, {}, {}};
     o.workload = build_workload_at(cfg, o.setup.workload);
     for (const auto& note : o.workload.notes)
@@ -52,7 +53,7 @@ ServingOutcome simulate_serving(RunConfig& cfg, ChromeTraceWriter* trace) {
             "it");
     }
     const auto t0 = std::chrono::steady_clock::now();
-    o.run = policies::simulate(o.setup.cluster, *o.setup.cost, o.workload, trace);
+    o.run = policies::simulate(o.setup.cluster, *o.setup.cost, o.workload, trace, observers);
     o.summary = sim::summarize(o.run.requests, o.setup.slo);
     o.summary.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return o;

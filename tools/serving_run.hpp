@@ -26,7 +26,9 @@ struct ServingOutcome {
     [[nodiscard]] ServingReport report() const;
 };
 
-// `cfg` must be resolved. Fills derived defaults into `cfg` (see make_serving_setup). `trace` may be null.
-ServingOutcome simulate_serving(RunConfig& cfg, ChromeTraceWriter* trace = nullptr);
+// `cfg` must be resolved. Fills derived defaults into `cfg` (see make_serving_setup). `trace` may be null;
+// `observers` see every request's lifecycle events (figures the summary does not carry, e.g. time between tokens).
+ServingOutcome simulate_serving(RunConfig& cfg, ChromeTraceWriter* trace = nullptr,
+                                const std::vector<sim::LifecycleObserver*>& observers = {});
 
 }  // namespace llmsim::tools

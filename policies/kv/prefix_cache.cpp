@@ -286,7 +286,8 @@ std::unique_ptr<sim::KvCacheManager> make_prefix_cache(const sim::KvCacheOptions
 
 std::unique_ptr<sim::KvCacheManager> make_kv_manager(const sim::KvCacheOptions& options,
                                                      std::shared_ptr<BlockHashCache> hashes) {
-    return options.prefix_caching ? make_prefix_cache(options, std::move(hashes)) : make_paged_blocks(options);
+    const bool content = options.segments != nullptr && !options.segments->empty();
+    return options.prefix_caching && content ? make_prefix_cache(options, std::move(hashes)) : make_paged_blocks(options);
 }
 
 }  // namespace llmsim::policies

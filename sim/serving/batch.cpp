@@ -11,6 +11,7 @@ void Batch::clear() {
     kv_transfer_ns_ = 0;
     sampled_tokens_ = 0;
     draft_ns_ = 0;
+    draft_overlapped_ = false;
     decode_tokens_ = 1;
     shape_.set_spans(spans);
 }

@@ -11,7 +11,7 @@ namespace llmsim::sim {
 
 struct BatchEntry {
     RequestState* request = nullptr;
-    int32_t new_tokens = 0;  // prefill chunk length, 1 for a decode, gamma + 1 for a speculative verify
+    int32_t new_tokens = 0;  // prefill chunk length, 1 for a decode, 1 + drafts for a speculative verify
     bool prefill = false;
     int32_t sampled = 0;  // output tokens this step produces (0 for a prefill chunk that is not the last)
 
@@ -64,9 +64,14 @@ class Batch {
     // loaded from lower tiers, swap-outs and swap-ins. Set by the replica from its KV manager.
     [[nodiscard]] int64_t kv_transfer_ns() const { return kv_transfer_ns_; }
     void set_kv_transfer_ns(int64_t ns) { kv_transfer_ns_ = ns; }
-    // Drafting time of a speculative step, serial before the verify pass. Set by the replica from its speculator.
+    // Drafting time of a speculative step: serial before the verify pass, or beside it when `overlapped` (PEARL's
+    // parallel drafting on the drafter's own device). Set by the replica from its speculator.
     [[nodiscard]] int64_t draft_ns() const { return draft_ns_; }
-    void set_draft_ns(int64_t ns) { draft_ns_ = ns; }
+    [[nodiscard]] bool draft_overlapped() const { return draft_overlapped_; }
+    void set_draft_ns(int64_t ns, bool overlapped = false) {
+        draft_ns_ = ns;
+        draft_overlapped_ = overlapped;
+    }
 
   private:
     std::vector<BatchEntry> entries_;
@@ -75,6 +80,7 @@ class Batch {
     int64_t sampled_tokens_ = 0;
     int64_t draft_ns_ = 0;
     int32_t decode_tokens_ = 1;
+    bool draft_overlapped_ = false;
 };
 
 }  // namespace llmsim::sim

@@ -27,10 +27,13 @@ IterationResult SimulatedExecutor::run(const Batch& batch, int64_t start_ns, int
     const int64_t device_start = t;
     // Serial loads finish before the pass starts; layerwise loads stream under it, each stage waiting for its
     // layers' share.
-    // Drafting (speculative decoding) runs on the same devices before the verify pass that checks its proposals.
-    if (batch.draft_ns() > 0) {
-        t += batch.draft_ns();
-        out.draft_ns = static_cast<double>(batch.draft_ns());
+    // Drafting (speculative decoding) runs on the same devices before the verify pass that checks its proposals, or,
+    // overlapped (PEARL), on the drafter's own device beside it: the step then ends when both are done.
+    const int64_t draft = batch.draft_ns();
+    if (draft > 0) {
+        out.draft_ns = static_cast<double>(draft);
+        if (observer != nullptr) observer->on_draft(replica, t, t + draft, batch);
+        if (!batch.draft_overlapped()) t += draft;
     }
     const int64_t transfer = batch.kv_transfer_ns();
     if (!layerwise_kv_load_) {
@@ -50,6 +53,7 @@ IterationResult SimulatedExecutor::run(const Batch& batch, int64_t start_ns, int
         if (observer != nullptr) observer->on_stage(replica, s, start, end, batch);
         t = end + (s + 1 < stages ? seconds_to_ns(pass.boundary_ns * 1e-9) : 0);
     }
+    if (draft > 0 && batch.draft_overlapped()) t = std::max(t, device_start + draft);
     out.end_ns = t;
     last_end_ns_ = t;
     last_device_ns_ = static_cast<double>(t - device_start);

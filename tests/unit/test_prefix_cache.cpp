@@ -269,3 +269,34 @@ TEST_CASE("a lower-tier hit costs its transfer: serial before the pass, layerwis
     CHECK(layerwise == Approx(1e6 + std::max(compute, 2e6)).margin(1e3));
     CHECK(layerwise < serial);
 }
+
+TEST_CASE("prefix caching over a workload without prompt content uses plain paged blocks, with the same results",
+          "[kv][prefix][cluster]") {
+    // Nothing is cacheable, so the content-tracking cache would find nothing; the cheaper manager is chosen, and the
+    // run equals one with the prefix cache forced (lookups counted, zero hits).
+    Content none;
+    sim::KvCacheOptions o = options(100, none);
+    CHECK_FALSE(policies::make_kv_manager(o)->tracks_content());
+    o.segments = nullptr;
+    CHECK_FALSE(policies::make_kv_manager(o)->tracks_content());
+    Content some;
+    (void)some.request(0, {{1, 32}});
+    CHECK(policies::make_kv_manager(options(100, some))->tracks_content());
+
+    auto cost = instant_cost();
+    const traces::Workload w = workload_of({{0, 64, 4}, {1, 40, 8}, {2, 100, 3}});
+    auto cfg = cluster_of("sarathi");
+    cfg.prefix_caching = true;
+    const auto plain = policies::simulate(cfg, cost, w);
+    CHECK(plain.replicas[0].kv.lookups == 3);
+    CHECK(plain.replicas[0].kv.lookup_tokens == 204);
+    CHECK(plain.replicas[0].kv.hit_tokens[0] == 0);
+    for (const auto& r : plain.requests)
+        CHECK(r.cached_prompt_tokens == 0);
+    cfg.prefix_caching = false;
+    const auto off = policies::simulate(cfg, cost, w);
+    CHECK(off.replicas[0].batched_tokens == plain.replicas[0].batched_tokens);
+    CHECK(off.replicas[0].kv.lookups == 0);
+    for (size_t i = 0; i < w.requests.size(); ++i)
+        CHECK(off.requests[i].finish_ns == plain.requests[i].finish_ns);
+}

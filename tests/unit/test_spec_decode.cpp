@@ -248,5 +248,5 @@ TEST_CASE("a draft model takes memory; bad drafter settings are usage errors", "
     CHECK_THROWS_AS(policies::make_spec_decode("eagle:alpha=0.5,alpha_spread=0.5", cost, 0), UsageError);
     CHECK_THROWS_AS(policies::make_spec_decode("draft:model=llama-3-8b", cost, 0), UsageError);  // 128256 vs 32000
     CHECK_THROWS_AS(policies::make_spec_decode("draft", cost, 0), UsageError);                   // model is required
-    CHECK_THROWS_AS(policies::make_spec_decode("medusa", cost, 0), UsageError);
+    CHECK_THROWS_AS(policies::make_spec_decode("hydra", cost, 0), UsageError);
 }

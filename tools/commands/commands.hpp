@@ -16,5 +16,6 @@ void add_bench_command(CLI::App& root);
 void add_sweep_command(CLI::App& root);
 void add_query_command(CLI::App& root);
 void add_plan_command(CLI::App& root);
+void add_reproduce_command(CLI::App& root);
 
 }  // namespace llmsim::tools

@@ -48,7 +48,8 @@ Probe probe(const Candidate& c, double qps, const PlanOptions& o, RunCache& cach
     return p;
 }
 
-// Bisection of one candidate's highest rate meeting the SLO (see plan_search.hpp).
+}  // namespace
+
 CandidateResult search_candidate(const Candidate& c, const PlanOptions& o, RunCache& cache) {
     CandidateResult r;
     r.probes.push_back(probe(c, std::numeric_limits<double>::infinity(), o, cache, 0));
@@ -96,6 +97,8 @@ CandidateResult search_candidate(const Candidate& c, const PlanOptions& o, RunCa
     r.status = "ok";
     return r;
 }
+
+namespace {
 
 double infinite_if_unpriced(const std::optional<double>& usd) {
     return usd.value_or(std::numeric_limits<double>::infinity());

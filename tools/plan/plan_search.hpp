@@ -89,6 +89,10 @@ struct PlanResult {
     std::vector<ParetoEntry> pareto;
 };
 
+// Search 1 above for one candidate: its capacity and the highest rate meeting options.slo (options.qps_tolerance sets
+// the bracket); `llmsim reproduce` uses it for capacity-under-SLO claims.
+CandidateResult search_candidate(const Candidate& c, const PlanOptions& options, RunCache& cache);
+
 // Throws UsageError naming the constraint when nothing can meet the SLO (or the target rate).
 PlanResult run_plan(const PlanSpace& space, const PlanOptions& options, RunCache& cache);
 

@@ -79,6 +79,7 @@ OrderedJson spec_decode_json(const sim::ServingRun& run) {
         sd.proposed_tokens > 0 ? round6(static_cast<double>(sd.accepted_tokens) / sd.proposed_tokens) : 0.0;
     j["tokens_per_step"] = sd.verifies > 0 ? round6(static_cast<double>(sd.emitted_tokens) / sd.verifies) : 0.0;
     j["draft_time_share"] = sd.draft_ns + busy_ns > 0 ? round6(sd.draft_ns / (sd.draft_ns + busy_ns)) : 0.0;
+    j["mean_depth"] = sd.verifies > 0 ? round6(static_cast<double>(sd.depth_sum) / sd.verifies) : 0.0;
     j["verify_steps"] = sd.verifies;
     j["accepted_tokens"] = sd.accepted_tokens;
     j["emitted_tokens"] = sd.emitted_tokens;

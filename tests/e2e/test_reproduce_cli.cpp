@@ -1,0 +1,74 @@
+// llmsim reproduce through the real binary: every scenario runs, reports its claim, assumptions and simulated value,
+// and names a verdict that follows from them; the output does not depend on the worker count; unknown names exit 2
+// with the valid names.
+#include <catch2/catch.hpp>
+
+#include "common/json_io.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace llmsim;
+using namespace llmsim::test;
+
+TEST_CASE("reproduce all: every scenario reports a simulated value and a verdict", "[e2e][reproduce]") {
+    const auto listed = run_llmsim({"reproduce", "list", "--json"});
+    REQUIRE(listed.exit_code == 0);
+    const Json list = Json::parse(listed.out);
+    REQUIRE(list.is_array());
+    REQUIRE(!list.empty());
+    const auto all = run_llmsim({"reproduce", "all", "--json", "--threads", "2"});
+    INFO(all.err);
+    REQUIRE(all.exit_code == 0);
+    // Deterministic and independent of the worker count: one worker prints the same bytes.
+    const auto serial = run_llmsim({"reproduce", "all", "--json", "--threads", "1"});
+    REQUIRE(serial.exit_code == 0);
+    CHECK(serial.out == all.out);
+    const Json results = Json::parse(all.out);
+    REQUIRE(results.size() == list.size());
+    int reproduced = 0;
+    for (size_t i = 0; i < results.size(); ++i) {
+        const Json& r = results[i];
+        INFO(r.dump(2));
+        CHECK(r.at("name") == list[i].at("name"));
+        CHECK(!r.at("baseline").get<std::string>().empty());
+        CHECK(!r.at("assumptions").empty());
+        CHECK(r.at("simulated").get<double>() > 0);
+        CHECK(!r.at("runs").empty());
+        CHECK(!r.at("explanation").get<std::string>().empty());
+        const bool ok = r.at("reproduced").get<bool>();
+        reproduced += ok ? 1 : 0;
+        // The verdict follows from the numbers printed beside it.
+        const double lo = r.at("claimed").at("low").get<double>() * (1 - r.at("claimed").at("tolerance").get<double>());
+        const double hi = r.at("claimed").at("high").get<double>() * (1 + r.at("claimed").at("tolerance").get<double>());
+        const double v = r.at("simulated").get<double>();
+        CHECK(ok == (v >= lo && v <= hi));
+        std::printf("%-34s simulated %-10.4g claimed [%g, %g] %s\n", r.at("name").get<std::string>().c_str(), v,
+                    r.at("claimed").at("low").get<double>(), r.at("claimed").at("high").get<double>(),
+                    r.at("verdict").get<std::string>().c_str());
+    }
+    std::printf("%d of %zu claims reproduced\n", reproduced, results.size());
+}
+
+TEST_CASE("reproduce: an unknown scenario exits 2 naming it and the valid names", "[e2e][reproduce]") {
+    const auto r = run_llmsim({"reproduce", "sarathi-servve"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("sarathi-servve") != std::string::npos);
+    CHECK(r.err.find("list") != std::string::npos);
+    const auto none = run_llmsim({"reproduce"});
+    CHECK(none.exit_code == 2);
+}
+
+TEST_CASE("reproduce list and NAME print each scenario's claim, value and verdict as text", "[e2e][reproduce]") {
+    const auto listed = run_llmsim({"reproduce", "list"});
+    REQUIRE(listed.exit_code == 0);
+    const Json list = Json::parse(run_llmsim({"reproduce", "list", "--json"}).out);
+    REQUIRE(!list.empty());
+    for (const auto& s : list)
+        CHECK(listed.out.find(s.at("name").get<std::string>()) != std::string::npos);
+    const std::string name = list.back().at("name").get<std::string>();
+    const auto one = run_llmsim({"reproduce", name});
+    INFO(one.err);
+    REQUIRE(one.exit_code == 0);
+    CHECK(one.out.rfind(name, 0) == 0);
+    for (const char* field : {"claim:", "claimed:", "baseline:", "simulated:", "verdict:", "why:"})
+        CHECK(one.out.find(field) != std::string::npos);
+}
