@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/bounded.hpp"
 #include "common/error.hpp"
 #include "common/strings.hpp"
 
@@ -46,18 +47,13 @@ void CsvReader::parse_header() {
 
 bool CsvReader::read_line(std::string_view& out) {
     if (pos_ >= text_.size()) return false;
-    size_t end = pos_;
-    bool in_quotes = false;
-    while (end < text_.size()) {
-        const char c = text_[end];
-        if (c == '"') in_quotes = !in_quotes;
-        if (c == '\n' && !in_quotes) break;
-        ++end;
-    }
+    // Quotes never span lines: a stray quote is an error on its own line, not a field that swallows the file.
+    size_t end = text_.find('\n', pos_);
+    if (end == std::string::npos) end = text_.size();
     size_t len = end - pos_;
     if (len > 0 && text_[pos_ + len - 1] == '\r') --len;
     out = std::string_view(text_).substr(pos_, len);
-    line_ += 1 + static_cast<size_t>(std::count(out.begin(), out.end(), '\n'));
+    ++line_;
     pos_ = end + 1;
     return true;
 }
@@ -69,7 +65,9 @@ void CsvReader::split_fields(std::string_view line) {
     while (true) {
         if (i < line.size() && line[i] == '"') {
             std::string value;
+            const size_t open = i;
             ++i;
+            bool closed = false;
             while (i < line.size()) {
                 if (line[i] == '"') {
                     if (i + 1 < line.size() && line[i + 1] == '"') {
@@ -78,9 +76,15 @@ void CsvReader::split_fields(std::string_view line) {
                         continue;
                     }
                     ++i;
+                    closed = true;
                     break;
                 }
                 value += line[i++];
+            }
+            if (!closed) {
+                throw InputError(where(), "field " + std::to_string(fields_.size() + 1) + " opens a quote at '" +
+                                              clip_for_message(line.substr(open), 40) +
+                                              "' that does not close on this line (quoted fields are one line)");
             }
             while (i < line.size() && line[i] != ',')
                 ++i;
@@ -110,8 +114,8 @@ std::optional<size_t> CsvReader::column(std::string_view name) const {
 
 size_t CsvReader::require_column(std::string_view name) const {
     if (auto c = column(name)) return *c;
-    throw InputError(name_ + ":1",
-                     "missing column '" + std::string(name) + "' (header has: " + join(header_, ", ") + ")");
+    throw InputError(name_ + ":1", "missing column '" + clip_for_message(name) +
+                                       "' (header has: " + clip_for_message(join(header_, ", ")) + ")");
 }
 
 bool CsvReader::next() {
@@ -148,7 +152,7 @@ double CsvReader::get_double(size_t index) const {
     const auto v = parse_double(text);
     if (!v) {
         throw InputError(where(column_name_of(header_, index)),
-                         "bad number '" + std::string(text) + "' (expected a decimal number)");
+                         "bad number '" + clip_for_message(text) + "' (expected a decimal number)");
     }
     return *v;
 }
@@ -165,7 +169,7 @@ int64_t CsvReader::get_int(size_t index) const {
     }
     if (!v) {
         throw InputError(where(column_name_of(header_, index)),
-                         "bad integer '" + std::string(text) + "' (expected a whole number)");
+                         "bad integer '" + clip_for_message(text) + "' (expected a whole number)");
     }
     return *v;
 }
@@ -174,7 +178,7 @@ double CsvReader::get_nonneg_double(size_t index) const {
     const double v = get_double(index);
     if (v < 0) {
         throw InputError(where(column_name_of(header_, index)),
-                         "negative value '" + std::string(field(index)) + "' (expected >= 0)");
+                         "negative value '" + clip_for_message(field(index)) + "' (expected >= 0)");
     }
     return v;
 }
@@ -183,7 +187,7 @@ int64_t CsvReader::get_nonneg_int(size_t index) const {
     const int64_t v = get_int(index);
     if (v < 0) {
         throw InputError(where(column_name_of(header_, index)),
-                         "negative value '" + std::string(field(index)) + "' (expected >= 0)");
+                         "negative value '" + clip_for_message(field(index)) + "' (expected >= 0)");
     }
     return v;
 }
@@ -192,7 +196,7 @@ double CsvReader::get_positive_double(size_t index) const {
     const double v = get_double(index);
     if (v <= 0) {
         throw InputError(where(column_name_of(header_, index)),
-                         "non-positive value '" + std::string(field(index)) + "' (expected > 0)");
+                         "non-positive value '" + clip_for_message(field(index)) + "' (expected > 0)");
     }
     return v;
 }

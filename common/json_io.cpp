@@ -1,8 +1,10 @@
 #include "common/json_io.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
+#include "common/bounded.hpp"
 #include "common/error.hpp"
 #include "common/nearest.hpp"
 
@@ -92,7 +94,8 @@ const Json& JsonObjectReader::get(const std::string& key) {
 
 std::string JsonObjectReader::get_string(const std::string& key) {
     const Json& j = get(key);
-    if (!j.is_string()) throw InputError(where(key), "expected a string, got " + type_name(j));
+    if (!j.is_string())
+        throw InputError(where(key), "expected a string, got " + type_name(j) + " " + clip_for_message(j.dump()));
     return j.get<std::string>();
 }
 
@@ -103,7 +106,8 @@ std::optional<std::string> JsonObjectReader::opt_string(const std::string& key) 
 
 double JsonObjectReader::get_number(const std::string& key) {
     const Json& j = get(key);
-    if (!j.is_number()) throw InputError(where(key), "expected a number, got " + type_name(j) + " " + j.dump());
+    if (!j.is_number())
+        throw InputError(where(key), "expected a number, got " + type_name(j) + " " + clip_for_message(j.dump()));
     return j.get<double>();
 }
 
@@ -114,12 +118,15 @@ std::optional<double> JsonObjectReader::opt_number(const std::string& key) {
 
 int64_t JsonObjectReader::get_int(const std::string& key) {
     const Json& j = get(key);
-    if (j.is_number_integer()) return j.get<int64_t>();
-    if (j.is_number_float()) {
-        const double d = j.get<double>();
-        if (d == static_cast<double>(static_cast<int64_t>(d))) return static_cast<int64_t>(d);
+    // Through the one input layer: an unsigned 2^64-1 or a float 1e300 is refused, never wrapped or truncated.
+    if (j.is_number_integer() || j.is_number_float()) {
+        return parse_int_in(
+            j.is_number_float() && std::floor(j.get<double>()) == j.get<double>() && std::fabs(j.get<double>()) < 9.2e18
+                ? std::to_string(static_cast<int64_t>(j.get<double>()))
+                : j.dump(),
+            where(key), {}, ErrorKind::input);
     }
-    throw InputError(where(key), "expected an integer, got " + j.dump());
+    throw InputError(where(key), "expected an integer, got " + type_name(j) + " " + clip_for_message(j.dump()));
 }
 
 std::optional<int64_t> JsonObjectReader::opt_int(const std::string& key) {

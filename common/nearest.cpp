@@ -1,4 +1,5 @@
 #include "common/nearest.hpp"
+#include "common/bounded.hpp"
 
 #include <algorithm>
 
@@ -40,8 +41,10 @@ std::string nearest_name(std::string_view name, const std::vector<std::string>& 
 
 std::string unknown_name_message(std::string_view what, std::string_view name,
                                  const std::vector<std::string>& candidates) {
-    std::string msg = "unknown " + std::string(what) + " '" + std::string(name) + "' (valid: " + join(candidates, ", ");
-    const std::string near = nearest_name(name, candidates);
+    std::string msg =
+        "unknown " + std::string(what) + " '" + clip_for_message(name) + "' (valid: " + join(candidates, ", ");
+    // Names far longer than any candidate are not typos: skip the quadratic edit distance.
+    const std::string near = name.size() > 200 ? std::string() : nearest_name(name, candidates);
     if (!near.empty()) msg += "; did you mean '" + near + "'?";
     msg += ")";
     return msg;

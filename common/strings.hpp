@@ -18,6 +18,10 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 std::optional<double> parse_double(std::string_view s);
 std::optional<int64_t> parse_int(std::string_view s);
 
+// File tests that never throw (std::filesystem's throwing overloads turn a 100 kB "path" into an internal error).
+bool path_exists(const std::string& path);
+bool is_regular_file_path(const std::string& path);
+
 // Shortest round-trippable decimal for reports and JSON-like text.
 std::string format_double(double v, int significant = 6);
 

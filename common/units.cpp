@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "common/bounded.hpp"
 #include "common/error.hpp"
 #include "common/strings.hpp"
 
@@ -87,18 +88,23 @@ double parse_with(const std::array<UnitEntry, N>& table, std::string_view text, 
     const std::string_view unit_part = trim(t.substr(split_at));
     const auto value = parse_double(number_part);
     if (!value || unit_part.empty()) {
-        throw InputError(where, "bad quantity '" + std::string(text) + "' (expected a number with a unit such as '" +
-                                    std::string(example) + "'; units: " + expected_forms(table) + ")");
+        throw InputError(where, "bad quantity '" + clip_for_message(text) +
+                                    "' (expected a number with a unit such as '" + std::string(example) +
+                                    "'; units: " + expected_forms(table) + ")");
     }
     for (const auto& u : table) {
         if (unit_part == u.suffix) {
             if (*value < 0) {
-                throw InputError(where, "negative quantity '" + std::string(text) + "' (expected >= 0)");
+                throw InputError(where, "negative quantity '" + clip_for_message(text) + "' (expected >= 0)");
             }
-            return *value * u.factor;
+            const double scaled = *value * u.factor;
+            if (!std::isfinite(scaled)) {
+                throw InputError(where, "quantity '" + clip_for_message(text) + "' is out of range");
+            }
+            return scaled;
         }
     }
-    throw InputError(where, "unknown unit '" + std::string(unit_part) + "' in '" + std::string(text) +
+    throw InputError(where, "unknown unit '" + clip_for_message(unit_part) + "' in '" + clip_for_message(text) +
                                 "' (expected one of: " + expected_forms(table) + ")");
 }
 
@@ -129,7 +135,13 @@ double parse_duration_s(std::string_view text, const std::string& where) {
     return parse_with(kDurationUnits, text, where, "2us") * 1e-9;
 }
 int64_t parse_duration_ns(std::string_view text, const std::string& where) {
-    return static_cast<int64_t>(std::llround(parse_with(kDurationUnits, text, where, "2us")));
+    const double ns = parse_with(kDurationUnits, text, where, "2us");
+    // Simulated time is int64 ns (292 years); a duration beyond a year is no latency or overhead of a real system.
+    constexpr double kMaxDurationNs = 365.0 * 86400e9;
+    if (!(std::fabs(ns) <= kMaxDurationNs)) {
+        throw InputError(where, "duration '" + clip_for_message(text) + "' is out of range (expected at most a year)");
+    }
+    return static_cast<int64_t>(std::llround(ns));
 }
 double parse_watts(std::string_view text, const std::string& where) {
     return parse_with(kPowerUnits, text, where, "700W");

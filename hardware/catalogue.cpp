@@ -40,7 +40,7 @@ DeviceSpec resolve_device(const std::string& id_or_path, const std::string& wher
             if (a == lowered) return d;
         }
     }
-    if (id_or_path.find('/') != std::string::npos || std::filesystem::exists(id_or_path) ||
+    if (id_or_path.find('/') != std::string::npos || path_exists(id_or_path) ||
         (id_or_path.size() > 5 && id_or_path.substr(id_or_path.size() - 5) == ".json")) {
         return load_device_file(id_or_path);
     }

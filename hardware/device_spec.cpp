@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/bounded.hpp"
 #include "common/error.hpp"
+#include "common/limits.hpp"
 #include "common/nearest.hpp"
 #include "common/strings.hpp"
 #include "common/units.hpp"
@@ -11,13 +13,29 @@
 namespace llmsim::hardware {
 namespace {
 
+// Physical ranges of a device profile's quantities: values below them (0 or 1e-300 FLOP/s, no bandwidth) would divide
+// by zero or overflow simulated time downstream, and a kernel overhead beyond a second is no kernel. The upper ends
+// only keep the arithmetic finite (the tests' "instant" device runs at 1e30 FLOP/s).
+constexpr RealRange kPeakFlopsPerS{1e6, 1e40};        // from 1 MFLOP/s
+constexpr RealRange kBandwidthBytesPerS{1e3, 1e40};   // from 1 kB/s
+constexpr RealRange kCapacityBytes{1048576.0, 1e30};  // from 1 MiB
+constexpr IntRange kOverheadNs{0, 1'000'000'000};     // a kernel launch or link latency of at most 1 s
+
+double physical(double v, const std::string& where, RealRange r) {
+    return check_real_in(v, where, r, ErrorKind::input);
+}
+
 Link link_from_json(const Json& j, const std::string& where) {
     JsonObjectReader r(j, where);
     Link l;
     l.kind = r.opt_string("kind").value_or("");
     if (auto bw = r.opt_string("bandwidth"))
-        l.bandwidth_bytes_per_s = units::parse_bytes_per_s(*bw, r.where("bandwidth"));
-    if (auto lat = r.opt_string("latency")) l.latency_ns = units::parse_duration_ns(*lat, r.where("latency"));
+        l.bandwidth_bytes_per_s =
+            physical(units::parse_bytes_per_s(*bw, r.where("bandwidth")), r.where("bandwidth"), kBandwidthBytesPerS);
+    if (auto lat = r.opt_string("latency")) {
+        l.latency_ns = check_int_in(units::parse_duration_ns(*lat, r.where("latency")), r.where("latency"), kOverheadNs,
+                                    ErrorKind::input);
+    }
     l.source = r.opt_string("source").value_or("");
     r.allow({"devices_per_node", "note"});
     r.finish();
@@ -49,9 +67,13 @@ KernelProfile kernel_from_json(const Json& j, const std::string& where, OpClass 
     if (const Json* m = r.find("memory_efficiency_by_bytes")) {
         k.memory_by_bytes = EfficiencyCurve::from_json(*m, r.where("memory_efficiency_by_bytes"));
     }
-    if (auto o = r.opt_string("overhead")) k.overhead_ns = units::parse_duration_ns(*o, r.where("overhead"));
+    if (auto o = r.opt_string("overhead")) {
+        k.overhead_ns = check_int_in(units::parse_duration_ns(*o, r.where("overhead")), r.where("overhead"),
+                                     kOverheadNs, ErrorKind::input);
+    }
     if (auto o = r.opt_string("row_overhead")) {
-        k.row_overhead_ns = units::parse_duration_s(*o, r.where("row_overhead")) * 1e9;
+        k.row_overhead_ns =
+            physical(units::parse_duration_s(*o, r.where("row_overhead")) * 1e9, r.where("row_overhead"), {0.0, 1e9});
     }
     r.allow({"fit"});
     r.finish();
@@ -204,7 +226,9 @@ DeviceSpec device_from_json(const Json& j, const std::string& where) {
         for (DType t : kAllDTypes) {
             const std::string key(dtype_name(t));
             if (const Json* v = p.find(key)) {
-                d.peak_flops_per_s[t] = units::parse_flops_per_s(quantity_string(*v, p.where(key)), p.where(key));
+                d.peak_flops_per_s[t] =
+                    physical(units::parse_flops_per_s(quantity_string(*v, p.where(key)), p.where(key)), p.where(key),
+                             kPeakFlopsPerS);
             }
         }
         p.finish();
@@ -213,9 +237,11 @@ DeviceSpec device_from_json(const Json& j, const std::string& where) {
     {
         JsonObjectReader m(r.get("memory"), r.where("memory"));
         d.memory_bytes =
-            units::parse_bytes(quantity_string(m.get("capacity"), m.where("capacity")), m.where("capacity"));
-        d.memory_bandwidth_bytes_per_s =
-            units::parse_bytes_per_s(quantity_string(m.get("bandwidth"), m.where("bandwidth")), m.where("bandwidth"));
+            physical(units::parse_bytes(quantity_string(m.get("capacity"), m.where("capacity")), m.where("capacity")),
+                     m.where("capacity"), kCapacityBytes);
+        d.memory_bandwidth_bytes_per_s = physical(
+            units::parse_bytes_per_s(quantity_string(m.get("bandwidth"), m.where("bandwidth")), m.where("bandwidth")),
+            m.where("bandwidth"), kBandwidthBytesPerS);
         m.allow({"type"});
         m.finish();
         if (d.memory_bytes <= 0 || d.memory_bandwidth_bytes_per_s <= 0) {
@@ -226,7 +252,12 @@ DeviceSpec device_from_json(const Json& j, const std::string& where) {
         JsonObjectReader i(*ic, r.where("interconnect"));
         if (const Json* intra = i.find("intra_node")) {
             d.intra_node = link_from_json(*intra, i.where("intra_node"));
-            if (intra->contains("devices_per_node")) d.devices_per_node = intra->at("devices_per_node").get<int32_t>();
+            if (intra->contains("devices_per_node")) {
+                JsonObjectReader n(*intra, i.where("intra_node"));
+                d.devices_per_node =
+                    static_cast<int32_t>(check_int_in(n.get_int("devices_per_node"), n.where("devices_per_node"),
+                                                      {1, limits::kMaxNodeGpus}, ErrorKind::input));
+            }
         }
         if (const Json* inter = i.find("inter_node")) d.inter_node = link_from_json(*inter, i.where("inter_node"));
         if (const Json* host = i.find("host")) d.host = link_from_json(*host, i.where("host"));
@@ -358,7 +389,7 @@ OrderedJson device_to_json(const DeviceSpec& d) {
     intra["devices_per_node"] = d.devices_per_node;
     ic["intra_node"] = intra;
     ic["inter_node"] = link_to_json(d.inter_node);
-    ic["host"] = link_to_json(d.host);
+    if (d.host.bandwidth_bytes_per_s > 0) ic["host"] = link_to_json(d.host);  // absent: the profile gave none
     j["interconnect"] = ic;
     j["tdp"] = format_double(d.tdp_watts, 6) + "W";
     if (d.power) j["power"] = power_to_json(*d.power);

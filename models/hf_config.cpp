@@ -4,7 +4,9 @@
 #include <cmath>
 #include <vector>
 
+#include "common/bounded.hpp"
 #include "common/error.hpp"
+#include "common/limits.hpp"
 #include "common/nearest.hpp"
 #include "common/strings.hpp"
 
@@ -71,20 +73,18 @@ class Fields {
     [[nodiscard]] const Json& json() const { return j_; }
 
   private:
+    // Every architecture integer is held to [0, kMaxModelDim], so the int32 fields (layers, heads) and the int64
+    // products of widths (weights, FLOPs) cannot wrap: `num_hidden_layers: 4294967298` is refused, not 2 layers.
     int64_t as_int(const Json& v, const char* key) const {
-        if (v.is_number_integer()) {
-            const auto x = v.get<int64_t>();
-            if (x < 0) throw bad(key, v, "a non-negative integer");
-            return x;
-        }
-        if (v.is_number_float()) {
+        constexpr double kMax = static_cast<double>(limits::kMaxModelDim);
+        if (v.is_number_unsigned() || v.is_number_integer() || v.is_number_float()) {
             const double d = v.get<double>();
-            if (d >= 0 && d == std::floor(d)) return static_cast<int64_t>(d);
+            if (d >= 0 && d <= kMax && d == std::floor(d)) return static_cast<int64_t>(d);
         }
-        throw bad(key, v, "a non-negative integer");
+        throw bad(key, v, ("an integer from 0 to " + std::to_string(limits::kMaxModelDim)).c_str());
     }
     InputError bad(const char* key, const Json& v, const char* expected) const {
-        return InputError(at(key), "bad value " + v.dump() + " (expected " + expected + ")");
+        return InputError(at(key), "bad value " + clip_for_message(v.dump()) + " (expected " + expected + ")");
     }
     const Json& j_;
     std::string name_;
@@ -419,6 +419,12 @@ ModelSpec import_hf_config_json(const Json& config, const std::string& name) {
     if (m.family == "gemma3_text") m.family = "gemma3";
     if (m.family == "llama4_text") m.family = "llama4";
     m.validate(name);
+    // A context of 0 would surface later as a bad --max-model-len default: blame the file's key instead.
+    if (m.max_position < 1) {
+        throw InputError(
+            f.at(f.find({"max_position_embeddings"}) != nullptr ? "max_position_embeddings" : "n_positions"),
+            "must be >= 1, got " + std::to_string(m.max_position));
+    }
     return m;
 }
 

@@ -265,7 +265,7 @@ ModelSpec resolve_model(const std::string& id_or_path, const std::string& where)
     }
     const bool looks_like_path = id_or_path.find('/') != std::string::npos ||
                                  (id_or_path.size() > 5 && id_or_path.substr(id_or_path.size() - 5) == ".json");
-    if (looks_like_path || std::filesystem::exists(id_or_path)) {
+    if (looks_like_path || path_exists(id_or_path)) {
         std::string path = id_or_path;
         if (std::filesystem::is_directory(path)) path += "/config.json";
         return import_hf_config(path);

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <limits>
 
+#include "common/bounded.hpp"
 #include "common/error.hpp"
+#include "common/limits.hpp"
 #include "common/nearest.hpp"
 #include "common/strings.hpp"
 #include "policies/engine/engine_preset.hpp"
@@ -42,10 +44,10 @@ const std::vector<SettingInfo>& run_settings() {
         {"kv-policy", SettingKind::text,
          "KV eviction/compression: streaming | h2o | scissorhands | duo | razor | minicache [:k=v,...] (default: "
          "none; docs/kv-policies.md)"},
-        {"tp", SettingKind::integer, "tensor parallel degree per replica", 1},
-        {"pp", SettingKind::integer, "pipeline stages per replica", 1},
-        {"ep", SettingKind::integer, "expert parallel degree (MoE models)", 1},
-        {"replicas", SettingKind::integer, "number of replicas", 1},
+        {"tp", SettingKind::integer, "tensor parallel degree per replica", 1, {1, limits::kMaxParallelDegree}},
+        {"pp", SettingKind::integer, "pipeline stages per replica", 1, {1, limits::kMaxParallelDegree}},
+        {"ep", SettingKind::integer, "expert parallel degree (MoE models)", 1, {1, limits::kMaxParallelDegree}},
+        {"replicas", SettingKind::integer, "number of replicas", 1, {1, limits::kMaxReplicas}},
         {"router", SettingKind::text, "round-robin | least-outstanding | least-tokens | prefix-aware[:k=v,...]",
          "round-robin"},
         {"engine", SettingKind::text,
@@ -53,14 +55,37 @@ const std::vector<SettingInfo>& run_settings() {
          "KV and kernel defaults; explicit flags override it; llmsim list engines)",
          policies::kDefaultEngine},
         {"scheduler", SettingKind::text, "vllm | sarathi | orca | static (default: the engine's)"},
-        {"max-batch", SettingKind::integer, "max sequences per iteration (vLLM max_num_seqs; default: the engine's)"},
-        {"max-batch-tokens", SettingKind::integer,
-         "max tokens per iteration (vLLM max_num_batched_tokens; default: the engine's)"},
-        {"chunk-size", SettingKind::integer, "Sarathi token budget per iteration (default: the engine's)"},
-        {"max-model-len", SettingKind::integer, "max prompt+output tokens per request (default: model context)"},
-        {"gpu-memory-utilization", SettingKind::number,
-         "fraction of device memory for weights, activations and KV (default: the engine's)"},
-        {"block-size", SettingKind::integer, "KV-cache block size in tokens (default: the engine's)"},
+        {"max-batch",
+         SettingKind::integer,
+         "max sequences per iteration (vLLM max_num_seqs; default: the engine's)",
+         nullptr,
+         {1, limits::kMaxBatchSeqs}},
+        {"max-batch-tokens",
+         SettingKind::integer,
+         "max tokens per iteration (vLLM max_num_batched_tokens; default: the engine's)",
+         nullptr,
+         {1, limits::kMaxTokens}},
+        {"chunk-size",
+         SettingKind::integer,
+         "Sarathi token budget per iteration (default: the engine's)",
+         nullptr,
+         {1, limits::kMaxTokens}},
+        {"max-model-len",
+         SettingKind::integer,
+         "max prompt+output tokens per request (default: model context)",
+         nullptr,
+         {1, limits::kMaxTokens}},
+        {"gpu-memory-utilization",
+         SettingKind::number,
+         "fraction of device memory for weights, activations and KV (default: the engine's)",
+         nullptr,
+         {},
+         kFraction},
+        {"block-size",
+         SettingKind::integer,
+         "KV-cache block size in tokens (default: the engine's)",
+         nullptr,
+         {1, limits::kMaxBlockTokens}},
         {"prefix-cache", SettingKind::text,
          "on | off: automatic prefix caching (hashed, shared, LRU-reused KV blocks; default: the engine's)"},
         {"kv-tiers", SettingKind::text,
@@ -91,21 +116,46 @@ const std::vector<SettingInfo>& run_settings() {
          "inference-perf config (YAML) or llmsim workload JSON: load stages and data generator"},
         {"trace-format", SettingKind::text,
          "auto | vidur | azure | mooncake | splitwise | sharegpt-stats | burstgpt | llmservingsim", "auto"},
-        {"num-requests", SettingKind::integer, "number of requests (synthetic default 1000)"},
-        {"qps", SettingKind::qps, "arrival rate in requests/s, or inf (all at t=0)"},
+        {"num-requests",
+         SettingKind::integer,
+         "number of requests (synthetic default 1000)",
+         nullptr,
+         {1, limits::kMaxRequests}},
+        {"qps",
+         SettingKind::qps,
+         "arrival rate in requests/s, or inf (all at t=0)",
+         nullptr,
+         {},
+         {0.0, limits::kMaxRatePerS, true}},
         {"arrival", SettingKind::text, "poisson | gamma:CV | uniform"},
         {"lengths", SettingKind::text, "fixed:IN:OUT | trace:PATH | builtin:NAME | stats:PATH (a trace derive file) (default builtin:azure-conv-2023)"},
-        {"slo-ttft-ms", SettingKind::number, "TTFT target for SLO attainment"},
-        {"slo-tpot-ms", SettingKind::number, "TPOT target for SLO attainment"},
+        {"slo-ttft-ms",
+         SettingKind::number,
+         "TTFT target for SLO attainment",
+         nullptr,
+         {},
+         {0.0, limits::kMaxLatencyMs, true}},
+        {"slo-tpot-ms",
+         SettingKind::number,
+         "TPOT target for SLO attainment",
+         nullptr,
+         {},
+         {0.0, limits::kMaxLatencyMs, true}},
         {"price", SettingKind::text,
          "GPU prices in USD per GPU-hour replacing the hardware profiles' quotes: ID=USD[,ID=USD...], e.g. h100=2.49"},
-        {"seed", SettingKind::integer, "random seed", 0},
+        {"seed", SettingKind::integer, "random seed", 0, kNonNegative},
         {"out", SettingKind::text, "output directory (summary.json, requests.csv, config.resolved.json)"},
         {"chrome-trace", SettingKind::flag, "also write trace.json (Chrome/Perfetto timeline of batches) to --out",
          false},
         {"json", SettingKind::flag, "print exactly one JSON object on stdout", false},
     };
     return settings;
+}
+
+const SettingInfo& setting_info(const std::string& key) {
+    const SettingInfo* s = find_setting(key);
+    LLMSIM_ASSERT(s != nullptr, "unknown setting " + key);
+    return *s;
 }
 
 void RunConfig::add_flags(CLI::App& cmd, const std::set<std::string>& except) {
@@ -116,8 +166,29 @@ void RunConfig::add_flags(CLI::App& cmd, const std::set<std::string>& except) {
             cmd.add_flag_function(
                 "--" + s.key, [this, key = s.key](int64_t count) { flag_bools_[key] = count > 0; }, s.help);
         } else {
-            cmd.add_option_function<std::string>(
+            auto* opt = cmd.add_option_function<std::string>(
                 "--" + s.key, [this, key = s.key](const std::string& v) { flag_text_[key] = v; }, s.help);
+            // --help shows the table's kind, range and default (values are still parsed once, in resolve()).
+            switch (s.kind) {
+                case SettingKind::integer:
+                    opt->type_name("INT");
+                    opt->description(s.help + " [" + describe(s.ints) + "]");
+                    break;
+                case SettingKind::number:
+                    opt->type_name("FLOAT");
+                    opt->description(s.help + " [" + describe(s.reals) + "]");
+                    break;
+                case SettingKind::qps:
+                    opt->type_name("FLOAT|inf");
+                    break;
+                default:
+                    opt->type_name("TEXT");
+                    break;
+            }
+            if (!s.default_value.is_null()) {
+                opt->default_str(s.default_value.is_string() ? s.default_value.get<std::string>()
+                                                             : s.default_value.dump());
+            }
         }
     }
 }
@@ -125,22 +196,20 @@ void RunConfig::add_flags(CLI::App& cmd, const std::set<std::string>& except) {
 void RunConfig::set_from_text(const std::string& key, const std::string& text, const std::string& where) {
     const SettingInfo* s = find_setting(key);
     LLMSIM_ASSERT(s != nullptr, "unknown setting " + key);
+    // Flags are usage, config-file values input; both exit 2 naming `where` (the flag or the JSON pointer).
+    const ErrorKind kind = starts_with(where, "--") ? ErrorKind::usage : ErrorKind::input;
     switch (s->kind) {
         case SettingKind::text:
+            // An empty value would silently mean "not given" (--out '' writing nothing, --trace '' no trace).
+            if (trim(text).empty()) throw_error(kind, where, "expected a value, got ''");
             values_[key] = text;
             break;
-        case SettingKind::integer: {
-            const auto v = parse_int(text);
-            if (!v) throw UsageError(where, "bad integer '" + text + "' (expected a whole number)");
-            values_[key] = *v;
+        case SettingKind::integer:
+            values_[key] = parse_int_in(text, where, s->ints, kind);
             break;
-        }
-        case SettingKind::number: {
-            const auto v = parse_double(text);
-            if (!v) throw UsageError(where, "bad number '" + text + "' (expected a decimal number)");
-            values_[key] = *v;
+        case SettingKind::number:
+            values_[key] = parse_real_in(text, where, s->reals, kind);
             break;
-        }
         case SettingKind::qps: {
             const std::string t = to_lower(trim(text));
             if (t == "inf" || t == "infinity") {
@@ -148,13 +217,18 @@ void RunConfig::set_from_text(const std::string& key, const std::string& text, c
                 break;
             }
             const auto v = parse_double(text);
-            if (!v || *v <= 0) throw UsageError(where, "bad rate '" + text + "' (expected a number > 0 or inf)");
+            if (!v || *v <= s->reals.min || *v > s->reals.max) {
+                throw_error(kind, where,
+                            "expected a rate " + describe(s->reals) + " or inf, got '" + clip_for_message(text) + "'");
+            }
             values_[key] = *v;
             break;
         }
         case SettingKind::flag: {
             const std::string t = to_lower(text);
-            if (t != "true" && t != "false") throw UsageError(where, "expected true or false, got '" + text + "'");
+            if (t != "true" && t != "false") {
+                throw_error(kind, where, "expected true or false, got '" + clip_for_message(text) + "'");
+            }
             values_[key] = t == "true";
             break;
         }
@@ -195,9 +269,8 @@ void RunConfig::apply_json(const Json& cfg, const std::string& where) {
                 throw InputError(w, "expected a string, got " + value.dump());
             }
             set_from_text(key,
-                          value.is_number_integer() ? std::to_string(value.get<int64_t>())
-                                                    : format_double(value.get<double>(), 17),
-                          w);
+                          // dump() keeps integers exact (an unsigned 2^64-1 must not wrap to -1 on the way).
+                          value.is_number_integer() ? value.dump() : format_double(value.get<double>(), 17), w);
         } else {
             throw InputError(w, "expected a string, number or boolean, got " + value.dump());
         }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/bounded.hpp"
 #include "common/json_io.hpp"
 
 namespace CLI {
@@ -24,9 +25,13 @@ struct SettingInfo {
     SettingKind kind;
     std::string help;
     Json default_value = nullptr;  // the one statement of the default (null: none, or derived from other settings)
+    IntRange ints{};               // accepted values of an integer setting (the message states them)
+    RealRange reals{};             // accepted values of a number or qps setting
 };
 
 const std::vector<SettingInfo>& run_settings();
+// The table row of a setting (a programming error if `key` is not in the table).
+const SettingInfo& setting_info(const std::string& key);
 
 class RunConfig {
   public:

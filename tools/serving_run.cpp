@@ -7,6 +7,7 @@
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
 
+#include "common/bounded.hpp"
 #include "policies/cluster_spec.hpp"
 #include "policies/disagg/disagg_spec.hpp"
 #include "tools/progress_bar.hpp"
@@ -45,6 +46,26 @@ std::optional<std::string> provenance_warning(const hardware::DeviceSpec& device
     return std::nullopt;
 }
 
+namespace {
+
+// The workload readers name their settings as flags ("--arrival"); a value that came from a config file is blamed
+// on its JSON pointer instead, the place the user has to edit.
+traces::Workload build_workload_at(const RunConfig& cfg, const traces::WorkloadOptions& options) {
+    try {
+        return traces::build_workload(options);
+    } catch (const Error& e) {
+        const std::string& w = e.where();
+        if (w.rfind("--", 0) != 0 || e.kind() == ErrorKind::internal) throw;
+        const std::string key = w.substr(2);
+        const std::string actual = cfg.has(key) ? cfg.where(key) : w;
+        if (actual == w) throw;
+        const std::string what = std::string(e.what()).substr(w.size() + 2);
+        throw_error(e.kind(), actual, what);
+    }
+}
+
+}  // namespace
+
 ServingOutcome simulate_serving(RunConfig& cfg, const ServingHooks& hooks) {
     ServingOutcome o;
     if (wants_disaggregation(cfg)) {
@@ -52,7 +73,7 @@ ServingOutcome simulate_serving(RunConfig& cfg, const ServingHooks& hooks) {
     } else {
         o.setup = make_serving_setup(cfg);
     }
-    o.workload = traces::build_workload(o.setup.workload);
+    o.workload = build_workload_at(cfg, o.setup.workload);
     if (auto note = provenance_warning(o.setup.device)) o.notes.push_back(*note);
     for (const auto& note : o.workload.notes)
         o.notes.push_back("warning: " + note);
@@ -109,26 +130,30 @@ ServingOutcome simulate_serving(RunConfig& cfg, const ServingHooks& hooks) {
     return o;
 }
 
+// The files a run writes into --out: an earlier run's set is replaced whole.
+const std::vector<std::string> kRunOutputFiles = {"config.resolved.json", "requests.csv", "summary.json",
+                                                  "timeline.csv", "trace.json"};
+
 ServingRunResult run_serving(RunConfig& cfg, bool progress) {
     const auto out_dir = cfg.opt_text("out");
     const bool chrome = cfg.flag("chrome-trace");
     if (chrome && !out_dir) throw UsageError(cfg.where("chrome-trace"), "needs --out DIR to write trace.json into");
-    if (out_dir) ensure_directory(*out_dir);
+    if (out_dir) check_output_directory(*out_dir, cfg.where("out"));
 
     std::unique_ptr<ChromeTraceWriter> trace;
     if (chrome) trace = std::make_unique<ChromeTraceWriter>();
     ServingRunResult r{simulate_serving(cfg, {trace.get(), out_dir.has_value(), progress, {}}), {}};
     r.summary = serving_summary_json(r.outcome.report());
     if (out_dir) {
-        // Everything is computed before anything is written, and each file is renamed into place complete.
-        const std::string& dir = *out_dir;
-        const std::string csv = sim::requests_csv(r.outcome.run.requests, !r.outcome.setup.cluster.spec_decode.empty(),
-                                                  r.outcome.disagg != nullptr);
-        write_file_atomic(dir + "/config.resolved.json", cfg.resolved_json().dump(2) + "\n");
-        write_file_atomic(dir + "/requests.csv", csv);
-        write_file_atomic(dir + "/timeline.csv", r.outcome.timeline_csv);
-        if (trace) write_file_atomic(dir + "/trace.json", trace->finish());
-        write_file_atomic(dir + "/summary.json", r.summary.dump(2) + "\n");
+        // Everything is computed before anything is written; the directory then changes as one set.
+        std::vector<std::pair<std::string, std::string>> files = {
+            {"config.resolved.json", cfg.resolved_json().dump(2) + "\n"},
+            {"requests.csv", sim::requests_csv(r.outcome.run.requests, !r.outcome.setup.cluster.spec_decode.empty(),
+                                               r.outcome.disagg != nullptr)},
+            {"timeline.csv", r.outcome.timeline_csv},
+            {"summary.json", r.summary.dump(2) + "\n"}};
+        if (trace) files.emplace_back("trace.json", trace->finish());
+        write_directory_atomic(*out_dir, files, kRunOutputFiles, cfg.where("out"));
     }
     return r;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iostream>
 
+#include "common/bounded.hpp"
 #include "common/error.hpp"
 #include "common/units.hpp"
 #include "hardware/catalogue.hpp"
@@ -20,10 +21,10 @@
 namespace llmsim::tools {
 namespace {
 
+// An integer setting within its declared range: flags and config values were checked when read, and this also holds
+// the derived defaults (engine presets, the model's context) to the same bounds before they are narrowed.
 int64_t positive(const RunConfig& cfg, const std::string& key) {
-    const int64_t v = cfg.integer(key);
-    if (v < 1) throw UsageError(cfg.where(key), "must be >= 1, got " + std::to_string(v));
-    return v;
+    return check_int_in(cfg.integer(key), cfg.where(key), setting_info(key).ints);
 }
 
 // A batching limit given on the command line that the chosen scheduler never reads would silently do nothing:
@@ -183,8 +184,7 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
 
     s.cost = std::make_unique<sim::ForwardCost>(std::move(deployment), hardware::CostModel(s.device), overhead,
                                                 s.engine.kernels);
-    const int64_t seed = cfg.integer("seed");
-    if (seed < 0) throw UsageError(cfg.where("seed"), "must be >= 0, got " + std::to_string(seed));
+    const int64_t seed = positive(cfg, "seed");
     sim::DrafterMemory drafter;
     if (auto sd = cfg.opt_text("spec-decode")) {
         const policies::SpecDecodeSetup spec =
@@ -203,26 +203,21 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     s.cluster.scheduler = scheduler;
     s.cluster.limits = limits;
     s.cluster.kv_blocks_per_replica = s.kv.blocks;
-    s.cluster.block_tokens = static_cast<int32_t>(cfg.integer("block-size"));
+    s.cluster.block_tokens = static_cast<int32_t>(positive(cfg, "block-size"));
     s.cluster.preemption = cfg.text("preemption");
     set_kv_options(cfg, s, par.gpus());
     s.cluster.front_end = cpu_device ? sim::FrontEnd{} : s.engine.front_end;
 
     if (auto v = cfg.opt_number("slo-ttft-ms")) {
-        if (*v <= 0) throw UsageError(cfg.where("slo-ttft-ms"), "must be > 0");
         s.slo.ttft_ms = v;
     }
     if (auto v = cfg.opt_number("slo-tpot-ms")) {
-        if (*v <= 0) throw UsageError(cfg.where("slo-tpot-ms"), "must be > 0");
         s.slo.tpot_ms = v;
     }
 
     s.workload.trace_path = cfg.opt_text("trace");
     s.workload.trace_format = cfg.text("trace-format");
     s.workload.num_requests = cfg.opt_integer("num-requests");
-    if (s.workload.num_requests && *s.workload.num_requests < 1) {
-        throw UsageError(cfg.where("num-requests"), "must be >= 1, got " + std::to_string(*s.workload.num_requests));
-    }
     s.workload.qps = cfg.opt_number("qps");
     s.workload.arrival = cfg.opt_text("arrival");
     s.workload.lengths = cfg.opt_text("lengths");

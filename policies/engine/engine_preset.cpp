@@ -233,7 +233,7 @@ EnginePreset resolve_engine(const std::string& name_or_path, const std::string& 
     const bool looks_like_path = name_or_path.find('/') != std::string::npos ||
                                  (name_or_path.size() > 5 && name_or_path.substr(name_or_path.size() - 5) == ".json");
     if (looks_like_path) {
-        if (!std::filesystem::is_regular_file(name_or_path)) {
+        if (!is_regular_file_path(name_or_path)) {
             throw UsageError(where, "engine file '" + name_or_path + "' does not exist or is not a regular file");
         }
         return parse_engine_preset(load_json_file(name_or_path), name_or_path);

@@ -38,8 +38,8 @@ TEST_CASE("parallelism that does not fit the model is refused with the numbers",
                        {"does not fit", "weights", "a100-sxm-40gb"});
     expect_usage_error({"run", "--model", "llama-2-7b", "--hardware", "a100", "--dtype", "fp8"},
                        {"--dtype", "no fp8 support", "fp16"});
-    expect_usage_error({"run", "--tp", "0"}, {"--tp", "must be >= 1"});
-    expect_usage_error({"run", "--tp", "two"}, {"--tp", "bad integer 'two'"});
+    expect_usage_error({"run", "--tp", "0"}, {"--tp", "expected an integer from 1 to 65536", "got '0'"});
+    expect_usage_error({"run", "--tp", "two"}, {"--tp", "expected an integer", "got 'two'"});
     expect_usage_error({"run", "--qps", "-3"}, {"--qps", "-3"});
     expect_usage_error({"run", "--gpu-memory-utilization", "1.5"}, {"--gpu-memory-utilization", "1.5"});
 }
@@ -51,7 +51,7 @@ TEST_CASE("config files: bad JSON gives file:line:col, unknown keys the nearest 
     const auto unknown = dir.write("unknown.json", R"({"model": "llama-2-7b", "max_bacth": 8})");
     expect_usage_error({"run", "--config", unknown}, {unknown + "#/max_bacth", "did you mean 'max-batch'"});
     const auto wrong_type = dir.write("type.json", R"({"tp": "four"})");
-    expect_usage_error({"run", "--config", wrong_type}, {"#/tp", "bad integer 'four'"});
+    expect_usage_error({"run", "--config", wrong_type}, {"#/tp", "expected an integer", "got 'four'"});
     expect_usage_error({"run", "--config", dir.file("missing.json")}, {"missing.json", "cannot open"});
 }
 

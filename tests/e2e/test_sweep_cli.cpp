@@ -206,7 +206,8 @@ TEST_CASE("bad sweep and query input exits 2 with the database intact", "[cli][s
     expect_exit2(sweep(tmp.write("bad.json", R"({"grid": {"schedular": ["vllm"]}})"), db),
                  {"bad.json#/grid/schedular", "did you mean 'scheduler'"});
     expect_exit2(sweep(tmp.write("empty.json", R"({"base": {"tp": 1}, "axes": {"grid": {}}})"), db), {"empty axes"});
-    expect_exit2(sweep(tmp.write("value.json", R"({"grid": {"tp": ["two"]}})"), db), {"bad integer 'two'", "tp=two"});
+    expect_exit2(sweep(tmp.write("value.json", R"({"grid": {"tp": ["two"]}})"), db),
+                 {"expected an integer", "'two'", "tp=two"});
     expect_exit2(sweep(spec, db, {"--threads", "-1"}), {"--threads"});
     CHECK(file_bytes(db) == before);
 

@@ -140,7 +140,7 @@ void run_kernels_command(const KernelsArgs& a) {
         if (!a.quiet) std::cerr << fmt::format("bench kernels: {} cases on {}\n", cases.size(), label);
         rows = run_gpu_cases(cases, plan.families, *runner, label, timing, std::ref(progress));
     }
-    write_file_atomic(a.out, hardware::measurements_to_csv(rows));
+    write_file_atomic(a.out, hardware::measurements_to_csv(rows), "--out");
     if (!a.quiet) print_summary(rows, a, std::chrono::duration<double>(Clock::now() - start).count());
 }
 

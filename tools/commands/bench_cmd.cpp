@@ -7,6 +7,7 @@
 #include "tools/bench/kernels_command.hpp"
 #include "tools/bench/serve/serve_command.hpp"
 #include "tools/commands/commands.hpp"
+#include "tools/typed_options.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -17,7 +18,9 @@ void add_kernels(CLI::App& bench) {
         "kernels",
         "time real kernels (GEMMs at transformer shapes, attention, norms, activations, memory streaming) "
         "and write a measurement CSV for llmsim calibrate");
-    cmd->add_option("--out", a->out, "measurement CSV to write (columns: docs/calibration.md)")->required();
+    cmd->add_option("--out", a->out, "measurement CSV to write (columns: docs/calibration.md)")
+        ->required()
+        ->check(non_empty_path());
     cmd->add_option("--backend", a->backend, "cpu (this host, Eigen) | cuda (needs the CUDA plugin and a GPU)");
     cmd->add_option("--threads", a->threads, "CPU threads (default: all hardware threads; use what bench serve uses)");
     cmd->add_flag("--quick", a->quick, "fewer shapes and shorter timing (under a minute on 2 cores)");
@@ -41,8 +44,9 @@ void add_serve(CLI::App& bench) {
         "serve",
         "serve a workload for real: a batched fp32 transformer with random weights on this CPU, scheduled by "
         "the simulator's policies; same flags and summary keys as llmsim run");
-    a->cfg.add_flags(*cmd);
-    cmd->add_option("--threads", a->threads, "CPU threads (default: all hardware threads)");
+    // Only what a real single-CPU serve supports is a flag (a config file giving the others is refused by name).
+    a->cfg.add_flags(*cmd, {"tp", "pp", "ep", "replicas", "chrome-trace"});
+    add_int_option(*cmd, "--threads", a->threads, "CPU threads (default 0: all hardware threads)", {0, 4096});
     cmd->add_flag("--quiet", a->quiet, "no progress bar on stderr (shown only on a terminal, after 2 s)");
     cmd->callback([a]() { bench::run_serve_command(*a); });
 }

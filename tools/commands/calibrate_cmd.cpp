@@ -4,9 +4,11 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <map>
+#include <utility>
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
+#include "common/limits.hpp"
 #include "common/strings.hpp"
 #include "hardware/calibration/calibrate.hpp"
 #include "hardware/catalogue.hpp"
@@ -16,6 +18,7 @@
 #include "tools/calibration/importers.hpp"
 #include "tools/calibration/serving_log.hpp"
 #include "tools/commands/commands.hpp"
+#include "tools/typed_options.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -83,11 +86,18 @@ void run_engine_calibration(const CalibrateArgs& a) {
     }
     md += "\n";
     if (!a.quiet) std::cout << md;
-    if (!a.report.empty()) write_file_atomic(a.report, md);
-    if (!a.out.empty()) write_file_atomic(a.out, policies::engine_preset_to_json(report.fitted).dump(2) + "\n");
+    if (!a.report.empty()) write_file_atomic(a.report, md, "--report");
+    if (!a.out.empty())
+        write_file_atomic(a.out, policies::engine_preset_to_json(report.fitted).dump(2) + "\n", "--out");
 }
 
 void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
+    // Outputs are checked before the (long) fit: a device or directory given as one fails now, not at the end.
+    for (const auto& [path, flag] :
+         {std::pair{a.out, "--out"}, std::pair{a.report, "--report"}, std::pair{a.predictions, "--predictions"},
+          std::pair{a.export_measurements, "--export-measurements"}}) {
+        if (!path.empty()) check_output_file(path, flag);
+    }
     if (!a.serving_log.empty()) {
         run_engine_calibration(a);
         return;
@@ -124,7 +134,8 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
                          "no measurements given (use --measurements, --import-vidur, "
                          "--import-attention, --import-fractions or --transfer-from)");
     }
-    if (!a.export_measurements.empty()) write_file_atomic(a.export_measurements, hardware::measurements_to_csv(rows));
+    if (!a.export_measurements.empty())
+        write_file_atomic(a.export_measurements, hardware::measurements_to_csv(rows), "--export-measurements");
     hardware::CalibrationOptions opt;
     opt.holdout_fraction = a.holdout_fraction;
     opt.holdout_tags = a.holdout_tags;
@@ -144,7 +155,7 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
     const auto result = hardware::calibrate(base, rows, opt);
     const std::string md = hardware::calibration_report_markdown(result);
     if (!a.quiet) std::cout << md;
-    if (!a.report.empty()) write_file_atomic(a.report, md);
+    if (!a.report.empty()) write_file_atomic(a.report, md, "--report");
     if (!a.predictions.empty()) {
         std::string csv =
             "op_class,op_name,tag,dtype,m,n,k,batch,tokens,context,group_size,gpus_per_node,flops,bytes,"
@@ -156,9 +167,9 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
                                r.tokens, r.context, r.group_size, r.gpus_per_node, r.flops, r.bytes, r.time_ns_median,
                                p, (p - r.time_ns_median) / r.time_ns_median);
         }
-        write_file_atomic(a.predictions, csv);
+        write_file_atomic(a.predictions, csv, "--predictions");
     }
-    if (!a.out.empty()) write_file_atomic(a.out, hardware::device_to_json(result.device).dump(2) + "\n");
+    if (!a.out.empty()) write_file_atomic(a.out, hardware::device_to_json(result.device).dump(2) + "\n", "--out");
 }
 
 }  // namespace
@@ -184,13 +195,15 @@ void add_calibrate_command(CLI::App& root) {
         "base device supplying datasheet peaks: preset id, profile JSON, or cpu (this host's generic base)");
     cmd->add_option("--transfer-from", args->transfer_from,
                     "calibrated profile whose curves fill classes without enough measurements");
-    cmd->add_option("--out", args->out, "write the calibrated profile JSON here");
-    cmd->add_option("--report", args->report, "write the fit report (markdown) here");
+    cmd->add_option("--out", args->out, "write the calibrated profile JSON here")->check(non_empty_path());
+    cmd->add_option("--report", args->report, "write the fit report (markdown) here")->check(non_empty_path());
     cmd->add_option("--export-measurements", args->export_measurements,
-                    "write all imported rows as one measurement CSV");
-    cmd->add_option("--predictions", args->predictions, "write every row with its predicted time and error (CSV)");
-    cmd->add_option("--holdout-fraction", args->holdout_fraction,
-                    "fraction of rows held out of the fit and reported separately");
+                    "write all imported rows as one measurement CSV")
+        ->check(non_empty_path());
+    cmd->add_option("--predictions", args->predictions, "write every row with its predicted time and error (CSV)")
+        ->check(non_empty_path());
+    add_real_option(*cmd, "--holdout-fraction", args->holdout_fraction,
+                    "fraction of rows held out of the fit and reported separately", {0.0, 0.99});
     cmd->add_option("--holdout-tag", args->holdout_tags,
                     "hold out rows with this tag (e.g. a model folder); repeatable");
     cmd->add_option("--source", args->source, "provenance text recorded in the profile");
@@ -207,7 +220,8 @@ void add_calibrate_command(CLI::App& root) {
         ->delimiter(',');
     cmd->add_option("--model-map", args->model_map,
                     "with --serving-log: NAME=ID for the log's model names; repeatable");
-    cmd->add_option("--max-rounds", args->max_rounds, "with --serving-log: coordinate-search rounds per fit (1-100)");
+    add_int_option(*cmd, "--max-rounds", args->max_rounds, "with --serving-log: coordinate-search rounds per fit",
+                   {1, 100});
     cmd->add_option("--id", args->id, "with --serving-log: id of the fitted preset (default ENGINE-calibrated)");
     cmd->callback([args, &root]() {
         (void)root;

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "common/error.hpp"
+#include "common/limits.hpp"
 #include "common/units.hpp"
 #include "hardware/catalogue.hpp"
 #include "models/presets.hpp"
@@ -16,6 +17,7 @@
 #include "tools/commands/commands.hpp"
 #include "tools/commands/json_api.hpp"
 #include "tools/json_args.hpp"
+#include "tools/typed_options.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -195,12 +197,16 @@ void add_cost_options(CLI::App* cmd, CostArgs* a) {
                     "(default: follows --dtype)");
     cmd->add_option("--kv-policy", a->kv_policy,
                     "KV eviction/compression: streaming | h2o | scissorhands | duo | razor | minicache [:k=v,...]");
-    cmd->add_option("--tp", a->tp, "tensor parallel degree");
-    cmd->add_option("--pp", a->pp, "pipeline stages");
-    cmd->add_option("--ep", a->ep, "expert parallel degree");
-    cmd->add_option("--prefill-tokens", a->prefill_tokens, "new prompt tokens in the pass");
-    a->context_opt = cmd->add_option("--context-tokens", a->context_tokens, "tokens already cached per sequence");
-    cmd->add_option("--decode-batch", a->decode_batch, "sequences decoding one token each");
+    const IntRange degree{1, limits::kMaxParallelDegree};
+    const IntRange tokens{0, limits::kMaxTokens};
+    add_int_option(*cmd, "--tp", a->tp, "tensor parallel degree", degree);
+    add_int_option(*cmd, "--pp", a->pp, "pipeline stages", degree);
+    add_int_option(*cmd, "--ep", a->ep, "expert parallel degree", degree);
+    add_int_option(*cmd, "--prefill-tokens", a->prefill_tokens, "new prompt tokens in the pass", tokens);
+    a->context_opt =
+        add_int_option(*cmd, "--context-tokens", a->context_tokens, "tokens already cached per sequence", tokens);
+    add_int_option(*cmd, "--decode-batch", a->decode_batch, "sequences decoding one token each",
+                   {0, limits::kMaxBatchSeqs});
     cmd->add_option("--framework-overhead", a->framework_overhead,
                     "add host overhead: none (default) | vllm-v0 | cpp | FIXED_US[:PER_SEQ_US[:PER_TOKEN_US]]");
     cmd->add_option(

@@ -12,6 +12,7 @@
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
+#include "common/limits.hpp"
 #include "hardware/catalogue.hpp"
 #include "models/presets.hpp"
 #include "policies/engine/engine_preset.hpp"
@@ -25,6 +26,7 @@
 #include "tools/run_config.hpp"
 #include "tools/store/result_store.hpp"
 #include "tools/sweep/sweep_spec.hpp"
+#include "tools/typed_options.hpp"
 #include "traces/workload_builder.hpp"
 
 namespace llmsim::tools {
@@ -165,6 +167,7 @@ PlanOptions parse_options(const PlanArgs& a, const RunConfig& base) {
 }
 
 void plan_command(PlanArgs& a) {
+    if (!a.csv.empty()) check_output_file(a.csv, "--csv");
     const auto t0 = std::chrono::steady_clock::now();
     RunConfig& base = a.base;
     base.resolve();
@@ -235,7 +238,7 @@ void plan_command(PlanArgs& a) {
     ctx.cached = cache.cached();
     ctx.top = a.top;
     ctx.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (!a.csv.empty()) write_file_atomic(a.csv, plan_csv(space, o, result));
+    if (!a.csv.empty()) write_file_atomic(a.csv, plan_csv(space, o, result), "--csv");
     if (a.json) {
         std::cout << plan_json(space, o, result, ctx).dump() << "\n";
     } else {
@@ -270,24 +273,29 @@ void add_plan_command(CLI::App& root) {
     cmd->add_option("--objective", a->objective,
                     "min-cost ($/hour, then GPUs; without a target: goodput per $/hour) | min-gpus | max-goodput")
         ->capture_default_str();
-    cmd->add_option("--slo-percentile", a->percentile, "percentile of TTFT and TPOT held to the targets: 50, 90, 99")
+    add_int_option(*cmd, "--slo-percentile", a->percentile,
+                   "percentile of TTFT and TPOT held to the targets: 50, 90, 99", {50, 99})
         ->capture_default_str();
-    cmd->add_option("--slo-attainment", a->attainment,
-                    "fraction of requests that must meet every target (DistServe's goodput criterion)")
+    add_real_option(*cmd, "--slo-attainment", a->attainment,
+                    "fraction of requests that must meet every target (DistServe's goodput criterion)", kFraction)
         ->capture_default_str();
-    cmd->add_option("--qps-tolerance", a->tolerance,
-                    "bisection stops when the rate bracket is narrower than this fraction of the capacity")
+    add_real_option(*cmd, "--qps-tolerance", a->tolerance,
+                    "bisection stops when the rate bracket is narrower than this fraction of the capacity",
+                    {0.001, 0.5})
         ->capture_default_str();
     cmd->add_option("--pareto", a->pareto, "Pareto throughput: per-gpu (output tokens/s per GPU) | per-usd")
         ->capture_default_str();
     cmd->add_option("--pareto-latency", a->pareto_latency, "Pareto latency at the SLO percentile: ttft | tpot | e2e")
         ->capture_default_str();
-    cmd->add_option("--db", a->db, "SQLite result store: every run is cached there (a re-plan skips finished runs)");
-    cmd->add_option("--csv", a->csv, "also write one row per replica configuration as CSV");
+    cmd->add_option("--db", a->db, "SQLite result store: every run is cached there (a re-plan skips finished runs)")
+        ->check(non_empty_path());
+    cmd->add_option("--csv", a->csv, "also write one row per replica configuration as CSV")->check(non_empty_path());
     cmd->add_flag("--json", a->json, "print exactly one JSON object on stdout");
     cmd->add_flag("--quiet", a->quiet, "no progress on stderr");
-    cmd->add_option("--threads", a->threads, "worker threads (default 0: one per hardware thread)");
-    cmd->add_option("--top", a->top, "rows of the ranked table")->capture_default_str();
+    add_int_option(*cmd, "--threads", a->threads, "worker threads (default 0: one per hardware thread)",
+                   {0, kMaxThreads});
+    add_int_option(*cmd, "--top", a->top, "rows of the ranked table", {1, limits::kMaxTableRows})
+        ->capture_default_str();
     cmd->callback([a]() { plan_command(*a); });
 }
 

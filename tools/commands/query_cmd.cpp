@@ -8,9 +8,11 @@
 #include <iostream>
 
 #include "common/error.hpp"
+#include "common/strings.hpp"
 #include "tools/commands/commands.hpp"
 #include "tools/store/result_table.hpp"
 #include "tools/store/sqlite_db.hpp"
+#include "tools/typed_options.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -58,7 +60,7 @@ int authorize(void*, int action, const char* a, const char* b, const char*, cons
 
 void query_command(const QueryArgs& a) {
     if (a.csv && a.json) throw UsageError("--csv", "give --csv or --json, not both");
-    if (!std::filesystem::is_regular_file(a.db)) throw UsageError("--db", "no such file: " + a.db);
+    if (!is_regular_file_path(a.db)) throw UsageError("--db", "no such file: " + a.db);
     store::Database db(a.db, store::OpenMode::read_only);
     {
         // Reads the header and schema now: a file that is not a database fails even for "SELECT 1".
@@ -85,7 +87,7 @@ void query_command(const QueryArgs& a) {
 void add_query_command(CLI::App& root) {
     auto a = std::make_shared<QueryArgs>();
     CLI::App* cmd = root.add_subcommand("query", "run one read-only SQL statement over a result store");
-    cmd->add_option("--db", a->db, "SQLite result store (opened read-only)")->required();
+    cmd->add_option("--db", a->db, "SQLite result store (opened read-only)")->required()->check(non_empty_path());
     cmd->add_option("sql", a->sql, "one SELECT (or read-only PRAGMA) statement")->required();
     cmd->add_flag("--csv", a->csv, "print CSV");
     cmd->add_flag("--json", a->json, "print a JSON array of row objects");

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "common/atomic_file.hpp"
 #include "tools/commands/commands.hpp"
 #include "tools/progress_bar.hpp"
 #include "tools/report/serving_report.hpp"
@@ -18,13 +19,14 @@ void run_command(RunConfig& cfg, bool quiet) {
     for (const auto& note : r.outcome.notes)
         std::cerr << "llmsim: " << note << "\n";
     if (cfg.flag("json")) {
-        std::cout << r.summary.dump() << "\n";
+        write_stdout(r.summary.dump() + "\n");
     } else {
-        std::cout << serving_summary_table(r.outcome.report());
+        std::string text = serving_summary_table(r.outcome.report());
         if (const auto out_dir = cfg.opt_text("out")) {
-            std::cout << "\nwrote " << *out_dir << "/{summary.json,requests.csv,timeline.csv,config.resolved.json"
-                      << (cfg.flag("chrome-trace") ? ",trace.json" : "") << "}\n";
+            text += "\nwrote " + *out_dir + "/{summary.json,requests.csv,timeline.csv,config.resolved.json" +
+                    (cfg.flag("chrome-trace") ? ",trace.json" : "") + "}\n";
         }
+        write_stdout(text);
     }
 }
 

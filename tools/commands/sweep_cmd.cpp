@@ -13,6 +13,7 @@
 #include "tools/sweep/mpi_sweep.hpp"
 #include "tools/sweep/sweep_runner.hpp"
 #include "tools/sweep/sweep_spec.hpp"
+#include "tools/typed_options.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -43,6 +44,7 @@ std::string sweep_csv(store::ResultStore& s, const SweepSpec& spec, int64_t swee
 }
 
 void sweep_command(const SweepArgs& a) {
+    if (!a.csv.empty()) check_output_file(a.csv, "--csv");
     int threads = a.threads;
     if (threads < 0 || threads > kMaxThreads) {
         throw UsageError("--threads",
@@ -67,7 +69,7 @@ void sweep_command(const SweepArgs& a) {
     }
     if (!a.csv.empty()) {
         store::ResultStore store(a.db);
-        write_file_atomic(a.csv, sweep_csv(store, spec, r.sweep_id));
+        write_file_atomic(a.csv, sweep_csv(store, spec, r.sweep_id), "--csv");
     }
     std::cout << fmt::format(
         "sweep {}: {} points, {} runs ({} already stored, {} simulated, {} failed) in {:.2f} s ({:.1f} runs/s, {} "
@@ -90,10 +92,13 @@ void add_sweep_command(CLI::App& root) {
     cmd->add_option("spec", a->spec,
                     "sweep spec JSON: {\"base\": {run settings}, \"axes\": {\"grid\": {...}, \"zip\": {...}}}")
         ->required();
-    cmd->add_option("--db", a->db, "SQLite result store (created if missing; finished runs are not run again)")
+    cmd->add_option(
+           "--db", a->db,
+           "SQLite result store (created if missing->check(non_empty_path()); finished runs are not run again)")
         ->required();
     cmd->add_option("--threads", a->threads, "worker threads (default 0: one per hardware thread)");
-    cmd->add_option("--csv", a->csv, "also write the sweep's rows (swept settings and metrics) as CSV");
+    cmd->add_option("--csv", a->csv, "also write the sweep's rows (swept settings and metrics) as CSV")
+        ->check(non_empty_path());
     cmd->add_flag("--store-requests", a->store_requests, "store one row per request in the requests table");
     cmd->add_flag("--quiet", a->quiet, "no progress on stderr");
     cmd->callback([a]() { sweep_command(*a); });

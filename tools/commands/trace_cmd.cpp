@@ -8,7 +8,9 @@
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
+#include "common/limits.hpp"
 #include "tools/commands/commands.hpp"
+#include "tools/typed_options.hpp"
 #include "traces/derive_stats.hpp"
 #include "traces/synthetic/arrivals.hpp"
 #include "traces/trace_format.hpp"
@@ -55,7 +57,7 @@ void add_stats(CLI::App& trace) {
     auto* cmd = trace.add_subcommand("stats",
                                      "print count, span, arrival rate, inter-arrival CV and length "
                                      "percentiles of a trace");
-    cmd->add_option("--trace", args->trace, "trace file")->required();
+    cmd->add_option("--trace", args->trace, "trace file")->required()->check(non_empty_path());
     cmd->add_option("--trace-format", args->format, format_help())->capture_default_str();
     cmd->add_flag("--json", args->json, "print one JSON object instead of a table");
     cmd->callback([args] {
@@ -80,16 +82,17 @@ void add_derive(CLI::App& trace) {
     auto* cmd = trace.add_subcommand("derive",
                                      "derive built-in workload statistics (quantile tables, rate, CV, "
                                      "length correlation) from a trace into a JSON file");
-    cmd->add_option("--trace", args->trace, "trace file")->required();
+    cmd->add_option("--trace", args->trace, "trace file")->required()->check(non_empty_path());
     cmd->add_option("--trace-format", args->format, format_help())->capture_default_str();
     cmd->add_option("--name", args->name, "workload name (read the file back with --lengths stats:FILE)")->required();
-    cmd->add_option("--out", args->out, "output JSON file")->required();
+    cmd->add_option("--out", args->out, "output JSON file")->required()->check(non_empty_path());
     cmd->add_option("--description", args->source.description, "one-line description for `llmsim list traces`");
     cmd->add_option("--source-file", args->source.file, "upstream file name (default: the trace's file name)");
     cmd->add_option("--upstream", args->source.upstream, "upstream repository @ commit, path");
     cmd->add_option("--licence", args->source.licence, "licence as stated upstream");
     cmd->add_option("--citation", args->source.citation, "paper to cite");
-    cmd->add_option("--quantiles", args->quantiles, "number of evenly spaced quantiles per length table")
+    add_int_option(*cmd, "--quantiles", args->quantiles, "number of evenly spaced quantiles per length table",
+                   {2, limits::kMaxTableRows})
         ->capture_default_str();
     cmd->callback([args] {
         if (args->name.empty() || args->name.find_first_of(" :/\\") != std::string::npos) {
@@ -97,15 +100,16 @@ void add_derive(CLI::App& trace) {
                                            "' (expected a non-empty id without spaces, "
                                            "':' or slashes, e.g. azure-conv-2023)");
         }
+        check_output_file(args->out, "--out");
         traces::Workload w = traces::read_trace(args->trace, args->format);
         print_notes(w);
         traces::DerivationSource src = args->source;
         if (src.file.empty()) src.file = std::filesystem::path(args->trace).filename().string();
         src.format = args->format == "auto" ? traces::detect_trace_format(args->trace) : args->format;
         const OrderedJson j = traces::derive_workload_statistics(w, args->name, src, args->quantiles);
-        write_file_atomic(args->out, traces::format_statistics_json(j));
-        std::cerr << "llmsim: wrote " << args->out << " (" << w.requests.size() << " requests; use it with --lengths stats:"
-                  << args->out << ")\n";
+        write_file_atomic(args->out, traces::format_statistics_json(j), "--out");
+        std::cerr << "llmsim: wrote " << args->out << " (" << w.requests.size()
+                  << " requests; use it with --lengths stats:" << args->out << ")\n";
     });
 }
 
@@ -116,16 +120,20 @@ void add_generate(CLI::App& trace) {
                                      "Vidur-format CSV (arrived_at, num_prefill_tokens, "
                                      "num_decode_tokens)");
     auto& o = args->options;
-    cmd->add_option("--trace", o.trace_path, "trace file to replay or take lengths from");
+    cmd->add_option("--trace", o.trace_path, "trace file to replay or take lengths from")->check(non_empty_path());
     cmd->add_option("--trace-format", o.trace_format, format_help())->capture_default_str();
-    cmd->add_option("--num-requests", o.num_requests, "number of requests");
+    add_int_option(*cmd, "--num-requests", o.num_requests, "number of requests", {1, limits::kMaxRequests});
     cmd->add_option("--qps", args->qps, "mean arrival rate in requests/s, or inf (all at t=0)");
     cmd->add_option("--arrival", o.arrival, "poisson | gamma:CV | uniform");
     cmd->add_option("--lengths", o.lengths, "fixed:IN:OUT | trace:PATH | builtin:NAME | stats:PATH");
-    cmd->add_option("--seed", o.seed, "random seed")->capture_default_str();
-    cmd->add_option("--out", args->out, "output CSV file, or - for stdout")->capture_default_str();
+    add_int_option(*cmd, "--seed", o.seed, "random seed", {0, std::numeric_limits<int64_t>::max()})
+        ->capture_default_str();
+    cmd->add_option("--out", args->out, "output CSV file, or - for stdout")
+        ->capture_default_str()
+        ->check(non_empty_path());
     cmd->callback([args] {
         traces::WorkloadOptions options = args->options;
+        if (args->out != "-") check_output_file(args->out, "--out");
         if (!args->qps.empty()) options.qps = traces::parse_qps(args->qps);
         const traces::Workload w = traces::build_workload(options);
         print_notes(w);
@@ -140,9 +148,9 @@ void add_generate(CLI::App& trace) {
             csv += line;
         }
         if (args->out == "-") {
-            std::cout << csv;
+            write_stdout(csv);
         } else {
-            write_file_atomic(args->out, csv);
+            write_file_atomic(args->out, csv, "--out");
             std::cerr << "llmsim: wrote " << args->out << " (" << w.requests.size() << " requests; " << w.source
                       << ")\n";
         }

@@ -10,6 +10,7 @@
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
+#include "common/limits.hpp"
 #include "common/nearest.hpp"
 #include "common/strings.hpp"
 #include "common/units.hpp"
@@ -25,6 +26,7 @@
 #include "tools/progress_bar.hpp"
 #include "tools/commands/json_api.hpp"
 #include "tools/json_args.hpp"
+#include "tools/typed_options.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -77,6 +79,9 @@ struct TrainArgs {
     CLI::Option* zero_opt = nullptr;
     CLI::Option* mbs_opt = nullptr;
     CLI::Option* recompute_opt = nullptr;
+    CLI::Option* seq_len_opt = nullptr;
+    CLI::Option* gpus_per_node_opt = nullptr;
+    CLI::Option* nics_per_node_opt = nullptr;
 };
 
 bool on_off(const std::string& v, const char* flag) {
@@ -87,13 +92,11 @@ bool on_off(const std::string& v, const char* flag) {
 
 hardware::TopologySpec topology_spec(const TrainArgs& a, const hardware::DeviceSpec& device) {
     hardware::TopologySpec t = hardware::topology_from_device(device);
-    if (a.gpus_per_node > 0) {
+    if (a.gpus_per_node_opt->count() > 0) {
         t.gpus_per_node = a.gpus_per_node;
         t.nics_per_node = a.gpus_per_node;
-    } else if (a.gpus_per_node < 0) {
-        throw UsageError("--gpus-per-node", "must be >= 1, got " + std::to_string(a.gpus_per_node));
     }
-    if (a.nics_per_node != 0) t.nics_per_node = a.nics_per_node;
+    if (a.nics_per_node_opt->count() > 0) t.nics_per_node = a.nics_per_node;
     if (!a.nic_bandwidth.empty()) t.nic_bytes_per_s = units::parse_bytes_per_s(a.nic_bandwidth, "--nic-bandwidth");
     if (!a.nvlink_bandwidth.empty()) {
         t.nvlink_bytes_per_s = units::parse_bytes_per_s(a.nvlink_bandwidth, "--nvlink-bandwidth");
@@ -101,8 +104,19 @@ hardware::TopologySpec topology_spec(const TrainArgs& a, const hardware::DeviceS
     t.nodes_per_leaf = a.nodes_per_leaf;
     t.oversubscription = a.oversubscription;
     t.switch_latency_ns = units::parse_duration_ns(a.switch_latency, "--switch-latency");
+    // A switch hop beyond a second is no network; larger values would overflow the path sums of the topology.
+    check_int_in(t.switch_latency_ns, "--switch-latency", {0, 1'000'000'000});
     t.rail_optimized = !a.no_rail_optimized;
     return t;
+}
+
+// Gradient buffers are kept in a float type (what --help lists); integer formats have no gradient meaning.
+DType grad_dtype(const std::string& text) {
+    const DType d = parse_dtype(text, "--grad-dtype");
+    if (d != DType::fp32 && d != DType::bf16 && d != DType::fp16) {
+        throw UsageError("--grad-dtype", "expected auto, fp32, bf16 or fp16, got '" + clip_for_message(text) + "'");
+    }
+    return d;
 }
 
 DType training_dtype(const std::string& text, const hardware::DeviceSpec& device) {
@@ -124,7 +138,7 @@ sim::TrainingConfig make_config(const TrainArgs& a, const models::ModelSpec& mod
     if (!kind)
         throw UsageError("--cp-kind", unknown_name_message("context-parallel kind", a.cp_kind, {"ring", "ulysses"}));
     p.cp_kind = *kind;
-    if (a.dp > 0) {
+    if (a.dp_opt->count() > 0) {
         p.dp = a.dp;
     } else {
         const int64_t rest = static_cast<int64_t>(a.tp) * a.pp * a.cp;
@@ -138,11 +152,10 @@ sim::TrainingConfig make_config(const TrainArgs& a, const models::ModelSpec& mod
         }
         p.dp = static_cast<int32_t>(a.gpus / rest);
     }
-    if (a.dp < 0) throw UsageError("--dp", "must be >= 1, got " + std::to_string(a.dp));
     c.zero = a.zero;
     c.global_batch = a.global_batch;
     c.shape.micro_batch = a.micro_batch;
-    c.shape.seq_len = a.seq_len > 0 ? a.seq_len : std::min<int64_t>(model.max_position, 4096);
+    c.shape.seq_len = a.seq_len_opt->count() > 0 ? a.seq_len : std::min<int64_t>(model.max_position, 4096);
     auto rc = models::recompute_from_name(a.recompute);
     if (!rc) {
         throw UsageError("--recompute",
@@ -165,8 +178,7 @@ sim::TrainingConfig make_config(const TrainArgs& a, const models::ModelSpec& mod
     }
     c.shape.capacity_factor = a.capacity_factor;
     c.shape.grad_accum_fusion = on_off(a.grad_accum_fusion, "--grad-accum-fusion");
-    c.shape.grad_dtype =
-        a.grad_dtype == "auto" ? sim::training_precision(c.dtype).weights : parse_dtype(a.grad_dtype, "--grad-dtype");
+    c.shape.grad_dtype = a.grad_dtype == "auto" ? sim::training_precision(c.dtype).weights : grad_dtype(a.grad_dtype);
     c.overlap = sim::parse_overlap(a.overlap, "--overlap");
     auto algo = hardware::collective_algo_from_name(a.collective_algo);
     if (!algo) {
@@ -239,7 +251,7 @@ void run_search(const TrainArgs& a, sim::TrainingSimulator& sim, const sim::Trai
         std::string csv = sim::training_csv_header();
         for (const auto& c : out.candidates)
             csv += sim::training_csv_row(c);
-        write_file_atomic(a.out, csv);
+        write_file_atomic(a.out, csv, "--out");
         std::cerr << "llmsim: wrote " << a.out << " (" << out.candidates.size() << " layouts)\n";
     }
     const size_t shown = std::min(out.ranked.size(), static_cast<size_t>(a.top));
@@ -279,6 +291,7 @@ void run_search(const TrainArgs& a, sim::TrainingSimulator& sim, const sim::Trai
 void run_train(const TrainArgs& a, OrderedJson* json_out = nullptr) {
     if (a.gpus < 1) throw UsageError("--gpus", "must be >= 1, got " + std::to_string(a.gpus));
     if (!a.out.empty() && !a.search) throw UsageError("--out", "writes the layout table of --search");
+    if (!a.out.empty()) check_output_file(a.out, "--out");
     const models::ModelSpec model = models::resolve_model(a.model);
     const hardware::DeviceSpec device = hardware::resolve_device(a.hardware);
     const sim::TrainingConfig cfg = make_config(a, model, device);
@@ -296,19 +309,25 @@ void run_train(const TrainArgs& a, OrderedJson* json_out = nullptr) {
 void add_train_options(CLI::App* cmd, TrainArgs* a) {
     cmd->add_option("--model", a->model, "model preset id or Hugging Face config.json")->required();
     cmd->add_option("--hardware", a->hardware, "device preset id or profile JSON")->required();
-    cmd->add_option("--gpus", a->gpus, "total GPUs")->required();
-    a->tp_opt = cmd->add_option("--tp", a->tp, "tensor parallel degree")->capture_default_str();
-    a->pp_opt = cmd->add_option("--pp", a->pp, "pipeline stages")->capture_default_str();
-    a->dp_opt = cmd->add_option("--dp", a->dp, "data parallel degree (default: gpus / (tp x pp x cp))");
-    a->cp_opt = cmd->add_option("--cp", a->cp, "context parallel degree")->capture_default_str();
-    a->ep_opt = cmd->add_option("--ep", a->ep, "expert parallel degree (MoE; divides dp)")->capture_default_str();
-    a->vpp_opt =
-        cmd->add_option("--vpp", a->vpp, "model chunks per pipeline rank (interleaved 1F1B)")->capture_default_str();
-    a->zero_opt =
-        cmd->add_option("--zero", a->zero, "ZeRO stage 0..3 (1 = distributed optimizer)")->capture_default_str();
-    a->mbs_opt = cmd->add_option("--micro-batch", a->micro_batch, "sequences per micro-batch")->capture_default_str();
-    cmd->add_option("--global-batch", a->global_batch, "sequences per step")->capture_default_str();
-    cmd->add_option("--seq-len", a->seq_len, "tokens per sequence (default: min(model context, 4096))");
+    const IntRange degree{1, limits::kMaxParallelDegree};
+    add_int_option(*cmd, "--gpus", a->gpus, "total GPUs", {1, limits::kMaxGpus})->required();
+    a->tp_opt = add_int_option(*cmd, "--tp", a->tp, "tensor parallel degree", degree)->capture_default_str();
+    a->pp_opt = add_int_option(*cmd, "--pp", a->pp, "pipeline stages", degree)->capture_default_str();
+    a->dp_opt = add_int_option(*cmd, "--dp", a->dp, "data parallel degree (default: gpus / (tp x pp x cp))", degree);
+    a->cp_opt = add_int_option(*cmd, "--cp", a->cp, "context parallel degree", degree)->capture_default_str();
+    a->ep_opt =
+        add_int_option(*cmd, "--ep", a->ep, "expert parallel degree (MoE; divides dp)", degree)->capture_default_str();
+    a->vpp_opt = add_int_option(*cmd, "--vpp", a->vpp, "model chunks per pipeline rank (interleaved 1F1B)", degree)
+                     ->capture_default_str();
+    a->zero_opt = add_int_option(*cmd, "--zero", a->zero, "ZeRO stage 0..3 (1 = distributed optimizer)", {0, 3})
+                      ->capture_default_str();
+    a->mbs_opt =
+        add_int_option(*cmd, "--micro-batch", a->micro_batch, "sequences per micro-batch", {1, limits::kMaxGlobalBatch})
+            ->capture_default_str();
+    add_int_option(*cmd, "--global-batch", a->global_batch, "sequences per step", {1, limits::kMaxGlobalBatch})
+        ->capture_default_str();
+    a->seq_len_opt = add_int_option(*cmd, "--seq-len", a->seq_len,
+                                    "tokens per sequence (default: min(model context, 4096))", {1, limits::kMaxTokens});
     a->recompute_opt = cmd->add_option("--recompute", a->recompute, "activation recomputation: none|selective|full")
                            ->capture_default_str();
     cmd->add_option("--dtype", a->dtype, "GEMM math type: auto (bf16, else fp16)|bf16|fp16|fp8|fp32|tf32")
@@ -322,7 +341,8 @@ void add_train_options(CLI::App* cmd, TrainArgs* a) {
         ->capture_default_str();
     cmd->add_option("--dropout", a->dropout, "hidden/attention dropout: auto (GPT families on)|on|off")
         ->capture_default_str();
-    cmd->add_option("--capacity-factor", a->capacity_factor, "MoE expert capacity factor")->capture_default_str();
+    add_real_option(*cmd, "--capacity-factor", a->capacity_factor, "MoE expert capacity factor", {0.0, 1024.0, true})
+        ->capture_default_str();
     cmd->add_option("--overlap", a->overlap,
                     "overlapped communication: default (dp,zero,tp-bwd,cp) | none | list of dp,zero,tp,tp-bwd,cp,ep,pp")
         ->capture_default_str();
@@ -335,20 +355,27 @@ void add_train_options(CLI::App* cmd, TrainArgs* a) {
     cmd->add_option("--collective-algo", a->collective_algo, "auto|ring|tree|hierarchical")->capture_default_str();
     cmd->add_option("--memory-reserve", a->memory_reserve, "per-GPU memory outside the model (CUDA context, NCCL)")
         ->capture_default_str();
-    cmd->add_option("--gpus-per-node", a->gpus_per_node, "GPUs per node (default: the device profile's)");
-    cmd->add_option("--nics-per-node", a->nics_per_node, "NICs (rails) per node (default: one per GPU)");
+    a->gpus_per_node_opt = add_int_option(*cmd, "--gpus-per-node", a->gpus_per_node,
+                                          "GPUs per node (default: the device profile's)", {1, limits::kMaxNodeGpus});
+    a->nics_per_node_opt = add_int_option(*cmd, "--nics-per-node", a->nics_per_node,
+                                          "NICs (rails) per node (default: one per GPU)", {1, limits::kMaxNodeGpus});
     cmd->add_option("--nic-bandwidth", a->nic_bandwidth, "per-NIC bandwidth, e.g. 200Gb/s (default: the device's)");
     cmd->add_option("--nvlink-bandwidth", a->nvlink_bandwidth, "per-GPU intra-node bandwidth, e.g. 300GB/s");
-    cmd->add_option("--nodes-per-leaf", a->nodes_per_leaf, "nodes under one leaf switch per rail")
+    add_int_option(*cmd, "--nodes-per-leaf", a->nodes_per_leaf, "nodes under one leaf switch per rail",
+                   {1, limits::kMaxGpus})
         ->capture_default_str();
-    cmd->add_option("--oversubscription", a->oversubscription, "leaf-to-spine oversubscription (1 = full fat tree)")
+    add_real_option(*cmd, "--oversubscription", a->oversubscription,
+                    "leaf-to-spine oversubscription (1 = full fat tree)", {1.0, 1024.0})
         ->capture_default_str();
-    cmd->add_option("--switch-latency", a->switch_latency, "network switch latency")->capture_default_str();
+    cmd->add_option("--switch-latency", a->switch_latency, "network switch latency (at most 1s)")
+        ->capture_default_str();
     cmd->add_flag("--no-rail-optimized", a->no_rail_optimized, "all NICs of a node on one leaf switch");
     cmd->add_flag("--search", a->search, "enumerate layouts and rank those that fit by throughput");
-    cmd->add_option("--top", a->top, "layouts to print (and re-simulate on the DAG) with --search")
+    add_int_option(*cmd, "--top", a->top, "layouts to print (and re-simulate on the DAG) with --search",
+                   {1, limits::kMaxTableRows})
         ->capture_default_str();
-    cmd->add_option("--out", a->out, "with --search: write every valid layout to this CSV file");
+    cmd->add_option("--out", a->out, "with --search: write every valid layout to this CSV file")
+        ->check(non_empty_path());
     cmd->add_flag("--explain", a->explain, "print the per-op costs of one layer");
     cmd->add_flag("--json", a->json, "print one JSON object");
     cmd->add_flag("--quiet", a->quiet, "no progress bar on stderr (shown only on a terminal, after 2 s)");

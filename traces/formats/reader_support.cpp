@@ -186,7 +186,10 @@ bool JsonlRow::has(std::string_view key) const {
 
 const Json& JsonlRow::require(std::string_view key) const {
     auto it = object_.find(key);
-    if (it == object_.end() || it->is_null()) {
+    if (it != object_.end() && it->is_null()) {
+        throw InputError(where(), "key '" + std::string(key) + "' is null (expected a value)");
+    }
+    if (it == object_.end()) {
         std::vector<std::string> keys;
         for (const auto& [k, v] : object_.items())
             keys.push_back(k);

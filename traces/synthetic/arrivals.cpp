@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/bounded.hpp"
 #include "common/error.hpp"
 #include "common/strings.hpp"
 
@@ -11,6 +12,7 @@ namespace {
 
 constexpr const char* arrival_forms = "expected poisson, uniform, or gamma:CV with CV > 0, e.g. gamma:2";
 constexpr double max_cv = 100.0;  // gamma shape 1e-4: beyond this, gaps are all zero or astronomically large
+constexpr double min_cv = 1e-3;   // gamma shape 1e6: below this the gaps are uniform (use uniform)
 
 }  // namespace
 
@@ -20,11 +22,11 @@ ArrivalProcess parse_arrival(std::string_view text) {
     if (t == "uniform") return {ArrivalKind::uniform, 0.0};
     if (starts_with(t, "gamma:")) {
         const auto cv = parse_double(std::string_view(t).substr(6));
-        if (cv && *cv > 0 && *cv <= max_cv) return {ArrivalKind::gamma, *cv};
-        throw UsageError("--arrival", "bad gamma CV in '" + std::string(text) + "' (" + arrival_forms +
-                                          "; CV at most " + format_double(max_cv) + ")");
+        if (cv && *cv >= min_cv && *cv <= max_cv) return {ArrivalKind::gamma, *cv};
+        throw UsageError("--arrival", "bad gamma CV in '" + clip_for_message(text) + "' (" + arrival_forms +
+                                          "; CV from " + format_double(min_cv) + " to " + format_double(max_cv) + ")");
     }
-    throw UsageError("--arrival", "unknown arrival process '" + std::string(text) + "' (" + arrival_forms + ")");
+    throw UsageError("--arrival", "unknown arrival process '" + clip_for_message(text) + "' (" + arrival_forms + ")");
 }
 
 std::string to_string(const ArrivalProcess& process) {

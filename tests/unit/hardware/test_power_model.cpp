@@ -66,6 +66,7 @@ TEST_CASE("power: a figure above a physical bound is an input error naming file 
             FAIL("accepted " << j.dump());
         } catch (const InputError& e) {
             const std::string what = e.what();
+            INFO(what);
             CHECK(what.find("dev.json") != std::string::npos);
             CHECK(what.find(key) != std::string::npos);
         }

@@ -114,7 +114,7 @@ void run_serve_command(ServeArgs& a) {
     check_runnable(cfg, setup);
     const bool json = cfg.flag("json");
     const auto out_dir = cfg.opt_text("out");
-    if (out_dir) ensure_directory(*out_dir);
+    if (out_dir) check_output_directory(*out_dir, cfg.where("out"));
 
     const traces::Workload workload = traces::build_workload(setup.workload);
     for (const auto& note : workload.notes)
@@ -144,9 +144,12 @@ void run_serve_command(ServeArgs& a) {
     summary["deployment"]["framework_overhead"] = "measured (real host loop)";
     summary["real"] = real_block(result, threads);
     if (out_dir) {
-        write_file_atomic(*out_dir + "/config.resolved.json", cfg.resolved_json().dump(2) + "\n");
-        write_file_atomic(*out_dir + "/requests.csv", sim::requests_csv(result.run.requests));
-        write_file_atomic(*out_dir + "/summary.json", summary.dump(2) + "\n");
+        // One set, as `llmsim run --out` writes it (common/atomic_file.hpp).
+        write_directory_atomic(*out_dir,
+                               {{"config.resolved.json", cfg.resolved_json().dump(2) + "\n"},
+                                {"requests.csv", sim::requests_csv(result.run.requests)},
+                                {"summary.json", summary.dump(2) + "\n"}},
+                               {"config.resolved.json", "requests.csv", "summary.json"}, cfg.where("out"));
     }
     if (json) {
         std::cout << summary.dump() << "\n";
