@@ -1,6 +1,6 @@
 #pragma once
-// A reproduction of one numeric claim of a seed paper (the digests in ../shared/reference/seed-papers/ name the
-// claims): the claim and the range it states, the baseline, the assumptions the simulation had to choose (model,
+// A reproduction of one numeric claim of a seed paper (each scenario file names the paper and writes its claim and
+// setup): the claim and the range it states, the baseline, the assumptions the simulation had to choose (model,
 // hardware, lengths, SLOs) and the simulated value. A scenario states its assumptions from the paper's setup and is
 // never tuned to land: a miss is reported with the reason the simulation sees.
 #include <functional>
