@@ -17,14 +17,15 @@
 #include "tools/sweep/progress.hpp"
 
 namespace llmsim::tools {
-namespace {
-
-constexpr int64_t kPointsPerCandidate = 64;  // sweep_runs.point = candidate x 64 + probe; full runs after them
-constexpr int kMaxFullRuns = 8;              // confirmation budget (each is R replicas x the requests)
 
 double round_qps(double q) {
     return std::stod(fmt::format("{:.4g}", q));
 }
+
+namespace {
+
+constexpr int64_t kPointsPerCandidate = 64;  // sweep_runs.point = candidate x 64 + probe; full runs after them
+constexpr int kMaxFullRuns = 8;              // confirmation budget (each is R replicas x the requests)
 
 OrderedJson with_qps(const OrderedJson& settings, double qps) {
     OrderedJson s = settings;

@@ -89,6 +89,9 @@ struct PlanResult {
     std::vector<ParetoEntry> pareto;
 };
 
+// A probed rate rounded to 4 significant digits, so the runs (and their keys) are the same on every search.
+double round_qps(double q);
+
 // Search 1 above for one candidate: its capacity and the highest rate meeting options.slo (options.qps_tolerance sets
 // the bracket); `llmsim reproduce` uses it for capacity-under-SLO claims.
 CandidateResult search_candidate(const Candidate& c, const PlanOptions& options, RunCache& cache);

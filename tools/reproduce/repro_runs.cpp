@@ -26,11 +26,6 @@ double round4(double v) {
     return std::round(v * 1e4) / 1e4;
 }
 
-// As plan_search.cpp: rates to 4 significant digits, so the probed settings read the same on every run.
-double round_qps(double q) {
-    return std::stod(fmt::format("{:.4g}", q));
-}
-
 Json with_qps(const Json& settings, double qps) {
     Json s = settings;
     if (std::isinf(qps)) {
