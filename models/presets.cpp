@@ -236,6 +236,11 @@ std::vector<ModelPreset> build_presets() {
     add(gpt_like("gpt3-175b", "gpt3", 96, 12288, 96, 49152, 51200, 2048, Activation::gelu,
                  "Brown et al. 2020 Table 2.1"),
         "GPT-3 175B");
+    // ZeRO's (Rajbhandari et al., SC'20) 100B GPT-2-style model: 125 layers x 8192 hidden, 1,024-token context; the
+    // head count is not stated, 64 heads keeps GPT-3's head_dim of 128.
+    add(gpt_like("gpt-100b", "gpt2", 125, 8192, 64, 32768, 51200, 1024, Activation::gelu,
+                 "Rajbhandari et al. SC'20 (ZeRO) 100B configuration; vocab padded to 51200 as in Megatron-LM"),
+        "GPT-2-style 100B (ZeRO paper)");
     // Tiny Llamas for the real CPU serving loop (llama2.c stories15M / stories110M shapes).
     add(llama_like("llama-tiny-15m", "llama", 6, 288, 6, 6, 768, 32000, 256, "karpathy/llama2.c stories15M"),
         "Tiny Llama 15M (CPU calibration)");

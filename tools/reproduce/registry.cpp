@@ -30,6 +30,8 @@ std::vector<Scenario> build() {
         splitwise_scenario(),
         flightllm_scenario(),
         mllm_npu_scenario(),
+        megascale_scenario(),
+        zero_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {

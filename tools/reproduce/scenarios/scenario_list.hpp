@@ -24,5 +24,7 @@ Scenario distserve_scenario();
 Scenario splitwise_scenario();
 Scenario flightllm_scenario();
 Scenario mllm_npu_scenario();
+Scenario megascale_scenario();
+Scenario zero_scenario();
 
 }  // namespace llmsim::tools::reproduce
