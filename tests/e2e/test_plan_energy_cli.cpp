@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 
 #include "common/json_io.hpp"
 #include "tests/support/test_support.hpp"
@@ -95,6 +96,22 @@ TEST_CASE("plan --energy-price: energy $/h = average power x PUE x price, ranked
         if (c.at("total_usd_per_hour_for_target").is_null()) continue;
         CHECK(c.at("total_usd_per_hour_for_target").get<double>() >= tb.at("total_usd_per_hour").get<double>() - 1e-6);
     }
+}
+
+TEST_CASE("plan --pareto per-usd charges each probe the energy of its own rate", "[plan][energy][e2e]") {
+    const OrderedJson plain = plan_json({"--pareto", "per-usd"});
+    const OrderedJson priced = plan_json({"--pareto", "per-usd", "--energy-price", "0.5"});
+    std::map<std::string, double> before;
+    for (const auto& p : plain.at("pareto"))
+        before[p.at("run_key").get<std::string>()] = p.at("output_tokens_per_usd").get<double>();
+    int compared = 0;
+    for (const auto& p : priced.at("pareto")) {
+        const auto it = before.find(p.at("run_key").get<std::string>());
+        if (it == before.end()) continue;
+        CHECK(p.at("output_tokens_per_usd").get<double>() < it->second);  // the same tokens cost more
+        ++compared;
+    }
+    CHECK(compared > 0);
 }
 
 TEST_CASE("plan --objective min-energy ranks by device energy per output token", "[plan][energy][e2e]") {
