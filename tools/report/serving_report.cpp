@@ -7,6 +7,7 @@
 
 #include "common/strings.hpp"
 #include "tools/report/serving_energy.hpp"
+#include "tools/weights_tier.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -316,6 +317,7 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
         j["energy_j_per_token"] = {{"output", optional_json(energy->j_per_output_token)},
                                    {"total", optional_json(energy->j_per_token)}};
     }
+    if (const sim::FlashWeights* flash = setup.cost->flash_weights()) j["weights_tier"] = flash_weights_json(*flash);
     OrderedJson dep;
     dep["engine"] = setup.engine.id;
     dep["model"] = d.model.id;
