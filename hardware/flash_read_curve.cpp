@@ -128,6 +128,12 @@ FlashReadCurve resolve_flash_curve(const std::string& id_or_path, const std::str
     for (const auto& c : preset_list()) {
         if (c.name() == lowered) return c;
     }
+    // A single rate, as a --kv-tiers tier states its bandwidth: every chunk size reads at it.
+    if (lowered.size() > 2 && lowered.substr(lowered.size() - 2) == "/s") {
+        const double rate = units::parse_bytes_per_s(id_or_path, where);
+        if (!(rate > 0)) throw UsageError(where, "read rate must be > 0, got '" + id_or_path + "'");
+        return {id_or_path, "constant read rate given on the command line", {{4 * kKiB, rate}}, where};
+    }
     if (id_or_path.find('/') != std::string::npos || path_exists(id_or_path) ||
         (id_or_path.size() > 5 && id_or_path.substr(id_or_path.size() - 5) == ".json")) {
         if (!path_exists(id_or_path)) throw UsageError(where, "flash read curve file '" + id_or_path + "' not found");

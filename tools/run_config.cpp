@@ -92,7 +92,7 @@ const std::vector<SettingInfo>& run_settings() {
          "KV tiers below HBM for evicted prefix blocks and swap space, fastest first, per replica: "
          "NAME=CAPACITY@BANDWIDTH,... e.g. dram=512GiB@64GB/s,ssd=4TB@7GB/s"},
         {"weights-tier", SettingKind::text,
-         "weights beyond a memory budget stream from flash (LLM in a flash): flash:dram=SIZE[,read=m1-max|pm9a3|"
+         "weights beyond a memory budget stream from flash (LLM in a flash): flash:dram=SIZE[,read=m1-max|pm9a3|RATE|"
          "CURVE.json,load=sparse|naive,sparsity=F,window=K,bundle=on|off] (default: off; docs/flash-weights.md)"},
         {"kv-tier-load", SettingKind::text,
          "serial | layerwise: lower-tier hits load before the prefill, or overlap it layer by layer", "serial"},

@@ -11,7 +11,7 @@ namespace llmsim::tools {
 namespace {
 
 const char* const kForm =
-    "expected flash:dram=SIZE[,read=PRESET|CURVE.json,load=sparse|naive,sparsity=F,window=K,bundle=on|off,"
+    "expected flash:dram=SIZE[,read=PRESET|RATE|CURVE.json,load=sparse|naive,sparsity=F,window=K,bundle=on|off,"
     "predictor=F,window-exp=G]";
 
 bool on_off(std::string_view v, const std::string& where, ErrorKind kind) {

@@ -90,7 +90,7 @@ TEST_CASE("cost --weights-tier: the pass's load time, and a GPU host adds the ho
     CHECK(text.out.find("flash weights") != std::string::npos);
 }
 
-TEST_CASE("--weights-tier: bad specs exit 2 naming the flag or file:key, the value and the expectation",
+TEST_CASE("weights tier: bad specs exit 2 naming the flag or file:key, the value and the expectation",
           "[cli][flash]") {
     expect_error(with(kRun, {"--weights-tier", "flash:dram=64GiB"}),
                  {"--weights-tier dram", "64 GiB", "larger than laptop-ddr5's memory"});

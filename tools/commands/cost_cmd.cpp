@@ -234,7 +234,7 @@ void add_cost_options(CLI::App* cmd, CostArgs* a) {
         "GQA-packed decode, all-reduce): vllm (default) | vllm-v0 (kernels as profiled) | sglang | trtllm | "
         "lmdeploy | PATH.json");
     cmd->add_option("--weights-tier", a->weights_tier,
-                    "weights beyond a memory budget stream from flash: flash:dram=SIZE[,read=m1-max|pm9a3|CURVE.json,"
+                    "weights beyond a memory budget stream from flash: flash:dram=SIZE[,read=m1-max|pm9a3|RATE|CURVE.json,"
                     "load=sparse|naive,sparsity=F,window=K,bundle=on|off] (docs/flash-weights.md)");
     cmd->add_flag("--json", a->json, "print one JSON object");
 }

@@ -58,6 +58,10 @@ TEST_CASE("flash read curve: log-linear between points, flat outside, monotone i
     CHECK(parsed.bytes_per_s(16 * kKiB) == Approx(2 * kGB));
     CHECK_THROWS_WITH(hardware::resolve_flash_curve("m2-ultra", "--weights-tier read"),
                       Catch::Contains("m2-ultra") && Catch::Contains("m1-max"));
+    // A constant rate, as --kv-tiers states a tier's bandwidth.
+    const auto flat = hardware::resolve_flash_curve("7GB/s", "test");
+    CHECK(flat.bytes_per_s(4 * kKiB) == Approx(7 * kGB));
+    CHECK(flat.bytes_per_s(1 << 30) == Approx(7 * kGB));
     // Every preset is valid and sourced.
     for (const auto& id : hardware::flash_curve_preset_ids())
         CHECK(!hardware::resolve_flash_curve(id, "test").source().empty());
