@@ -32,8 +32,9 @@ std::vector<FlashReadCurve> presets() {
                      "flash curve m1-max");
     // A datacenter PCIe 4.0 NVMe drive at high queue depth: 1,100K IOPS of 4 KiB random reads and 6,900 MB/s
     // sequential (128 KiB) reads.
-    out.emplace_back("pm9a3", "Samsung PM9A3 U.2 3.84TB datasheet: random read 1,100K IOPS (4 KiB), sequential read "
-                              "6,900 MB/s (128 KiB)",
+    out.emplace_back("pm9a3",
+                     "Samsung PM9A3 U.2 3.84TB datasheet: random read 1,100K IOPS (4 KiB), sequential read "
+                     "6,900 MB/s (128 KiB)",
                      std::vector<FlashReadPoint>{{4 * kKiB, 1.1e6 * 4 * kKiB}, {128 * kKiB, 6.9 * kGBps}},
                      "flash curve pm9a3");
     return out;
@@ -76,10 +77,10 @@ FlashReadCurve::FlashReadCurve(std::string name, std::string source, std::vector
                                      units::format_bytes(prev.chunk_bytes));
         }
         if (p.bytes_per_s < prev.bytes_per_s) {
-            throw InputError(at, "throughput must not fall as chunks grow: " + units::format_bytes_per_s(p.bytes_per_s) +
-                                     " at " + units::format_bytes(p.chunk_bytes) + " after " +
-                                     units::format_bytes_per_s(prev.bytes_per_s) + " at " +
-                                     units::format_bytes(prev.chunk_bytes));
+            throw InputError(
+                at, "throughput must not fall as chunks grow: " + units::format_bytes_per_s(p.bytes_per_s) + " at " +
+                        units::format_bytes(p.chunk_bytes) + " after " + units::format_bytes_per_s(prev.bytes_per_s) +
+                        " at " + units::format_bytes(prev.chunk_bytes));
         }
     }
 }

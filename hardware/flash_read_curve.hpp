@@ -37,8 +37,9 @@ class FlashReadCurve {
 };
 
 std::vector<std::string> flash_curve_preset_ids();
-// A preset id, a constant rate ("7GB/s", the form --kv-tiers gives a tier's bandwidth), or a path to a JSON profile {"name", "source", "points": [[CHUNK, THROUGHPUT], ...]} whose values are
-// unit strings ("32KiB", "3.3GB/s") or plain numbers (bytes, bytes/s). Unknown ids are a UsageError at `where`.
+// A preset id, a constant rate ("7GB/s", the form --kv-tiers gives a tier's bandwidth), or a path to a JSON profile
+// {"name", "source", "points": [[CHUNK, THROUGHPUT], ...]} whose values are unit strings ("32KiB", "3.3GB/s") or plain
+// numbers (bytes, bytes/s). Unknown ids are a UsageError at `where`.
 FlashReadCurve resolve_flash_curve(const std::string& id_or_path, const std::string& where);
 FlashReadCurve flash_curve_from_json(const Json& j, const std::string& where);
 

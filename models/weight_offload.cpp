@@ -23,8 +23,9 @@ WeightOffloadPlan::WeightOffloadPlan(const ModelSpec& model, const Precision& pr
                                      const std::string& where)
     : spec_(spec) {
     if (model.moe.enabled()) {
-        throw UsageError(where, model.id + " is a mixture of experts; the flash weights tier models dense FFN neurons "
-                                           "(LLM in a flash) only");
+        throw UsageError(where, model.id +
+                                    " is a mixture of experts; the flash weights tier models dense FFN neurons "
+                                    "(LLM in a flash) only");
     }
     LLMSIM_ASSERT(spec.dram_budget_bytes > 0, "weights tier without a memory budget");
     const double wbytes = prec.weight_bytes();
@@ -51,10 +52,10 @@ WeightOffloadPlan::WeightOffloadPlan(const ModelSpec& model, const Precision& pr
     const double window = window_union_fraction(spec.active_fraction, spec.window_exponent, spec.window_tokens);
     const double needed = fixed + window * ffn_bytes_;
     if (budget < needed) {
-        throw UsageError(where, "dram=" + units::format_bytes(budget) + " is below what sparse loading keeps in memory: " +
-                                    units::format_bytes(needed) + " (non-FFN weights " +
-                                    units::format_bytes(model_bytes_ - ffn_bytes_) + " + predictor " +
-                                    units::format_bytes(predictor_bytes_) + " + window of " +
+        throw UsageError(where, "dram=" + units::format_bytes(budget) +
+                                    " is below what sparse loading keeps in memory: " + units::format_bytes(needed) +
+                                    " (non-FFN weights " + units::format_bytes(model_bytes_ - ffn_bytes_) +
+                                    " + predictor " + units::format_bytes(predictor_bytes_) + " + window of " +
                                     std::to_string(spec.window_tokens) + " tokens " +
                                     units::format_bytes(window * ffn_bytes_) +
                                     "); raise dram, lower window or use load=naive");

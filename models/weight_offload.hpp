@@ -25,10 +25,10 @@
 namespace llmsim::models {
 
 // Defaults of a weights tier's sparse-loading settings (the paper's OPT-6.7B setup).
-inline constexpr double kDefaultActiveFraction = 0.10;      // FFN neurons a token activates (predicted)
-inline constexpr int32_t kDefaultWindowTokens = 5;          // paper Sec. 4.1
+inline constexpr double kDefaultActiveFraction = 0.10;       // FFN neurons a token activates (predicted)
+inline constexpr int32_t kDefaultWindowTokens = 5;           // paper Sec. 4.1
 inline constexpr double kDefaultPredictorFraction = 0.0125;  // predictor size / model size (paper Sec. 4.1: 1.25%)
-inline constexpr double kDefaultWindowExponent = 0.544;     // g above, fitted to Sec. 4.1's 10% and 24% at k = 5
+inline constexpr double kDefaultWindowExponent = 0.544;      // g above, fitted to Sec. 4.1's 10% and 24% at k = 5
 inline constexpr int32_t kMaxWindowTokens = 1 << 20;
 
 struct WeightOffloadSpec {

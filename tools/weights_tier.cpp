@@ -70,8 +70,9 @@ sim::FlashWeights make_flash_weights(const std::string& text, const std::string&
     }
     if (!dram_given) throw_error(kind, where, "dram=SIZE is required (" + std::string(kForm) + ")");
     if (!spec.sparse && !sparse_keys.empty()) {
-        throw_error(kind, where + " " + sparse_keys.front(), "has no effect with load=naive (it reads every "
-                                                             "non-resident weight)");
+        throw_error(kind, where + " " + sparse_keys.front(),
+                    "has no effect with load=naive (it reads every "
+                    "non-resident weight)");
     }
     if (spec.dram_budget_bytes > device.memory_bytes) {
         throw_error(kind, where + " dram",
@@ -79,8 +80,9 @@ sim::FlashWeights make_flash_weights(const std::string& text, const std::string&
                         units::format_bytes(device.memory_bytes) + ")");
     }
     if (par.gpus() != 1) {
-        throw_error(kind, where, "a flash weights tier serves one device (tp=1, pp=1), got tp=" +
-                                     std::to_string(par.tp) + " pp=" + std::to_string(par.pp));
+        throw_error(kind, where,
+                    "a flash weights tier serves one device (tp=1, pp=1), got tp=" + std::to_string(par.tp) +
+                        " pp=" + std::to_string(par.pp));
     }
     hardware::FlashReadCurve curve = hardware::resolve_flash_curve(read, where + " read");
     models::WeightOffloadPlan plan(model, prec, spec, where);
@@ -103,8 +105,8 @@ OrderedJson flash_weights_json(const sim::FlashWeights& flash) {
     j["flash_ms_per_token"] = flash.pass_ns(1) * 1e-6;
     j["chunk_bytes"] = p.chunk_bytes();
     j["read_gb_per_s"] = flash.read_bytes_per_s() * 1e-9;
-    j["host_link_gb_per_s"] = flash.host_link_bytes_per_s() > 0 ? OrderedJson(flash.host_link_bytes_per_s() * 1e-9)
-                                                                 : OrderedJson();
+    j["host_link_gb_per_s"] =
+        flash.host_link_bytes_per_s() > 0 ? OrderedJson(flash.host_link_bytes_per_s() * 1e-9) : OrderedJson();
     j["read_curve"] = flash.curve().name();
     if (p.spec().sparse) {
         j["sparsity"] = p.spec().active_fraction;

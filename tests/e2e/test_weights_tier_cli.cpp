@@ -1,8 +1,8 @@
 // --weights-tier through the binary: run and cost show the per-token flash bytes, the flash time and the resident
 // fraction (flag or config key alike); bad specs exit 2 with one line naming the flag or file:key, the value and what
 // was expected.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
@@ -14,9 +14,9 @@ using namespace llmsim::test;
 
 namespace {
 
-const std::vector<std::string> kRun = {"run",          "--model",     "opt-6.7b",   "--hardware",  "laptop-ddr5",
-                                       "--max-batch",  "1",           "--num-requests", "2",       "--qps",
-                                       "inf",          "--lengths",   "fixed:16:16", "--json"};
+const std::vector<std::string> kRun = {"run",         "--model",   "opt-6.7b",       "--hardware", "laptop-ddr5",
+                                       "--max-batch", "1",         "--num-requests", "2",          "--qps",
+                                       "inf",         "--lengths", "fixed:16:16",    "--json"};
 
 std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& extra) {
     a.insert(a.end(), extra.begin(), extra.end());
@@ -35,8 +35,7 @@ void expect_error(const std::vector<std::string>& args, const std::vector<std::s
 
 }  // namespace
 
-TEST_CASE("run --weights-tier: per-token flash bytes and time, resident fraction; sparse beats naive",
-          "[cli][flash]") {
+TEST_CASE("run --weights-tier: per-token flash bytes and time, resident fraction; sparse beats naive", "[cli][flash]") {
     const CommandResult plain = run_llmsim(kRun);
     REQUIRE(plain.exit_code == 0);
     CHECK(Json::parse(plain.out).count("weights_tier") == 0);  // off: no tier, no key
@@ -55,7 +54,8 @@ TEST_CASE("run --weights-tier: per-token flash bytes and time, resident fraction
     const CommandResult naive = run_llmsim(with(kRun, {"--weights-tier", "flash:dram=15GB,load=naive"}));
     REQUIRE(naive.exit_code == 0);
     const Json n = Json::parse(naive.out);
-    CHECK(n.at("weights_tier").at("flash_bytes_per_token").get<double>() > 10 * t.at("flash_bytes_per_token").get<double>());
+    CHECK(n.at("weights_tier").at("flash_bytes_per_token").get<double>() >
+          10 * t.at("flash_bytes_per_token").get<double>());
     CHECK(n.at("tpot_ms").at("mean").get<double>() > s.at("tpot_ms").at("mean").get<double>());
     CHECK(s.at("tpot_ms").at("mean").get<double>() > Json::parse(plain.out).at("tpot_ms").at("mean").get<double>());
 
@@ -68,9 +68,10 @@ TEST_CASE("run --weights-tier: per-token flash bytes and time, resident fraction
 }
 
 TEST_CASE("cost --weights-tier: the pass's load time, and a GPU host adds the host link", "[cli][flash]") {
-    const std::vector<std::string> base = {"cost", "--model", "opt-6.7b", "--decode-batch", "1", "--context-tokens",
-                                           "128", "--json"};
-    const CommandResult cpu = run_llmsim(with(base, {"--hardware", "laptop-ddr5", "--weights-tier", "flash:dram=15GB"}));
+    const std::vector<std::string> base = {"cost", "--model",          "opt-6.7b", "--decode-batch",
+                                           "1",    "--context-tokens", "128",      "--json"};
+    const CommandResult cpu =
+        run_llmsim(with(base, {"--hardware", "laptop-ddr5", "--weights-tier", "flash:dram=15GB"}));
     INFO(cpu.err);
     REQUIRE(cpu.exit_code == 0);
     const Json c = Json::parse(cpu.out);
@@ -83,18 +84,19 @@ TEST_CASE("cost --weights-tier: the pass's load time, and a GPU host adds the ho
     const double bytes = t.at("flash_bytes_per_token").get<double>();
     // flash read then host link, serial, plus the predictor reading its weights from GPU memory.
     CHECK(t.at("flash_ms_per_token").get<double>() >
-          bytes / (t.at("read_gb_per_s").get<double>() * 1e9) * 1e3 + bytes / (t.at("host_link_gb_per_s").get<double>() * 1e9) * 1e3 - 1e-9);
+          bytes / (t.at("read_gb_per_s").get<double>() * 1e9) * 1e3 +
+              bytes / (t.at("host_link_gb_per_s").get<double>() * 1e9) * 1e3 - 1e-9);
     const CommandResult text = run_llmsim({"cost", "--model", "opt-6.7b", "--hardware", "laptop-ddr5", "--decode-batch",
                                            "1", "--context-tokens", "128", "--weights-tier", "flash:dram=15GB"});
     REQUIRE(text.exit_code == 0);
     CHECK(text.out.find("flash weights") != std::string::npos);
 }
 
-TEST_CASE("weights tier: bad specs exit 2 naming the flag or file:key, the value and the expectation",
-          "[cli][flash]") {
+TEST_CASE("weights tier: bad specs exit 2 naming the flag or file:key, the value and the expectation", "[cli][flash]") {
     expect_error(with(kRun, {"--weights-tier", "flash:dram=64GiB"}),
                  {"--weights-tier dram", "64 GiB", "larger than laptop-ddr5's memory"});
-    expect_error(with(kRun, {"--weights-tier", "flash:dram=15GB,sparsity=0"}), {"--weights-tier sparsity", "(0, 1]", "0"});
+    expect_error(with(kRun, {"--weights-tier", "flash:dram=15GB,sparsity=0"}),
+                 {"--weights-tier sparsity", "(0, 1]", "0"});
     expect_error(with(kRun, {"--weights-tier", "flash:dram=15GB,sparsity=1.5"}), {"--weights-tier sparsity", "1.5"});
     expect_error(with(kRun, {"--weights-tier", "flash:dram=15GB,window=-1"}), {"--weights-tier window", "-1"});
     expect_error(with(kRun, {"--weights-tier", "flash:dram=15GB,read=m2-ultra"}),

@@ -47,7 +47,7 @@ TEST_CASE("flash read curve: log-linear between points, flat outside, monotone i
     CHECK(c.bytes_per_s(8 * kKiB) == Approx(1 * kGB));
     CHECK(c.bytes_per_s(16 * kKiB) == Approx(1.5 * kGB));  // halfway in log2 between 8 and 32 KiB
     CHECK(c.bytes_per_s(64 * kKiB) == Approx(3 * kGB));
-    CHECK(c.bytes_per_s(1 * kKiB) == Approx(1 * kGB));      // never extrapolated
+    CHECK(c.bytes_per_s(1 * kKiB) == Approx(1 * kGB));  // never extrapolated
     CHECK(c.bytes_per_s(1 << 30) == Approx(4 * kGB));
     CHECK_THROWS_WITH(hardware::FlashReadCurve("x", "", {{8 * kKiB, 2 * kGB}, {32 * kKiB, 1 * kGB}}, "c.json#/points"),
                       Catch::Contains("c.json#/points/1") && Catch::Contains("must not fall"));
@@ -132,7 +132,7 @@ TEST_CASE("flash weights: naive vs sparse+window ratio by hand", "[hardware][fla
     const auto sparse = plan_with(0.6, true);
     CHECK(naive.load_bytes(1) == Approx(0.4 * model));  // everything not resident, every token
     CHECK(naive.load_bytes(64) == Approx(0.4 * model));
-    CHECK(naive.chunk_bytes() == 4096.0 * 16384 * 2);    // whole matrices: the curve's sequential end
+    CHECK(naive.chunk_bytes() == 4096.0 * 16384 * 2);  // whole matrices: the curve's sequential end
     const sim::FlashWeights n(naive, test_curve(), 0, 100 * kGB);
     const sim::FlashWeights s(sparse, test_curve(), 0, 100 * kGB);
     const double naive_ns = 0.4 * model / (4 * kGB) * 1e9;
