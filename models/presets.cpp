@@ -147,6 +147,9 @@ std::vector<ModelPreset> build_presets() {
     add(llama_like("codellama-34b", "llama", 48, 8192, 64, 8, 22016, 32000, 16384,
                    "codellama/CodeLlama-34b-Instruct-hf config.json"),
         "Code Llama 34B (GQA 8)");
+    add(gpt_like("opt-6.7b", "opt", 32, 4096, 32, 16384, 50272, 2048, Activation::relu,
+                 "facebook/opt-6.7b config.json"),
+        "OPT 6.7B (LLM in a flash's main model)");
     add(gpt_like("opt-13b", "opt", 40, 5120, 40, 20480, 50272, 2048, Activation::relu, "facebook/opt-13b config.json"),
         "OPT 13B");
     add(gpt_like("opt-66b", "opt", 64, 9216, 72, 36864, 50272, 2048, Activation::relu, "facebook/opt-66b config.json"),

@@ -32,6 +32,8 @@ std::vector<Scenario> build() {
         mllm_npu_scenario(),
         megascale_scenario(),
         zero_scenario(),
+        llm_in_a_flash_scenario(),
+        llm_in_a_flash_gpu_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {
