@@ -30,6 +30,11 @@ std::vector<Scenario> build() {
         splitwise_scenario(),
         flightllm_scenario(),
         mllm_npu_scenario(),
+        flightllm_vhk158_scenario(),
+        flightllm_cost_scenario(),
+        mllm_npu_speedup_scenario(),
+        mllm_npu_energy_scenario(),
+        xl3m_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {

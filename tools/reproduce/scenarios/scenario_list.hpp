@@ -24,5 +24,10 @@ Scenario distserve_scenario();
 Scenario splitwise_scenario();
 Scenario flightllm_scenario();
 Scenario mllm_npu_scenario();
+Scenario flightllm_vhk158_scenario();
+Scenario flightllm_cost_scenario();
+Scenario mllm_npu_speedup_scenario();
+Scenario mllm_npu_energy_scenario();
+Scenario xl3m_scenario();
 
 }  // namespace llmsim::tools::reproduce
