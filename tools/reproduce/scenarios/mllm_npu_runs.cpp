@@ -30,7 +30,8 @@ std::vector<PrefillPair> mllm_prefill_pairs(Reproduction& out) {
         {"NPU",
          "snapdragon-8gen3-npu preset as in mllm-npu-prefill: 34 TOPS int8 (third-party estimate), 256-token "
          "static chunks (a 64-token prompt pays a whole chunk), 1% of GEMM work as float outliers on the CPU, "
-         "overlapped; fp16 model, GEMMs on the INT8 units"});
+         "overlapped, drawing the preset's estimated outlier_power while they run; fp16 model, GEMMs on the INT8 "
+         "units"});
     out.assumptions.push_back(
         {"CPU",
          "snapdragon-8gen3-cpu preset: the same phone's 8 Kryo cores, int8 weights and dot products (llama.cpp "
@@ -42,7 +43,7 @@ std::vector<PrefillPair> mllm_prefill_pairs(Reproduction& out) {
     out.assumptions.push_back(
         {"power",
          "both presets' power models: the SoC's 12 W sustained budget and 0.5 W idle (estimates; no measured "
-         "NPU or CPU power), so energy differs only through time and busy shares"});
+         "NPU or CPU power), so energy differs through time, busy shares and the NPU's CPU outlier draw"});
     std::vector<PrefillPair> pairs;
     for (int64_t prompt : mllm_prompt_lengths()) {
         PrefillPair p;
