@@ -122,7 +122,8 @@ TEST_CASE("npu: a pass's CPU outlier time is the fraction of its GEMM FLOPs at t
     // 2 x 256 x (attention + MLP weights) FLOPs; biases add FLOPs the GEMMs do not have (0.03%), hence the tolerance.
     auto cost = cost_on("snapdragon-8gen3-npu", DType::fp16, "qwen1.5-1.8b");
     const auto& m = cost.deployment().model;
-    const double gemm_flops = 2.0 * 256 * static_cast<double>(m.attention_params_per_layer() + m.mlp_params_per_layer());
+    const double weights = static_cast<double>(m.attention_params_per_layer() + m.mlp_params_per_layer());
+    const double gemm_flops = 2.0 * 256 * weights;
     const double side_ns = 0.01 * gemm_flops / 0.3e12 * 1e9;
     auto pass_side_ns = [&](int64_t tokens) {
         models::BatchShape b;

@@ -30,7 +30,8 @@ Reproduction run_mllm_npu_energy() {
     r.explanation = fmt::format(
         "Mean of the per-prompt energy ratios: {}. The energy saving is the speed-up ({:.1f}x on average) times the "
         "CPU/NPU power ratio ({:.2f}): both presets carry the same estimated SoC budget, and the NPU run adds "
-        "the CPU's draw for its float outliers ({:.1f} W while they run, the preset's outlier_power). The paper's 30.7x against its 22.4x speed-up implies the NPU draws about "
+        "the CPU's draw for its float outliers ({:.1f} W while they run, the preset's outlier_power). The paper's "
+        "30.7x against its 22.4x speed-up implies the NPU draws about "
         "0.73x the CPU's power; the presets have no measured power for either unit to show that.",
         rows, speed, r.simulated / speed, outlier_w);
     return r;
