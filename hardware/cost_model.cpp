@@ -106,6 +106,7 @@ OpCost CostModel::kernel(OpClass cls, std::string_view op_name, DType dtype, dou
         per_flops > 0 ? kernels * math_flops / (peak * p.compute_by_flops_per_row.at(per_flops / per_rows)) * 1e9
                       : 0.0;
     c.compute_ns = std::max(c.compute_ns, side_ns);
+    c.side_ns = side_ns;
     c.memory_ns = bus_bytes > 0 ? kernels * bus_bytes /
                                       (device_.memory_bandwidth_bytes_per_s * p.memory_by_bytes.at(per_bytes)) * 1e9
                                 : 0.0;

@@ -22,6 +22,7 @@ struct OpCost {
     double memory_ns = 0;
     double comm_ns = 0;
     double overhead_ns = 0;
+    double side_ns = 0;  // work beside the device, overlapped with it (NPU float outliers on the CPU), all launches
     Bound bound = Bound::overhead;
 };
 

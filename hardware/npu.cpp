@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "common/strings.hpp"
 #include "common/units.hpp"
+#include "hardware/power_model.hpp"
 
 namespace llmsim::hardware {
 
@@ -26,6 +27,14 @@ NpuSpec npu_from_json(const Json& j, const std::string& where) {
         throw InputError(r.where("outlier_peak"), "an outlier_fraction > 0 needs the CPU's float peak (e.g. \"0.3TFLOPS\")");
     }
     n.shared_memory = r.opt_bool("shared_memory").value_or(false);
+    if (auto w = r.opt_string("outlier_power")) {
+        n.outlier_watts = units::parse_watts(*w, r.where("outlier_power"));
+        if (!(n.outlier_fraction > 0)) {
+            throw InputError(r.where("outlier_power"),
+                             "given without an outlier_fraction > 0 (no outlier work draws it)");
+        }
+        check_device_watts(n.outlier_watts, r.where("outlier_power"));
+    }
     n.source = r.get_string("source");
     r.finish();
     return n;
@@ -38,6 +47,7 @@ OrderedJson npu_to_json(const NpuSpec& n) {
     j["outlier_fraction"] = n.outlier_fraction;
     if (n.outlier_flops_per_s > 0) j["outlier_peak"] = format_double(n.outlier_flops_per_s / 1e12, 6) + "TFLOPS";
     j["shared_memory"] = n.shared_memory;
+    if (n.outlier_watts > 0) j["outlier_power"] = format_double(n.outlier_watts, 6) + "W";
     j["source"] = n.source;
     return j;
 }

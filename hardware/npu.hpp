@@ -3,7 +3,8 @@
 // prefilling with mllm-NPU"): matrix units that run one dtype (INT8 on a mobile NPU) whatever the model's dtype;
 // static graph shapes, so a prefill of L tokens runs ceil(L / chunk) fixed-shape passes (padding the last); float
 // outlier channels computed on the CPU beside the NPU, overlapped with it, reading their weights over the same
-// shared LPDDR bus. A profile of kind "npu" must carry an "npu" object.
+// shared LPDDR bus, drawing its own power while it does (energy of a serving run). A profile of kind "npu" must
+// carry an "npu" object.
 #include <cstdint>
 #include <string>
 
@@ -18,6 +19,7 @@ struct NpuSpec {
     double outlier_fraction = 0;       // share of GEMM work done in float on the CPU
     double outlier_flops_per_s = 0;    // the CPU's float peak for that work (required with a fraction > 0)
     bool shared_memory = false;        // the CPU's outlier weight reads share the device's memory bus
+    double outlier_watts = 0;  // the CPU's draw above idle while it runs the outliers; 0: not counted in the energy
     std::string source;
 };
 

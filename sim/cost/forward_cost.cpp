@@ -143,6 +143,7 @@ const ForwardCost::TokenCosts& ForwardCost::token_costs(int64_t tokens) {
                     c.per_layer_ns += t;
                     c.per_layer_compute_ns += cost.compute_ns;
                     c.per_layer_memory_ns += cost.memory_ns;
+                    c.per_layer_side_ns += cost.side_ns;
                 } else {
                     c.kind_ns[static_cast<size_t>(op.layers)] += t;
                 }
@@ -227,6 +228,7 @@ PassCost ForwardCost::pass(const models::BatchShape& batch) {
         for (size_t k = 1; k < p.kind_ns.size(); ++k)
             p.kind_ns[k] = passes * tc.kind_ns[k] + attention[k];
     }
+    p.per_layer_side_ns = passes * tc.per_layer_side_ns;
     p.first_stage_extra_ns = passes * tc.first_extra_ns;
     p.last_stage_extra_ns = lm_head_ns(batch.logits_seqs);
     p.boundary_ns = tc.boundary_ns;

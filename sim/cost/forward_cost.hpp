@@ -71,6 +71,8 @@ struct PassCost {
     // roofline compute and memory times over their total); the power model reads them (hardware/power_model.hpp).
     double compute_share = 0;
     double memory_share = 0;
+    // Time of work beside the device per layer (an NPU's float outliers on the CPU), overlapped with per_layer_ns.
+    double per_layer_side_ns = 0;
 };
 
 class ForwardCost {
@@ -99,6 +101,7 @@ class ForwardCost {
         double per_layer_ns = -1;  // everything per layer except attention
         double per_layer_compute_ns = 0;  // roofline compute and memory parts of per_layer_ns
         double per_layer_memory_ns = 0;
+        double per_layer_side_ns = 0;     // work beside the device (NPU outliers on the CPU), overlapped
         std::array<double, models::kOpLayerKinds> kind_ns{};
         double first_extra_ns = 0;
         double boundary_ns = 0;

@@ -10,6 +10,7 @@ SimulatedExecutor::SimulatedExecutor(ForwardCost& cost, bool layerwise_kv_load)
     : cost_(cost),
       layerwise_kv_load_(layerwise_kv_load),
       power_(cost.hardware().device().power ? &*cost.hardware().device().power : nullptr),
+      side_watts_(cost.hardware().device().npu ? cost.hardware().device().npu->outlier_watts : 0.0),
       devices_per_stage_(static_cast<double>(cost.deployment().gpus()) / cost.deployment().parallel.pp) {
     stage_free_ns_.assign(static_cast<size_t>(cost.deployment().parallel.pp), 0);
 }
@@ -55,10 +56,16 @@ IterationResult SimulatedExecutor::run(const Batch& batch, int64_t start_ns, int
         const int64_t end = start + busy;
         stage_free_ns_[static_cast<size_t>(s)] = end;
         out.busy_ns += static_cast<double>(end - start);
-        // Each device of the stage draws above idle for the stage's busy time; drafting, host work and waits are idle.
+        // Each device of the stage draws above idle for the stage's busy time (plus, on an NPU, its CPU while it
+        // runs the layers' outlier work); drafting, host work and waits are idle.
         if (power_ != nullptr) {
-            out.dynamic_energy_j += devices_per_stage_ * power_->dynamic_watts(pass.compute_share, pass.memory_share) *
-                                    static_cast<double>(end - start) * 1e-9;
+            const double side_ns =
+                pass.per_layer_side_ns * cost_.deployment().shard.layers_per_stage[static_cast<size_t>(s)];
+            out.dynamic_energy_j +=
+                devices_per_stage_ *
+                (power_->dynamic_watts(pass.compute_share, pass.memory_share) * static_cast<double>(end - start) +
+                 side_watts_ * side_ns) *
+                1e-9;
         }
         if (observer != nullptr) observer->on_stage(replica, s, start, end, batch);
         t = end + (s + 1 < stages ? seconds_to_ns(pass.boundary_ns * 1e-9) : 0);

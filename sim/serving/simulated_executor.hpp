@@ -25,6 +25,7 @@ class SimulatedExecutor final : public IterationExecutor {
     ForwardCost& cost_;
     bool layerwise_kv_load_;
     const hardware::PowerSpec* power_;  // null without a power model: no energy work on the hot path
+    double side_watts_;                 // draw of work beside the device while it runs (NPU outliers on the CPU)
     double devices_per_stage_;
     std::vector<int64_t> stage_free_ns_;
     int64_t last_end_ns_ = -1;   // when the previous iteration's results were ready

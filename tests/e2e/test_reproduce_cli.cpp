@@ -116,6 +116,17 @@ std::vector<std::string> train_args(const Json& settings) {
     return args;
 }
 
+Json reproduce_one(const std::string& name) {
+    const auto r = run_llmsim({"reproduce", name, "--json"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return Json::parse(r.out);
+}
+
+double figure(const Json& result, size_t run, const char* key) {
+    return result.at("runs").at(run).at("figures").at(key).get<double>();
+}
+
 }  // namespace
 
 TEST_CASE("reproduce: the training scenarios' runs are llmsim train commands giving the listed figures",
@@ -159,4 +170,49 @@ TEST_CASE("reproduce: the training scenarios' runs are llmsim train commands giv
     CHECK(runs.at(runs.size() - 3).at("figures").at("fits") == true);
     const double tflops = runs.at(runs.size() - 3).at("figures").at("hardware_tflops_per_gpu").get<double>();
     CHECK(zero.at("simulated").get<double>() == Approx(tflops * 400 / 1000));
+}
+
+TEST_CASE("reproduce: the hardware scenarios' values follow from their runs", "[e2e][reproduce][hardware]") {
+    SECTION("FlightLLM VHK158 throughput: tokens/s ratio, and batch-1 decode no faster than the weight reads allow") {
+        const Json r = reproduce_one("flightllm-vhk158-throughput");
+        const double fpga = figure(r, 0, "output_tokens_per_s");
+        const double gpu = figure(r, 1, "output_tokens_per_s");
+        CHECK(r.at("simulated").get<double>() == Approx(fpga / gpu));
+        // Llama-2-7B, 6.74e9 parameters, int8 at 4 bits / (2:4 at 0.9) read at 819 GB/s x 0.9 (the FPGA curve).
+        const double floor_ms = 6.74e9 * (4.0 / 8.0) / 1.8 / (819e9 * 0.9) * 1e3;
+        CHECK(figure(r, 0, "tpot_ms_mean") >= floor_ms);
+        CHECK(figure(r, 0, "tpot_ms_mean") <= 1.5 * floor_ms);
+    }
+    SECTION("FlightLLM U280 cost: tokens per second per dollar, prices as stated") {
+        const Json r = reproduce_one("flightllm-u280-cost");
+        const double u = figure(r, 0, "output_tokens_per_s") / figure(r, 0, "price_usd");
+        const double v = figure(r, 1, "output_tokens_per_s") / figure(r, 1, "price_usd");
+        CHECK(r.at("simulated").get<double>() == Approx(u / v));
+        CHECK(r.dump().find("prices") != std::string::npos);
+    }
+    SECTION("mllm-NPU speed-up and energy: means over the prompts; a short prompt costs a whole static chunk") {
+        const Json speed = reproduce_one("mllm-npu-speedup");
+        const Json energy = reproduce_one("mllm-npu-energy");
+        const size_t rows = speed.at("runs").size();
+        REQUIRE(rows == 6);  // NPU and CPU at 64, 256, 1024 tokens
+        double s = 0, e = 0;
+        for (size_t i = 0; i < rows; i += 2) {
+            s += figure(speed, i + 1, "ttft_ms") / figure(speed, i, "ttft_ms");
+            e += figure(energy, i + 1, "energy_j") / figure(energy, i, "energy_j");
+        }
+        CHECK(speed.at("simulated").get<double>() == Approx(s / 3));
+        CHECK(energy.at("simulated").get<double>() == Approx(e / 3));
+        // 64 tokens run as one 256-token pass: within a few percent of the 256-token prefill (attention is smaller).
+        CHECK(figure(speed, 0, "ttft_ms") == Approx(figure(speed, 2, "ttft_ms")).epsilon(0.05));
+        CHECK(figure(speed, 0, "ttft_ms") <= figure(speed, 2, "ttft_ms"));
+    }
+    SECTION("XL3M: full attention falls short of 20M tokens; the segment passes all fit one card each") {
+        const Json r = reproduce_one("xl3m-ascend-910b");
+        const double full_kv = figure(r, 0, "kv_tokens");
+        CHECK(full_kv > 1e5);
+        CHECK(full_kv < 20e6);  // 8 x 64 GB cannot hold 20M tokens of fp16 KV (0.5 MiB per token)
+        CHECK(r.at("runs").at(1).at("figures").at("completed").get<int64_t>() == 400);
+        CHECK(figure(r, 1, "kv_peak_utilization") < 1.0);
+        CHECK(r.at("simulated").get<double>() >= 20e6);
+    }
 }

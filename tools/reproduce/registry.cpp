@@ -34,6 +34,11 @@ std::vector<Scenario> build() {
         zero_scenario(),
         llm_in_a_flash_scenario(),
         llm_in_a_flash_gpu_scenario(),
+        flightllm_vhk158_scenario(),
+        flightllm_cost_scenario(),
+        mllm_npu_speedup_scenario(),
+        mllm_npu_energy_scenario(),
+        xl3m_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {

@@ -109,10 +109,35 @@ TEST_CASE("npu: GEMMs run on the INT8 matrix units; float outliers overlap on th
     const double npu_ns = flops / (34e12 * eff) * 1e9;
     const double cpu_ns = 0.01 * flops / 0.3e12 * 1e9;
     CHECK(c.compute_ns == Approx(std::max(npu_ns, cpu_ns)).epsilon(1e-9));
+    CHECK(c.side_ns == Approx(cpu_ns).epsilon(1e-9));  // the CPU's busy time, which the power model charges
     // The outliers' weight reads share the LPDDR bus: 1% more bytes than the GEMM alone.
     const double mem = npu.kernel(OpClass::gemm, "x", DType::fp16, 1, 1e8).memory_ns;
     const double eff_m = default_kernel_profile(OpClass::gemm).memory_by_bytes.at(1e8);
     CHECK(mem == Approx(1.01e8 / (76.8e9 * eff_m) * 1e9).epsilon(1e-9));
+}
+
+TEST_CASE("npu: a pass's CPU outlier time is the fraction of its GEMM FLOPs at the CPU's peak, per fixed-shape pass",
+          "[hardware][npu][power][analytic]") {
+    // Qwen1.5-1.8B on the Snapdragon preset (1% outliers at 0.3 TFLOPS): a 256-token chunk's per-layer GEMMs are
+    // 2 x 256 x (attention + MLP weights) FLOPs; biases add FLOPs the GEMMs do not have (0.03%), hence the tolerance.
+    auto cost = cost_on("snapdragon-8gen3-npu", DType::fp16, "qwen1.5-1.8b");
+    const auto& m = cost.deployment().model;
+    const double weights = static_cast<double>(m.attention_params_per_layer() + m.mlp_params_per_layer());
+    const double gemm_flops = 2.0 * 256 * weights;
+    const double side_ns = 0.01 * gemm_flops / 0.3e12 * 1e9;
+    auto pass_side_ns = [&](int64_t tokens) {
+        models::BatchShape b;
+        b.set_spans(models::attention_spans(m));
+        b.add_prefill_chunk(0, tokens, true);
+        return cost.pass(b).per_layer_side_ns;
+    };
+    CHECK(pass_side_ns(256) == Approx(side_ns).epsilon(1e-3));
+    CHECK(pass_side_ns(300) == Approx(2 * side_ns).epsilon(1e-3));  // two fixed-shape passes
+    // Without outliers there is no side work.
+    DeviceSpec d = resolve_device("snapdragon-8gen3-npu");
+    d.npu->outlier_fraction = 0;
+    const CostModel plain(d);
+    CHECK(plain.kernel(OpClass::gemm, "mlp_up_proj", DType::fp16, 1e9, 1e6, 1, 256).side_ns == 0.0);
 }
 
 TEST_CASE("device kinds: profiles of a kind missing its required fields are input errors naming file and key",
@@ -138,6 +163,12 @@ TEST_CASE("device kinds: profiles of a kind missing its required fields are inpu
     Json outliers = preset_json("hexagon");
     outliers["npu"].erase("outlier_peak");
     rejects(outliers, "outlier_peak");
+    Json outlier_power = preset_json("hexagon");
+    outlier_power["npu"]["outlier_power"] = "9000W";  // above one device's bound
+    rejects(outlier_power, "outlier_power");
+    Json stray_power = preset_json("ascend-910b");  // no outlier work to draw it
+    stray_power["npu"]["outlier_power"] = "5W";
+    rejects(stray_power, "outlier_power");
     Json on_gpu = preset_json("a100");
     on_gpu["fpga"] = preset_json("u280")["fpga"];
     rejects(on_gpu, "fpga");

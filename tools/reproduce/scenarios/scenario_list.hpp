@@ -28,5 +28,10 @@ Scenario megascale_scenario();
 Scenario zero_scenario();
 Scenario llm_in_a_flash_scenario();
 Scenario llm_in_a_flash_gpu_scenario();
+Scenario flightllm_vhk158_scenario();
+Scenario flightllm_cost_scenario();
+Scenario mllm_npu_speedup_scenario();
+Scenario mllm_npu_energy_scenario();
+Scenario xl3m_scenario();
 
 }  // namespace llmsim::tools::reproduce
