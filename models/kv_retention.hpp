@@ -27,13 +27,27 @@ struct KvRetention {
     // Importance tracking (H2O, Scissorhands): bytes read and written per kept token per query head per layer each
     // decode step.
     double score_bytes_per_token_head = 0;
+    // Offload (ShadowKV). Besides the limited tokens, every step reads scan_share x n dense-token equivalents kept on
+    // the GPU (chunk landmarks, static outliers), and the GPU also stores resident_share x n that attention does not
+    // read (low-rank key factors). Each decode step refreshes refresh_share of the limited (selected) tokens: their
+    // values come over the host link and their keys are rebuilt from rank-`rebuild_rank` factors (0: no offload).
+    double scan_share = 0;
+    double resident_share = 0;
+    double refresh_share = 0;
+    int64_t rebuild_rank = 0;
 
     // Tokens attention reads (head-averaged, rounded up) for a context of n tokens.
     [[nodiscard]] int64_t read_tokens(int64_t n) const;
     // Memory in dense-token equivalents (the block manager's tokens) for a context of n tokens.
     [[nodiscard]] int64_t stored_tokens(int64_t n) const;
+    // Tokens a decode step at context n fetches from host memory and rebuilds (0 without offload).
+    [[nodiscard]] int64_t refresh_tokens(int64_t n) const;
     // Of read_tokens(n), how many are held at 16 bits (KIVI's residual).
     [[nodiscard]] int64_t residual_read(int64_t kept) const { return kept < residual_tokens ? kept : residual_tokens; }
+
+  private:
+    // What a limited head keeps of n tokens.
+    [[nodiscard]] double limited_tokens(int64_t n) const;
 };
 
 }  // namespace llmsim::models

@@ -46,7 +46,9 @@ hardware::OpCost ForwardCost::price(const models::Op& op) const {
         const double rows = op.rows / deployment_.shard.heads * deployment_.shard.kv_heads;
         return hardware_.kernel(op.op_class, op.name, op.dtype, op.flops, op.bytes, op.kernels, rows, true);
     }
-    return hardware_.kernel(op.op_class, op.name, op.dtype, op.flops, op.bytes, op.kernels, op.rows);
+    hardware::OpCost cost = hardware_.kernel(op.op_class, op.name, op.dtype, op.flops, op.bytes, op.kernels, op.rows);
+    if (op.host_bytes > 0) hardware_.overlap_host_transfer(cost, op.host_bytes);
+    return cost;
 }
 
 ForwardBreakdown ForwardCost::breakdown(const models::BatchShape& batch) const {
