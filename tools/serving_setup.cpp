@@ -169,6 +169,7 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     cfg.set_default("framework-overhead", cpu_device ? "none" : "engine");
 
     sim::Deployment deployment = sim::make_deployment(model, par, prec, s.device);
+    policies::require_host_link(kv_policy, s.device.host.bandwidth_bytes_per_s, s.device.id, cfg.where("kv-policy"));
     deployment.kv_retention = kv_policy.retention;
     if (kv_policy_given) s.kv_policy = std::move(kv_policy);
     const std::string overhead_text = cfg.text("framework-overhead");
