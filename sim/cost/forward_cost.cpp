@@ -69,6 +69,9 @@ ForwardBreakdown ForwardCost::breakdown(const models::BatchShape& batch) const {
             if (op.scope == models::OpScope::last_stage) continue;
             const auto it = std::find_if(padded_ops.begin(), padded_ops.end(),
                                          [&](const models::Op& p) { return p.name == op.name && p.layers == op.layers; });
+            // Decode-only attention work (an offloaded cache's kv_rebuild) has no padded twin: like attention, it
+            // sees only the real sequences, as in pass().
+            if (op.attention && it == padded_ops.end()) continue;
             LLMSIM_ASSERT(it != padded_ops.end(), "padded pass lacks op " + std::string(op.name));
             op = *it;
         }

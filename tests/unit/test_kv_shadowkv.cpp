@@ -22,8 +22,8 @@ policies::KvPolicySetup build(const std::string& policy, const std::string& form
                               const std::string& model = "llama-3.1-8b") {
     auto prec = models::Precision::from_dtype(DType::fp16);
     auto opt = [](const std::string& t) { return t.empty() ? std::nullopt : std::optional<std::string>(t); };
-    return policies::make_kv_policy(opt(policy), "--kv-policy", opt(format), "--kv-dtype",
-                                    models::resolve_model(model), kContext, prec);
+    return policies::make_kv_policy(opt(policy), "--kv-policy", opt(format), "--kv-dtype", models::resolve_model(model),
+                                    kContext, prec);
 }
 
 sim::ForwardCost cost_of(const models::KvRetention& r,
@@ -103,8 +103,16 @@ TEST_CASE("shadowkv decode: host fetch = refreshed tokens x value bytes over PCI
     CHECK(attn.op.bytes < (2048.0 + 8192.0 + 2) * kv_token_layer_bytes + 4096.0 * 2 * 2);
     // The full cache reads 131,072 tokens per layer instead.
     auto full = cost_of({});
-    CHECK(op_named(full.breakdown(decodes({}, 1, kContext - 1)), "attn_decode").op.bytes >
-          10 * attn.op.bytes);
+    CHECK(op_named(full.breakdown(decodes({}, 1, kContext - 1)), "attn_decode").op.bytes > 10 * attn.op.bytes);
+    // Under CUDA-graph padding the rebuild, like attention, sees only the real sequences.
+    sim::KernelExecution graphs;
+    graphs.graph_max_tokens = 512;
+    const auto model = models::resolve_model("llama-3.1-8b");
+    const auto device = hardware::resolve_device("a100-sxm-80gb");
+    auto dep = sim::make_deployment(model, {}, models::Precision::from_dtype(DType::fp16), device);
+    dep.kv_retention = s.retention;
+    const sim::ForwardCost padded(dep, hardware::CostModel(device), sim::FrameworkOverhead{}, graphs);
+    CHECK(op_named(padded.breakdown(decodes(s.retention, 3, kContext - 1)), "kv_rebuild").op.m == 3 * 1024);
     // Without a host link the fetch is refused with the flag named.
     CHECK_THROWS_AS(policies::require_host_link(s, 0, "no-link", "--kv-policy"), UsageError);
     CHECK_NOTHROW(policies::require_host_link(build(""), 0, "no-link", "--kv-policy"));
@@ -116,9 +124,7 @@ TEST_CASE("shadowkv: a smaller rank never lowers the max batch; a larger budget 
     const auto device = hardware::resolve_device("a100-sxm-80gb");
     auto dep = sim::make_deployment(model, {}, models::Precision::from_dtype(DType::fp16), device);
     const auto cap = sim::kv_capacity(dep, device, 0.9, 16, 8192, 256);
-    auto max_batch = [&](const models::KvRetention& r) {
-        return cap.blocks / ((r.stored_tokens(kContext) + 15) / 16);
-    };
+    auto max_batch = [&](const models::KvRetention& r) { return cap.blocks / ((r.stored_tokens(kContext) + 15) / 16); };
     const int64_t full = max_batch({});
     int64_t last = 0;
     for (const int rank : {1024, 512, 256, 160, 64, 1}) {

@@ -25,8 +25,9 @@ models::KvRetention make_shadowkv(const PolicySpec& spec, const KvPolicyContext&
                                     "' (expected a share in [0, 1): some selected values must come from the host)");
     }
     if (ctx.kv_bits_per_element != 16) {
-        throw UsageError(where, spec.name() + ": ShadowKV keeps its low-rank keys, landmarks and offloaded values in "
-                                              "16 bits; drop --kv-dtype or set it to fp16/bf16");
+        throw UsageError(where, spec.name() +
+                                    ": ShadowKV keeps its low-rank keys, landmarks and offloaded values in "
+                                    "16 bits; drop --kv-dtype or set it to fp16/bf16");
     }
     models::KvRetention r;
     r.active = true;
