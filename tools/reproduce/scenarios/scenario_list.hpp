@@ -24,5 +24,6 @@ Scenario distserve_scenario();
 Scenario splitwise_scenario();
 Scenario flightllm_scenario();
 Scenario mllm_npu_scenario();
+Scenario shadowkv_scenario();
 
 }  // namespace llmsim::tools::reproduce
