@@ -205,7 +205,8 @@ void add_cost_options(CLI::App* cmd, CostArgs* a) {
                     "KV-cache dtype: fp16 | bf16 | fp8 | int8 | int4 | int2[:group=N,residual=R,outliers=F] "
                     "(default: follows --dtype)");
     cmd->add_option("--kv-policy", a->kv_policy,
-                    "KV eviction/compression: streaming | h2o | scissorhands | duo | razor | minicache [:k=v,...]");
+                    "KV eviction/compression/offload: streaming | h2o | scissorhands | duo | razor | minicache | "
+                    "shadowkv [:k=v,...]");
     const IntRange degree{1, limits::kMaxParallelDegree};
     const IntRange tokens{0, limits::kMaxTokens};
     add_int_option(*cmd, "--tp", a->tp, "tensor parallel degree", degree);
