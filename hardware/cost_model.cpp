@@ -159,6 +159,21 @@ int32_t CostModel::ring_steps(CollectiveKind kind, int32_t n) {
     return 1;
 }
 
+double CostModel::host_transfer_ns(double bytes) const {
+    const Link& link = device_.host;
+    LLMSIM_ASSERT(link.bandwidth_bytes_per_s > 0, "device " + device_.id + " has no host link bandwidth");
+    return static_cast<double>(link.latency_ns) + bytes / link.bandwidth_bytes_per_s * 1e9;
+}
+
+void CostModel::overlap_host_transfer(OpCost& cost, double bytes) const {
+    const double host_ns = host_transfer_ns(bytes);
+    cost.comm_ns = host_ns;
+    if (host_ns > cost.time_ns) {
+        cost.time_ns = host_ns;
+        cost.bound = Bound::communication;
+    }
+}
+
 OpCost CostModel::collective(CollectiveKind kind, double bytes, int32_t group_size, bool inter_node,
                              int32_t calls) const {
     OpCost c;

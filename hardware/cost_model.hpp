@@ -42,6 +42,11 @@ class CostModel {
     // `bytes` is the message size per GPU (all-reduce: the buffer each GPU holds); `calls` repeats it.
     [[nodiscard]] OpCost collective(CollectiveKind kind, double bytes, int32_t group_size, bool inter_node,
                                     int32_t calls = 1) const;
+    // Time of `bytes` over the device's host link (latency + bytes / bandwidth); the link must be known.
+    [[nodiscard]] double host_transfer_ns(double bytes) const;
+    // `cost` of an op whose device work overlaps a host-link transfer of `bytes`: the longer of the two, the
+    // transfer counted as communication.
+    void overlap_host_transfer(OpCost& cost, double bytes) const;
     // This model with every memory-efficiency curve raised, keeping its shape, so that its maximum is at least
     // `ceiling` (a fraction of peak bandwidth); curves already reaching it are unchanged.
     [[nodiscard]] CostModel with_memory_ceiling(double ceiling) const;

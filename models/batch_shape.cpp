@@ -91,8 +91,9 @@ void BatchShape::add_verify(int64_t context_tokens, int64_t query_tokens) {
     logits_seqs += static_cast<int32_t>(query_tokens);
     if (kv_retention.active) {
         // Every query of the lookahead reads the kept tokens (the policy's limit, after the model's window).
-        const int64_t read =
-            kv_retention.read_tokens(attention_window > 0 ? std::min<int64_t>(seen, attention_window) : seen);
+        const int64_t visible = attention_window > 0 ? std::min<int64_t>(seen, attention_window) : seen;
+        const int64_t read = kv_retention.read_tokens(visible);
+        decode_kv_refresh_tokens += kv_retention.refresh_tokens(visible);
         decode_kv_tokens += read;
         decode_kv_residual_tokens += kv_retention.residual_read(read);
         decode_extra_pairs += (q - 1) * static_cast<double>(read);
@@ -134,6 +135,7 @@ void BatchShape::add(const BatchShape& other) {
     local_decode_kv_tokens += other.local_decode_kv_tokens;
     local_decode_extra_pairs += other.local_decode_extra_pairs;
     decode_kv_residual_tokens += other.decode_kv_residual_tokens;
+    decode_kv_refresh_tokens += other.decode_kv_refresh_tokens;
 }
 
 }  // namespace llmsim::models

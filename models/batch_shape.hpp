@@ -40,9 +40,11 @@ struct BatchShape {
     int64_t local_prefill_kv_tokens = 0;
     int64_t local_decode_kv_tokens = 0;
     double local_decode_extra_pairs = 0;
-    // Under a KV policy: what attention reads, and how many of the decode reads are 16-bit residual tokens (KIVI).
+    // Under a KV policy: what attention reads, how many of the decode reads are 16-bit residual tokens (KIVI), and
+    // how many decode tokens are fetched from host memory and rebuilt (ShadowKV).
     KvRetention kv_retention;
     int64_t decode_kv_residual_tokens = 0;
+    int64_t decode_kv_refresh_tokens = 0;
 
     void set_spans(const AttentionSpans& s) {
         attention_window = s.window;
@@ -61,6 +63,7 @@ struct BatchShape {
         const int64_t seen = context_tokens + 1;
         int64_t read = (attention_window > 0 && seen > attention_window) ? attention_window : seen;
         if (kv_retention.active) {
+            decode_kv_refresh_tokens += kv_retention.refresh_tokens(read);
             read = kv_retention.read_tokens(read);
             decode_kv_residual_tokens += kv_retention.residual_read(read);
         }

@@ -27,28 +27,35 @@ struct KvRetention {
     // Importance tracking (H2O, Scissorhands): bytes read and written per kept token per query head per layer each
     // decode step.
     double score_bytes_per_token_head = 0;
+    // Offload (ShadowKV). Besides the limited tokens, every step reads scan_share x n dense-token equivalents kept on
+    // the GPU (chunk landmarks, static outliers), and the GPU also stores resident_share x n that attention does not
+    // read (low-rank key factors). Each decode step refreshes refresh_share of the limited (selected) tokens: their
+    // values come over the host link and their keys are rebuilt from rank-`rebuild_rank` factors (0: no offload).
+    double scan_share = 0;
+    double resident_share = 0;
+    double refresh_share = 0;
+    int64_t rebuild_rank = 0;
 
     // Tokens attention reads (head-averaged, rounded up) for a context of n tokens. Inline with integer fast paths:
     // the scheduler asks for every running request on every iteration.
     [[nodiscard]] int64_t read_tokens(int64_t n) const {
         if (!active || n <= 0) return n;
-        int64_t limited_tokens = n;
-        if (cap_tokens > 0) {
-            limited_tokens = n < cap_tokens ? n : cap_tokens;
-        } else if (keep_fraction < 1.0) {
-            limited_tokens = ceil_positive(keep_fraction * static_cast<double>(n));
+        const int64_t limited = limited_tokens(n);
+        if (scan_share == 0.0) {
+            if (full_share == 0.0) return limited;
+            if (full_share == 1.0) return n;
         }
-        if (full_share == 0.0) return limited_tokens;
-        if (full_share == 1.0) return n;
-        return mixed_tokens(n, limited_tokens);
+        return mixed_tokens(n, limited);
     }
     // Memory in dense-token equivalents (the block manager's tokens) for a context of n tokens.
     [[nodiscard]] int64_t stored_tokens(int64_t n) const {
         if (!active || n <= 0) return n;
         const int64_t kept = read_tokens(n);
-        if (memory_scale == 1.0 && residual_extra == 0.0) return kept;
-        return scaled_tokens(kept);
+        if (memory_scale == 1.0 && residual_extra == 0.0 && resident_share == 0.0) return kept;
+        return scaled_tokens(n, kept);
     }
+    // Tokens a decode step at context n fetches from host memory and rebuilds (0 without offload).
+    [[nodiscard]] int64_t refresh_tokens(int64_t n) const;
     // Of read_tokens(n), how many are held at 16 bits (KIVI's residual).
     [[nodiscard]] int64_t residual_read(int64_t kept) const { return kept < residual_tokens ? kept : residual_tokens; }
 
@@ -58,8 +65,14 @@ struct KvRetention {
         const auto i = static_cast<int64_t>(x);
         return i + (x > static_cast<double>(i) ? 1 : 0);
     }
-    [[nodiscard]] int64_t mixed_tokens(int64_t n, int64_t limited_tokens) const;
-    [[nodiscard]] int64_t scaled_tokens(int64_t kept) const;
+    // What a limited head keeps of n tokens.
+    [[nodiscard]] int64_t limited_tokens(int64_t n) const {
+        if (cap_tokens > 0) return n < cap_tokens ? n : cap_tokens;
+        if (keep_fraction < 1.0) return ceil_positive(keep_fraction * static_cast<double>(n));
+        return n;
+    }
+    [[nodiscard]] int64_t mixed_tokens(int64_t n, int64_t limited) const;
+    [[nodiscard]] int64_t scaled_tokens(int64_t n, int64_t kept) const;
 };
 
 }  // namespace llmsim::models

@@ -132,6 +132,25 @@ struct AttentionWork {
     double decode_extra_pairs = 0;  // speculative verify queries beyond one per sequence
 };
 
+// An offloaded cache's refresh before the decode attention (ShadowKV): the refreshed tokens' keys are rebuilt as one
+// GEMM of their rank-r factors (refresh x r) by each sequence's (r x kv_dim) basis, which is read once per sequence
+// and layer, while their values come over the host link on another stream; the op lasts the longer of the two.
+// Rotary embedding of the rebuilt keys is element-wise and small beside the GEMM; it is not counted.
+Op kv_rebuild_op(const Precision& prec, const BatchShape& batch, int64_t kv_dim, OpLayers layers) {
+    const KvRetention& r = batch.kv_retention;
+    LLMSIM_ASSERT(r.rebuild_rank > 0, "refreshed tokens need a rebuild rank");
+    const int64_t m = batch.decode_kv_refresh_tokens;
+    Op op = gemm("kv_rebuild", m, kv_dim, r.rebuild_rank, prec, false);
+    const double factor_bytes = 2.0;  // the low-rank factors stay 16-bit
+    op.bytes = static_cast<double>(m) * static_cast<double>(r.rebuild_rank) * factor_bytes +
+               static_cast<double>(batch.decode_seqs) * static_cast<double>(r.rebuild_rank * kv_dim) * factor_bytes +
+               static_cast<double>(m * kv_dim) * prec.kv_bytes();
+    op.host_bytes = static_cast<double>(m * kv_dim) * prec.kv_bytes();  // the values
+    op.layers = layers;
+    op.attention = true;
+    return op;
+}
+
 // FlashAttention-style prefill and paged decode over K/V heads (MHA/GQA/MQA).
 void add_head_attention_ops(std::vector<Op>& out, const ModelSpec& model, const ShardShape& shard,
                             const Precision& prec, const BatchShape& batch, const AttentionWork& w, OpLayers layers) {
@@ -182,6 +201,7 @@ void add_head_attention_ops(std::vector<Op>& out, const ModelSpec& model, const 
         op.layers = layers;
         op.attention = true;
         out.push_back(op);
+        if (batch.decode_kv_refresh_tokens > 0) out.push_back(kv_rebuild_op(prec, batch, kv_dim, layers));
     }
 }
 

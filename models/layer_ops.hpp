@@ -37,6 +37,9 @@ struct Op {
     int32_t group_size = 1;  // GPUs taking part in a collective
     OpLayers layers = OpLayers::all;
     bool attention = false;  // depends on the batch's prefill/decode split and contexts, not only its token count
+    // Bytes crossing the host link (PCIe) per occurrence while the op runs, overlapped with its device work (an
+    // offloaded KV cache's fetch): the op takes the longer of the two.
+    double host_bytes = 0;
 };
 
 struct OpListOptions {

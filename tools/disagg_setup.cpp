@@ -127,6 +127,14 @@ DisaggSetup make_disagg_setup(RunConfig& cfg, ServingSetup& prefill) {
     // Every GPU of the prefill replica holds its shard of the KV (its heads, its layers).
     d.transfer.kv_bytes_per_token = prefill.kv.kv_bytes_per_token_per_gpu * gpus_p;
     d.transfer.layers = std::max(1, prefill.cost->deployment().model.num_layers);
+    // Under a KV policy the prefill replica holds (and sends) only what the policy retains. An offloaded cache's
+    // values sit in the prefill host's memory; moving them between hosts is not modelled.
+    d.transfer.retention = prefill.cost->deployment().kv_retention;
+    if (d.transfer.retention.rebuild_rank > 0) {
+        throw UsageError(cfg.where("kv-policy"), "'" + cfg.text("kv-policy") +
+                                                     "' keeps values in host memory; its transfer between prefill "
+                                                     "and decode pools is not modelled");
+    }
 
     // The topology: prefill replicas' GPUs first, then the decode replicas', in nodes of the device's size. One
     // device type in one node talks over NVLink; otherwise (two device types, or more GPUs than a node) over the

@@ -42,8 +42,8 @@ const std::vector<SettingInfo>& run_settings() {
          "KV-cache dtype: fp16 | bf16 | fp8 | int8 | int4 | int2[:group=N,residual=R,outliers=F] (default: follows "
          "--dtype; docs/kv-policies.md)"},
         {"kv-policy", SettingKind::text,
-         "KV eviction/compression: streaming | h2o | scissorhands | duo | razor | minicache [:k=v,...] (default: "
-         "none; docs/kv-policies.md)"},
+         "KV eviction/compression/offload: streaming | h2o | scissorhands | duo | razor | minicache | shadowkv "
+         "[:k=v,...] (default: none; docs/kv-policies.md)"},
         {"tp", SettingKind::integer, "tensor parallel degree per replica", 1, {1, limits::kMaxParallelDegree}},
         {"pp", SettingKind::integer, "pipeline stages per replica", 1, {1, limits::kMaxParallelDegree}},
         {"ep", SettingKind::integer, "expert parallel degree (MoE models)", 1, {1, limits::kMaxParallelDegree}},

@@ -171,6 +171,7 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
     cfg.set_default("framework-overhead", cpu_device ? "none" : "engine");
 
     sim::Deployment deployment = sim::make_deployment(model, par, prec, s.device);
+    policies::require_host_link(kv_policy, s.device.host.bandwidth_bytes_per_s, s.device.id, cfg.where("kv-policy"));
     deployment.kv_retention = kv_policy.retention;
     std::optional<sim::FlashWeights> flash;
     if (auto spec = cfg.opt_text("weights-tier")) {

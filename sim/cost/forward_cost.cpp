@@ -46,7 +46,9 @@ hardware::OpCost ForwardCost::price(const models::Op& op) const {
         const double rows = op.rows / deployment_.shard.heads * deployment_.shard.kv_heads;
         return hardware_.kernel(op.op_class, op.name, op.dtype, op.flops, op.bytes, op.kernels, rows, true);
     }
-    return hardware_.kernel(op.op_class, op.name, op.dtype, op.flops, op.bytes, op.kernels, op.rows);
+    hardware::OpCost cost = hardware_.kernel(op.op_class, op.name, op.dtype, op.flops, op.bytes, op.kernels, op.rows);
+    if (op.host_bytes > 0) hardware_.overlap_host_transfer(cost, op.host_bytes);
+    return cost;
 }
 
 ForwardBreakdown ForwardCost::breakdown(const models::BatchShape& batch) const {
@@ -67,6 +69,9 @@ ForwardBreakdown ForwardCost::breakdown(const models::BatchShape& batch) const {
             if (op.scope == models::OpScope::last_stage) continue;
             const auto it = std::find_if(padded_ops.begin(), padded_ops.end(),
                                          [&](const models::Op& p) { return p.name == op.name && p.layers == op.layers; });
+            // Decode-only attention work (an offloaded cache's kv_rebuild) has no padded twin: like attention, it
+            // sees only the real sequences, as in pass().
+            if (op.attention && it == padded_ops.end()) continue;
             LLMSIM_ASSERT(it != padded_ops.end(), "padded pass lacks op " + std::string(op.name));
             op = *it;
         }

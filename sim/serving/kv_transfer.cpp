@@ -53,7 +53,8 @@ void KvTransfers::begin(Pending& p) {
     const KvPath path = config_.path(p.from_pool, p.from_replica, r.pool, r.replica);
     LLMSIM_ASSERT(path.sender_bytes_per_s > 0 && path.receiver_bytes_per_s > 0 && path.latency_ns >= 0,
                   "a KV path needs bandwidth at both ends");
-    const double bytes = config_.kv_bytes_per_token * static_cast<double>(r.kv_tokens());
+    const int64_t tokens = config_.retention.active ? config_.retention.stored_tokens(r.kv_tokens()) : r.kv_tokens();
+    const double bytes = config_.kv_bytes_per_token * static_cast<double>(tokens);
     double exposed = bytes;
     // Layer-wise: the share of the transfer the prefill's compute hid (see the header), at the path's own rate.
     if (config_.mode == KvTransferMode::layerwise) {

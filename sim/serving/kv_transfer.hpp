@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "models/kv_retention.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/serving/link_network.hpp"
 #include "sim/serving/request_state.hpp"
@@ -39,6 +40,8 @@ struct KvPath {
 struct KvTransferConfig {
     KvTransferMode mode = KvTransferMode::whole;
     double kv_bytes_per_token = 0;  // the whole replica's KV of one token (every layer, every GPU)
+    // A KV policy's retention: a request of n tokens moves the stored_tokens(n) it holds, not all n (inactive: all).
+    models::KvRetention retention;
     int32_t layers = 1;
     // (prefill pool, prefill replica, decode pool, decode replica) -> path.
     std::function<KvPath(int32_t, int32_t, int32_t, int32_t)> path;

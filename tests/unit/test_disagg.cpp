@@ -161,3 +161,21 @@ TEST_CASE("disagg: every request is prefilled once, decoded once, and its KV fre
     CHECK(run.replicas[2].iterations > 0);
     CHECK(run.replicas[3].iterations > 0);
 }
+
+TEST_CASE("disagg: under a KV policy the transfer moves only the retained KV", "[disagg][kv_policy]") {
+    // A streaming cache of 40 tokens: a 100-token prompt sends 40 x 1000 B = 4e4 B at 1 MB/s = 40 ms, + 0.5 ms.
+    auto cost = instant_cost();
+    auto d = disagg_of(cost, 1e6, sim::KvTransferMode::whole);
+    d.transfer.retention.active = true;
+    d.transfer.retention.full_share = 0;
+    d.transfer.retention.cap_tokens = 40;
+    const auto run = policies::simulate_disagg(d, workload_of({{0, 100, 3}}));
+    const auto& r = run.requests[0];
+    CHECK(run.kv_transfer.bytes == Approx(4e4));
+    CHECK(ms(r.kv_transfer_ns) == Approx(40.5));
+    CHECK(ms(r.first_token_ns) == Approx(1 + 40.5 + 1));
+    // Off, the same request sends all 100 tokens.
+    const auto off =
+        policies::simulate_disagg(disagg_of(cost, 1e6, sim::KvTransferMode::whole), workload_of({{0, 100, 3}}));
+    CHECK(off.kv_transfer.bytes == Approx(1e5));
+}

@@ -69,6 +69,7 @@ void run_cost(CostArgs a, OrderedJson* json_out = nullptr) {
         given(a.kv_policy), "--kv-policy", given(a.kv_dtype), "--kv-dtype", model, model.max_position, prec);
     models::InferenceParallel par{a.tp, a.pp, a.ep};
     sim::Deployment dep = sim::make_deployment(model, par, prec, device);
+    policies::require_host_link(kv_policy, device.host.bandwidth_bytes_per_s, device.id, "--kv-policy");
     dep.kv_retention = kv_policy.retention;
     const sim::FrameworkOverhead overhead = sim::parse_framework_overhead(a.framework_overhead, "--framework-overhead");
 
@@ -129,6 +130,7 @@ void run_cost(CostArgs a, OrderedJson* json_out = nullptr) {
             e["compute_ms"] = o.cost.compute_ns * 1e-6;
             e["memory_ms"] = o.cost.memory_ns * 1e-6;
             e["comm_ms"] = o.cost.comm_ns * 1e-6;
+            if (o.op.host_bytes > 0) e["host_bytes"] = o.op.host_bytes;
             e["overhead_ms"] = o.cost.overhead_ns * 1e-6;
             ops.push_back(e);
         }
@@ -162,6 +164,9 @@ void run_cost(CostArgs a, OrderedJson* json_out = nullptr) {
             kv["compression_ratio"] = e.compression_ratio;
             kv["reference_context_tokens"] = tokens;
             kv["attention_read_tokens_per_seq"] = kv_policy.retention.read_tokens(tokens);
+            if (kv_policy.retention.rebuild_rank > 0) {
+                kv["host_fetch_tokens_per_seq"] = kv_policy.retention.refresh_tokens(tokens);
+            }
             kv["quality"] = "not modelled";
             j["kv_policy"] = kv;
         }
@@ -204,6 +209,10 @@ void run_cost(CostArgs a, OrderedJson* json_out = nullptr) {
         const int64_t tokens = std::max<int64_t>(1, context + std::max<int64_t>(a.prefill_tokens, 1));
         std::cout << fmt::format("  kv policy       {} (each sequence reads {} of {} tokens; quality not modelled)\n",
                                  kv_policy.name, kv_policy.retention.read_tokens(tokens), tokens);
+        if (kv_policy.retention.rebuild_rank > 0) {
+            std::cout << fmt::format("  host link       each sequence fetches {} tokens' values per step (kv_rebuild)\n",
+                                     kv_policy.retention.refresh_tokens(tokens));
+        }
     }
 }
 
@@ -215,7 +224,8 @@ void add_cost_options(CLI::App* cmd, CostArgs* a) {
                     "KV-cache dtype: fp16 | bf16 | fp8 | int8 | int4 | int2[:group=N,residual=R,outliers=F] "
                     "(default: follows --dtype)");
     cmd->add_option("--kv-policy", a->kv_policy,
-                    "KV eviction/compression: streaming | h2o | scissorhands | duo | razor | minicache [:k=v,...]");
+                    "KV eviction/compression/offload: streaming | h2o | scissorhands | duo | razor | minicache | "
+                    "shadowkv [:k=v,...]");
     const IntRange degree{1, limits::kMaxParallelDegree};
     const IntRange tokens{0, limits::kMaxTokens};
     add_int_option(*cmd, "--tp", a->tp, "tensor parallel degree", degree);

@@ -283,6 +283,15 @@ OrderedJson kv_policy_json(const tools::ServingSetup& setup) {
     j["reference_context_tokens"] = context;
     const int64_t stored = p.retention.stored_tokens(context);
     j["requests_at_reference_context"] = stored > 0 ? setup.kv.tokens / stored : 0;
+    if (p.retention.rebuild_rank > 0) {
+        // An offloaded cache (ShadowKV): each decode step of one such request fetches the refreshed tokens' values
+        // (half a dense token each, every layer of this GPU) over the host link; the layer's key rebuild overlaps it.
+        const int64_t fetched = p.retention.refresh_tokens(context);
+        const double bytes = static_cast<double>(fetched) * setup.kv.kv_bytes_per_token_per_gpu / 2;
+        j["host_fetch_tokens_per_step"] = fetched;
+        j["host_fetch_bytes_per_step"] = round6(bytes);
+        j["host_fetch_ms_per_step"] = round6(bytes / setup.device.host.bandwidth_bytes_per_s * 1e3);
+    }
     j["quality"] = "not modelled";
     return j;
 }

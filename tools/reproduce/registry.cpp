@@ -26,6 +26,7 @@ std::vector<Scenario> build() {
         scissorhands_scenario(),
         duoattention_scenario(),
         razorattention_scenario(),
+        shadowkv_scenario(),
         distserve_scenario(),
         splitwise_scenario(),
         flightllm_scenario(),

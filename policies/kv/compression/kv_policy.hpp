@@ -56,6 +56,10 @@ KvPolicySetup make_kv_policy(const std::optional<std::string>& policy_text, cons
                              const std::optional<std::string>& format_text, const std::string& format_where,
                              const models::ModelSpec& model, int64_t max_context_tokens, models::Precision& prec);
 
+// A policy that offloads KV to host memory (ShadowKV) needs the device's host link: exit 2 naming `where` without it.
+void require_host_link(const KvPolicySetup& setup, double host_link_bytes_per_s, const std::string& device_id,
+                       const std::string& where);
+
 // Per-GPU KV bytes of one token at `context_tokens` under the setup, given the dense per-token bytes of the cache's
 // format (what memory_footprint reports), and the compression against a dense 16-bit cache.
 struct KvPolicyEffect {
@@ -81,6 +85,7 @@ models::KvRetention make_h2o(const PolicySpec& spec, const KvPolicyContext& ctx,
 models::KvRetention make_scissorhands(const PolicySpec& spec, const KvPolicyContext& ctx, const std::string& where);
 models::KvRetention make_duo(const PolicySpec& spec, const KvPolicyContext& ctx, const std::string& where);
 models::KvRetention make_razor(const PolicySpec& spec, const KvPolicyContext& ctx, const std::string& where);
+models::KvRetention make_shadowkv(const PolicySpec& spec, const KvPolicyContext& ctx, const std::string& where);
 models::KvRetention make_minicache(const PolicySpec& spec, const KvPolicyContext& ctx, const std::string& where);
 
 }  // namespace llmsim::policies

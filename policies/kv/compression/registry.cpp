@@ -43,6 +43,16 @@ const Registry<KvPolicyInfo>& kv_policy_registry() {
              {{"start", "0.5", "first merged layer as a share of the layers"},
               {"retain", "0.05", "share of tokens kept unmerged in both layers"}},
              {}},
+            {"shadowkv",
+             "ShadowKV: low-rank pre-RoPE keys + landmarks on the GPU, values in host memory; each decode step "
+             "rebuilds a sparse budget and fetches its values over the host link",
+             make_shadowkv,
+             {{"rank", "160", "rank of the key factorisation, in [1, kv_heads x head_dim]"},
+              {"budget", "0.0156", "KV selected per step: a share in (0, 1] of the context, or a token count above 1"},
+              {"chunk", "8", "tokens per landmark (chunk-mean key)"},
+              {"outliers", "0.003", "share of tokens kept in full on the GPU (static outlier chunks), in [0, 1]"},
+              {"reuse", "0.6", "share of selected KV still on the GPU from the previous step, in [0, 1)"}},
+             {}},
         });
     return registry;
 }
@@ -87,6 +97,14 @@ KvPolicySetup make_kv_policy(const std::optional<std::string>& policy_text, cons
     }
     if (format_text) s.name += (s.name.empty() ? "" : " + ") + s.format.text;
     return s;
+}
+
+void require_host_link(const KvPolicySetup& setup, double host_link_bytes_per_s, const std::string& device_id,
+                       const std::string& where) {
+    if (setup.retention.rebuild_rank > 0 && !(host_link_bytes_per_s > 0)) {
+        throw UsageError(where, "'" + setup.name + "' fetches KV from host memory, but device " + device_id +
+                                    " states no host link bandwidth");
+    }
 }
 
 KvPolicyEffect kv_policy_effect(const KvPolicySetup& setup, double kv_bytes_per_token_per_gpu, double kv_element_bytes,

@@ -33,5 +33,6 @@ Scenario flightllm_cost_scenario();
 Scenario mllm_npu_speedup_scenario();
 Scenario mllm_npu_energy_scenario();
 Scenario xl3m_scenario();
+Scenario shadowkv_scenario();
 
 }  // namespace llmsim::tools::reproduce
