@@ -12,21 +12,13 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "tests/support/cli_checks.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace llmsim::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-void expect_exit2(const std::vector<std::string>& args, const std::vector<std::string>& fragments) {
-    const CommandResult r = run_llmsim(args);
-    INFO("stderr: " << r.err);
-    CHECK(r.exit_code == 2);
-    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-    for (const auto& f : fragments)
-        CHECK(r.err.find(f) != std::string::npos);
-}
 
 // Starts llmsim with stdout and stderr sent to `out_path` (e.g. /dev/full); returns its pid.
 pid_t spawn_llmsim(const std::vector<std::string>& args, const std::string& out_path) {

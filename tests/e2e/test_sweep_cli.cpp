@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/json_io.hpp"
+#include "tests/support/cli_checks.hpp"
 #include "tests/support/test_support.hpp"
 #include "tools/store/result_table.hpp"
 #include "tools/store/sqlite_db.hpp"
@@ -50,13 +51,6 @@ CommandResult sweep(const std::string& spec, const std::string& db, std::vector<
     std::vector<std::string> args = {"sweep", spec, "--db", db, "--quiet"};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_llmsim(args);
-}
-
-void expect_exit2(const CommandResult& r, const std::vector<std::string>& fragments) {
-    INFO("stderr: " << r.err << "\nstdout: " << r.out);
-    CHECK(r.exit_code == 2);
-    for (const auto& f : fragments)
-        CHECK(r.err.find(f) != std::string::npos);
 }
 
 }  // namespace
@@ -179,7 +173,7 @@ TEST_CASE("query refuses every write and leaves the file unchanged", "[cli][quer
              "VACUUM", "REINDEX", "SELECT 1; DELETE FROM runs"}) {
         INFO(sql);
         const CommandResult r = run_llmsim({"query", "--db", db, sql});
-        expect_exit2(r, {});
+        check_exit2(r, {});
         CHECK(r.out.empty());
         CHECK(file_bytes(db) == before);
     }
@@ -203,24 +197,24 @@ TEST_CASE("bad sweep and query input exits 2 with the database intact", "[cli][s
     REQUIRE(sweep(spec, db).exit_code == 0);
     const std::string before = file_bytes(db);
 
-    expect_exit2(sweep(tmp.write("bad.json", R"({"grid": {"schedular": ["vllm"]}})"), db),
-                 {"bad.json#/grid/schedular", "did you mean 'scheduler'"});
-    expect_exit2(sweep(tmp.write("empty.json", R"({"base": {"tp": 1}, "axes": {"grid": {}}})"), db), {"empty axes"});
-    expect_exit2(sweep(tmp.write("value.json", R"({"grid": {"tp": ["two"]}})"), db),
-                 {"expected an integer", "'two'", "tp=two"});
-    expect_exit2(sweep(spec, db, {"--threads", "-1"}), {"--threads"});
+    check_exit2(sweep(tmp.write("bad.json", R"({"grid": {"schedular": ["vllm"]}})"), db),
+                {"bad.json#/grid/schedular", "did you mean 'scheduler'"});
+    check_exit2(sweep(tmp.write("empty.json", R"({"base": {"tp": 1}, "axes": {"grid": {}}})"), db), {"empty axes"});
+    check_exit2(sweep(tmp.write("value.json", R"({"grid": {"tp": ["two"]}})"), db),
+                {"expected an integer", "'two'", "tp=two"});
+    check_exit2(sweep(spec, db, {"--threads", "-1"}), {"--threads"});
     CHECK(file_bytes(db) == before);
 
     // SQL errors carry SQLite's message and the statement.
-    expect_exit2(run_llmsim({"query", "--db", db, "SELEC * FROM runs"}), {"syntax error", "SELEC * FROM runs"});
-    expect_exit2(run_llmsim({"query", "--db", db, "SELECT nope FROM runs"}), {"no such column: nope"});
-    expect_exit2(run_llmsim({"query", "--db", tmp.file("missing.sqlite"), "SELECT 1"}), {"--db", "no such file"});
+    check_exit2(run_llmsim({"query", "--db", db, "SELEC * FROM runs"}), {"syntax error", "SELEC * FROM runs"});
+    check_exit2(run_llmsim({"query", "--db", db, "SELECT nope FROM runs"}), {"no such column: nope"});
+    check_exit2(run_llmsim({"query", "--db", tmp.file("missing.sqlite"), "SELECT 1"}), {"--db", "no such file"});
     CHECK(!std::filesystem::exists(tmp.file("missing.sqlite")));
 
     // A file that is not a database: refused by query and by sweep, and left as it was.
     const std::string junk = tmp.write("junk.sqlite", std::string(4096, 'x'));
-    expect_exit2(run_llmsim({"query", "--db", junk, "SELECT 1 FROM runs"}), {"junk.sqlite", "not a database"});
-    expect_exit2(sweep(spec, junk), {"junk.sqlite", "not a database"});
+    check_exit2(run_llmsim({"query", "--db", junk, "SELECT 1 FROM runs"}), {"junk.sqlite", "not a database"});
+    check_exit2(sweep(spec, junk), {"junk.sqlite", "not a database"});
     CHECK(file_bytes(junk) == std::string(4096, 'x'));
 
     // Another SQLite database is not taken over.
@@ -228,14 +222,14 @@ TEST_CASE("bad sweep and query input exits 2 with the database intact", "[cli][s
         store::Database other(tmp.file("other.sqlite"), store::OpenMode::read_write_create);
         other.exec("CREATE TABLE t(x)");
     }
-    expect_exit2(sweep(spec, tmp.file("other.sqlite")), {"not an llmsim result store"});
+    check_exit2(sweep(spec, tmp.file("other.sqlite")), {"not an llmsim result store"});
 
     // A store locked by another writer: the sweep gives up after its busy timeout, and writes nothing.
     {
         store::Database holder(db, store::OpenMode::read_write_create);
         holder.exec("BEGIN EXCLUSIVE");
-        expect_exit2(sweep(tmp.write("more.json", R"({"base": {"num_requests": 10}, "grid": {"qps": [1]}})"), db),
-                     {"r.sqlite", "locked"});
+        check_exit2(sweep(tmp.write("more.json", R"({"base": {"num_requests": 10}, "grid": {"qps": [1]}})"), db),
+                    {"r.sqlite", "locked"});
         holder.exec("ROLLBACK");
     }
     CHECK(count(db, "SELECT count(*) FROM runs") == 12);
