@@ -26,16 +26,6 @@ double round4(double v) {
     return std::round(v * 1e4) / 1e4;
 }
 
-Json with_qps(const Json& settings, double qps) {
-    Json s = settings;
-    if (std::isinf(qps)) {
-        s["qps"] = "inf";
-    } else {
-        s["qps"] = qps;
-    }
-    return s;
-}
-
 }  // namespace
 
 OrderedJson simulate(const Json& settings, const std::string& label) {
