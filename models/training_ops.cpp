@@ -1,8 +1,10 @@
 #include "models/training_ops.hpp"
 
 #include <algorithm>
+#include <array>
 #include <string>
 
+#include "common/enum_names.hpp"
 #include "common/error.hpp"
 
 namespace llmsim::models {
@@ -20,10 +22,7 @@ std::string_view recompute_name(Recompute r) {
 }
 
 std::optional<Recompute> recompute_from_name(std::string_view name) {
-    for (Recompute r : {Recompute::none, Recompute::selective, Recompute::full}) {
-        if (recompute_name(r) == name) return r;
-    }
-    return std::nullopt;
+    return enum_from_name(name, std::array{Recompute::none, Recompute::selective, Recompute::full}, recompute_name);
 }
 
 std::string_view attention_impl_name(AttentionImpl a) {
@@ -31,9 +30,7 @@ std::string_view attention_impl_name(AttentionImpl a) {
 }
 
 std::optional<AttentionImpl> attention_impl_from_name(std::string_view name) {
-    if (name == "flash") return AttentionImpl::flash;
-    if (name == "unfused") return AttentionImpl::unfused;
-    return std::nullopt;
+    return enum_from_name(name, std::array{AttentionImpl::flash, AttentionImpl::unfused}, attention_impl_name);
 }
 
 std::string_view cp_kind_name(CpKind k) {
@@ -41,9 +38,7 @@ std::string_view cp_kind_name(CpKind k) {
 }
 
 std::optional<CpKind> cp_kind_from_name(std::string_view name) {
-    if (name == "ring") return CpKind::ring;
-    if (name == "ulysses") return CpKind::ulysses;
-    return std::nullopt;
+    return enum_from_name(name, std::array{CpKind::ring, CpKind::ulysses}, cp_kind_name);
 }
 
 std::string_view comm_axis_name(CommAxis a) {
