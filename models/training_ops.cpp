@@ -436,11 +436,9 @@ void dense_mlp_bwd(const Ctx& c, Ops& ops, double tokens, double inter, std::str
     ops.push_back(wgrad(c, up_w, tokens, inter * c.gate, c.h, rows));
 }
 
-void moe_fwd(const Ctx& c, Ops& ops) {
-    const MoeWork w = moe_work(c);
-    const double e = c.m.moe.num_experts;
-    ops.push_back(gemm(c, "moe_router", c.tn, e, c.h, false));
-    ops.push_back(elementwise(c, "moe_permute", (c.tn + w.exchanged) * c.h * c.a, 0));
+// Tokens to their experts (both passes): the EP all-to-all, then with sequence parallelism the all-gather of the
+// expert inputs.
+void moe_dispatch(const Ctx& c, const MoeWork& w, Ops& ops) {
     if (c.par.ep > 1) {
         ops.push_back(collective(c, "ep_all_to_all", CollectiveKind::all_to_all, w.exchanged * c.h * c.a, c.par.ep,
                                  CommAxis::ep));
@@ -449,7 +447,10 @@ void moe_fwd(const Ctx& c, Ops& ops) {
         ops.push_back(collective(c, "tp_all_gather", CollectiveKind::all_gather, w.assignments * c.h * c.a, c.par.tp,
                                  CommAxis::tp));
     }
-    dense_mlp_fwd(c, ops, w.assignments, w.expert_inter, "moe_up_proj", "moe_act", "moe_down_proj", w.local_experts);
+}
+
+// And back from them: the reduce-scatter, then the all-to-all.
+void moe_combine(const Ctx& c, const MoeWork& w, Ops& ops) {
     if (c.par.sp()) {
         ops.push_back(collective(c, "tp_reduce_scatter", CollectiveKind::reduce_scatter, w.assignments * c.h * c.a,
                                  c.par.tp, CommAxis::tp));
@@ -458,6 +459,16 @@ void moe_fwd(const Ctx& c, Ops& ops) {
         ops.push_back(collective(c, "ep_all_to_all", CollectiveKind::all_to_all, w.exchanged * c.h * c.a, c.par.ep,
                                  CommAxis::ep));
     }
+}
+
+void moe_fwd(const Ctx& c, Ops& ops) {
+    const MoeWork w = moe_work(c);
+    const double e = c.m.moe.num_experts;
+    ops.push_back(gemm(c, "moe_router", c.tn, e, c.h, false));
+    ops.push_back(elementwise(c, "moe_permute", (c.tn + w.exchanged) * c.h * c.a, 0));
+    moe_dispatch(c, w, ops);
+    dense_mlp_fwd(c, ops, w.assignments, w.expert_inter, "moe_up_proj", "moe_act", "moe_down_proj", w.local_experts);
+    moe_combine(c, w, ops);
     ops.push_back(elementwise(c, "moe_unpermute", (c.tn + w.exchanged) * c.h * c.a, w.exchanged * c.h));
     if (c.m.moe.shared_experts > 0) {
         const double inter = static_cast<double>(c.m.moe.shared_experts) * w.expert_inter;
@@ -478,24 +489,10 @@ void moe_bwd(const Ctx& c, Ops& ops) {
         tp_enter_bwd(c, ops);
     }
     ops.push_back(elementwise(c, "moe_unpermute_bwd", (c.tn + w.exchanged) * c.h * c.a, 0));
-    if (c.par.ep > 1) {
-        ops.push_back(collective(c, "ep_all_to_all", CollectiveKind::all_to_all, w.exchanged * c.h * c.a, c.par.ep,
-                                 CommAxis::ep));
-    }
-    if (c.par.sp()) {
-        ops.push_back(collective(c, "tp_all_gather", CollectiveKind::all_gather, w.assignments * c.h * c.a, c.par.tp,
-                                 CommAxis::tp));
-    }
+    moe_dispatch(c, w, ops);
     dense_mlp_bwd(c, ops, w.assignments, w.expert_inter, "moe_down_dgrad", "moe_down_wgrad", "moe_act_bwd",
                   "moe_up_dgrad", "moe_up_wgrad", w.local_experts);
-    if (c.par.sp()) {
-        ops.push_back(collective(c, "tp_reduce_scatter", CollectiveKind::reduce_scatter, w.assignments * c.h * c.a,
-                                 c.par.tp, CommAxis::tp));
-    }
-    if (c.par.ep > 1) {
-        ops.push_back(collective(c, "ep_all_to_all", CollectiveKind::all_to_all, w.exchanged * c.h * c.a, c.par.ep,
-                                 CommAxis::ep));
-    }
+    moe_combine(c, w, ops);
     ops.push_back(elementwise(c, "moe_permute_bwd", (c.tn + w.exchanged) * c.h * c.a, w.exchanged * c.h));
     ops.push_back(dgrad(c, "moe_router_dgrad", c.tn, e, c.h));
     ops.push_back(wgrad(c, "moe_router_wgrad", c.tn, e, c.h));
