@@ -111,20 +111,7 @@ TEST_CASE("a sweep killed with SIGKILL and restarted stores every run once, as a
     const std::string spec = tmp.write("spec.json", text);
     const std::string db = tmp.file("killed.sqlite");
 
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int null_fd = open("/dev/null", O_WRONLY);
-        dup2(null_fd, 1);
-        dup2(null_fd, 2);
-        std::string bin = llmsim_binary();
-        std::vector<std::string> args = {bin, "sweep", spec, "--db", db, "--threads", "1", "--quiet"};
-        std::vector<char*> argv;
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
+    const pid_t pid = spawn_llmsim({"sweep", spec, "--db", db, "--threads", "1", "--quiet"}, "/dev/null", "/dev/null");
     // Kill once a few runs are committed (polling the store read-only, as `llmsim query` would).
     int64_t committed = 0;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
@@ -274,21 +261,9 @@ TEST_CASE("mpirun -np 2 stores the same rows as a threaded sweep", "[cli][sweep]
     const std::string spec = tmp.write("spec.json", kSpec);
     const std::string db = tmp.file("mpi.sqlite");
     const std::string out = tmp.file("mpi.out");
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        std::vector<std::string> args = {
-            mpirun, "-np",       "2", "--oversubscribe", "--allow-run-as-root", llmsim_binary(), "sweep", spec, "--db",
-            db,     "--threads", "1", "--quiet"};
-        std::vector<char*> argv;
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
+    const pid_t pid = spawn({mpirun, "-np", "2", "--oversubscribe", "--allow-run-as-root", llmsim_binary(), "sweep",
+                             spec, "--db", db, "--threads", "1", "--quiet"},
+                            out, out);
     int status = 0;
     waitpid(pid, &status, 0);
     const std::string text = read_text(out);
