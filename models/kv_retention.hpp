@@ -28,12 +28,38 @@ struct KvRetention {
     // decode step.
     double score_bytes_per_token_head = 0;
 
-    // Tokens attention reads (head-averaged, rounded up) for a context of n tokens.
-    [[nodiscard]] int64_t read_tokens(int64_t n) const;
+    // Tokens attention reads (head-averaged, rounded up) for a context of n tokens. Inline with integer fast paths:
+    // the scheduler asks for every running request on every iteration.
+    [[nodiscard]] int64_t read_tokens(int64_t n) const {
+        if (!active || n <= 0) return n;
+        int64_t limited_tokens = n;
+        if (cap_tokens > 0) {
+            limited_tokens = n < cap_tokens ? n : cap_tokens;
+        } else if (keep_fraction < 1.0) {
+            limited_tokens = ceil_positive(keep_fraction * static_cast<double>(n));
+        }
+        if (full_share == 0.0) return limited_tokens;
+        if (full_share == 1.0) return n;
+        return mixed_tokens(n, limited_tokens);
+    }
     // Memory in dense-token equivalents (the block manager's tokens) for a context of n tokens.
-    [[nodiscard]] int64_t stored_tokens(int64_t n) const;
+    [[nodiscard]] int64_t stored_tokens(int64_t n) const {
+        if (!active || n <= 0) return n;
+        const int64_t kept = read_tokens(n);
+        if (memory_scale == 1.0 && residual_extra == 0.0) return kept;
+        return scaled_tokens(kept);
+    }
     // Of read_tokens(n), how many are held at 16 bits (KIVI's residual).
     [[nodiscard]] int64_t residual_read(int64_t kept) const { return kept < residual_tokens ? kept : residual_tokens; }
+
+  private:
+    // ceil(x) for 0 <= x < 2^63 without a libm call (equal to std::ceil there).
+    static int64_t ceil_positive(double x) {
+        const auto i = static_cast<int64_t>(x);
+        return i + (x > static_cast<double>(i) ? 1 : 0);
+    }
+    [[nodiscard]] int64_t mixed_tokens(int64_t n, int64_t limited_tokens) const;
+    [[nodiscard]] int64_t scaled_tokens(int64_t kept) const;
 };
 
 }  // namespace llmsim::models

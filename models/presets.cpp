@@ -147,6 +147,9 @@ std::vector<ModelPreset> build_presets() {
     add(llama_like("codellama-34b", "llama", 48, 8192, 64, 8, 22016, 32000, 16384,
                    "codellama/CodeLlama-34b-Instruct-hf config.json"),
         "Code Llama 34B (GQA 8)");
+    add(gpt_like("opt-6.7b", "opt", 32, 4096, 32, 16384, 50272, 2048, Activation::relu,
+                 "facebook/opt-6.7b config.json"),
+        "OPT 6.7B (LLM in a flash's main model)");
     add(gpt_like("opt-13b", "opt", 40, 5120, 40, 20480, 50272, 2048, Activation::relu, "facebook/opt-13b config.json"),
         "OPT 13B");
     add(gpt_like("opt-66b", "opt", 64, 9216, 72, 36864, 50272, 2048, Activation::relu, "facebook/opt-66b config.json"),
@@ -236,6 +239,11 @@ std::vector<ModelPreset> build_presets() {
     add(gpt_like("gpt3-175b", "gpt3", 96, 12288, 96, 49152, 51200, 2048, Activation::gelu,
                  "Brown et al. 2020 Table 2.1"),
         "GPT-3 175B");
+    // ZeRO's (Rajbhandari et al., SC'20) 100B GPT-2-style model: 125 layers x 8192 hidden, 1,024-token context; the
+    // head count is not stated, 64 heads keeps GPT-3's head_dim of 128.
+    add(gpt_like("gpt-100b", "gpt2", 125, 8192, 64, 32768, 51200, 1024, Activation::gelu,
+                 "Rajbhandari et al. SC'20 (ZeRO) 100B configuration; vocab padded to 51200 as in Megatron-LM"),
+        "GPT-2-style 100B (ZeRO paper)");
     // Tiny Llamas for the real CPU serving loop (llama2.c stories15M / stories110M shapes).
     add(llama_like("llama-tiny-15m", "llama", 6, 288, 6, 6, 768, 32000, 256, "karpathy/llama2.c stories15M"),
         "Tiny Llama 15M (CPU calibration)");

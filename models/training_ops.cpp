@@ -507,7 +507,8 @@ void mlp_block_fwd(const Ctx& c, Ops& ops) {
         moe_fwd(c, ops);
     } else {
         dense_mlp_fwd(c, ops, c.t, c.inter, "mlp_up_proj", "mlp_act", "mlp_down_proj");
-        tp_exit_fwd(c, ops);
+        // A parallel block sums the attention and MLP partial outputs and leaves the TP region once (the layer does).
+        if (!c.m.parallel_residual) tp_exit_fwd(c, ops);
     }
     ops.push_back(residual_fwd(c));
 }
@@ -517,9 +518,10 @@ void mlp_block_bwd(const Ctx& c, Ops& ops) {
     if (c.m.moe.enabled()) {
         moe_bwd(c, ops);
     } else {
-        tp_exit_bwd(c, ops);
+        if (!c.m.parallel_residual) tp_exit_bwd(c, ops);
+        // A parallel block's MLP shares the attention's input: the QKV weight gradient's re-gather serves both.
         dense_mlp_bwd(c, ops, c.t, c.inter, "mlp_down_dgrad", "mlp_down_wgrad", "mlp_act_bwd", "mlp_up_dgrad",
-                      "mlp_up_wgrad", 1, true);
+                      "mlp_up_wgrad", 1, !c.m.parallel_residual);
     }
     if (!c.m.parallel_residual) {
         if (!c.m.moe.enabled()) tp_enter_bwd(c, ops);

@@ -33,7 +33,7 @@ else
   KERNELS="$OUT/kernels.csv"
   "$LLMSIM" bench kernels --quiet --threads "$THREADS" --out "$KERNELS"
 fi
-"$LLMSIM" calibrate --measurements "$KERNELS" --base cpu --out "$OUT/host.json" --report "$OUT/fit-report.md" \
+"$LLMSIM" calibrate --measurements "$KERNELS" --base host --out "$OUT/host.json" --report "$OUT/fit-report.md" \
   --holdout-fraction 0.2 --source "llmsim bench kernels on this host" --quiet
 for i in $(seq 1 "$REPEATS"); do
   "$LLMSIM" bench serve --threads "$THREADS" --hardware "$OUT/host.json" "${WORKLOAD[@]}" --json > "$OUT/real-$i.json"

@@ -45,7 +45,7 @@ fit h100-pcie --import-vidur "$VIDUR" --vidur-device h100 --vidur-network h100_p
   --source "h100_pairwise_nvlink NCCL profiles; kernel curves transferred from h100-sxm"
 fit h200-sxm --import-fractions "$FRACTIONS" --fractions-device h200-sxm --transfer-from "$OUT/h100-sxm.json" \
   --source "transferred from h100-sxm, anchored to Azure's H200 triad bandwidth and FlashAttention-2 throughput"
-for id in a40 a6000 v100s t4; do
+for id in a40 a6000 v100s v100-sxm3-32gb t4; do
   fit "$id" --transfer-from "$OUT/a100-sxm-80gb.json" --source "no measurements: curves transferred from a100-sxm-80gb"
 done
 for id in l40s l4 mi300x; do

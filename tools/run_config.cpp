@@ -91,6 +91,9 @@ const std::vector<SettingInfo>& run_settings() {
         {"kv-tiers", SettingKind::text,
          "KV tiers below HBM for evicted prefix blocks and swap space, fastest first, per replica: "
          "NAME=CAPACITY@BANDWIDTH,... e.g. dram=512GiB@64GB/s,ssd=4TB@7GB/s"},
+        {"weights-tier", SettingKind::text,
+         "weights beyond a memory budget stream from flash (LLM in a flash): flash:dram=SIZE[,read=m1-max|pm9a3|RATE|"
+         "CURVE.json,load=sparse|naive,sparsity=F,window=K,bundle=on|off] (default: off; docs/flash-weights.md)"},
         {"kv-tier-load", SettingKind::text,
          "serial | layerwise: lower-tier hits load before the prefill, or overlap it layer by layer", "serial"},
         {"preemption", SettingKind::text, "recompute | swap, optionally :victim=newest|most-kv", "recompute"},

@@ -6,6 +6,7 @@
 
 #include "common/bounded.hpp"
 #include "common/error.hpp"
+#include "common/strings.hpp"
 #include "common/units.hpp"
 #include "hardware/catalogue.hpp"
 #include "hardware/memory_tier.hpp"
@@ -17,6 +18,7 @@
 #include "policies/scheduler/scheduler_registry.hpp"
 #include "policies/specdec/specdec.hpp"
 #include "tools/price_overrides.hpp"
+#include "tools/weights_tier.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -170,6 +172,13 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
 
     sim::Deployment deployment = sim::make_deployment(model, par, prec, s.device);
     deployment.kv_retention = kv_policy.retention;
+    std::optional<sim::FlashWeights> flash;
+    if (auto spec = cfg.opt_text("weights-tier")) {
+        const std::string w = cfg.where("weights-tier");
+        flash.emplace(make_flash_weights(*spec, w, starts_with(w, "--") ? ErrorKind::usage : ErrorKind::input, model,
+                                         prec, par, s.device));
+        deployment.resident_weight_bytes = flash->plan().resident_bytes();
+    }
     if (kv_policy_given) s.kv_policy = std::move(kv_policy);
     const std::string overhead_text = cfg.text("framework-overhead");
     const sim::FrameworkOverhead overhead =
@@ -184,6 +193,7 @@ ServingSetup make_serving_setup(RunConfig& cfg, const hardware::DeviceSpec* devi
 
     s.cost = std::make_unique<sim::ForwardCost>(std::move(deployment), hardware::CostModel(s.device), overhead,
                                                 s.engine.kernels);
+    if (flash) s.cost->set_flash_weights(std::move(*flash));
     const int64_t seed = positive(cfg, "seed");
     sim::DrafterMemory drafter;
     if (auto sd = cfg.opt_text("spec-decode")) {

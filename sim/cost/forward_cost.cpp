@@ -116,7 +116,8 @@ ForwardBreakdown ForwardCost::breakdown(const models::BatchShape& batch) const {
     if (mixed_layers_) b.layer_time_ns = layer_work_ns / deployment_.model.num_layers;
     b.forward_time_ns += b.pp_transfer_ns * static_cast<double>(layers.size() - 1);
     b.framework_overhead_ns = overhead_.iteration_ns(batch.total_seqs(), batch.total_tokens(), deployment_.gpus());
-    b.total_time_ns = b.forward_time_ns + b.framework_overhead_ns;
+    if (flash_) b.weight_load_ns = flash_->pass_ns(batch.total_tokens());
+    b.total_time_ns = b.forward_time_ns + b.framework_overhead_ns + b.weight_load_ns;
     return b;
 }
 
@@ -230,6 +231,7 @@ PassCost ForwardCost::pass(const models::BatchShape& batch) {
     p.last_stage_extra_ns = lm_head_ns(batch.logits_seqs);
     p.boundary_ns = tc.boundary_ns;
     p.overhead_ns = overhead_.iteration_ns(batch.total_seqs(), batch.total_tokens(), deployment_.gpus());
+    if (flash_) p.weight_load_ns = flash_->pass_ns(batch.total_tokens());
     return p;
 }
 
@@ -244,7 +246,7 @@ double ForwardCost::stage_ns(const PassCost& p, int32_t stage) const {
 
 double ForwardCost::iteration_ns(const models::BatchShape& batch) {
     const PassCost p = pass(batch);
-    double t = p.overhead_ns;
+    double t = p.overhead_ns + p.weight_load_ns;
     const auto stages = static_cast<int32_t>(deployment_.shard.layers_per_stage.size());
     for (int32_t s = 0; s < stages; ++s)
         t += stage_ns(p, s);
@@ -253,7 +255,7 @@ double ForwardCost::iteration_ns(const models::BatchShape& batch) {
 
 double ForwardCost::device_ns(const models::BatchShape& batch) {
     const PassCost p = pass(batch);
-    double t = 0;
+    double t = p.weight_load_ns;
     const auto stages = static_cast<int32_t>(deployment_.shard.layers_per_stage.size());
     for (int32_t s = 0; s < stages; ++s)
         t += stage_ns(p, s);

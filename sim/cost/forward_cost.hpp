@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "models/model_spec.hpp"
 #include "models/parallel.hpp"
 #include "models/precision.hpp"
+#include "sim/cost/flash_weights.hpp"
 #include "sim/cost/framework_overhead.hpp"
 #include "sim/cost/kernel_execution.hpp"
 #include "sim/cost/replica_collectives.hpp"
@@ -29,6 +31,7 @@ struct Deployment {
     models::Precision precision;
     models::ShardShape shard;          // derived by make_deployment
     models::KvRetention kv_retention;  // a KV policy's effect on what is kept and read (inactive: none)
+    double resident_weight_bytes = 0;  // a flash weights tier's in-memory weights per GPU (0: all weights resident)
 
     [[nodiscard]] int32_t gpus() const { return parallel.gpus(); }
 };
@@ -49,7 +52,8 @@ struct ForwardBreakdown {
     double pp_transfer_ns = 0;          // activation transfer at one stage boundary
     double forward_time_ns = 0;         // one batch through all stages
     double framework_overhead_ns = 0;
-    double total_time_ns = 0;  // forward + framework overhead
+    double weight_load_ns = 0;  // weights read from a flash tier before the pass (0 without one)
+    double total_time_ns = 0;   // forward + framework overhead + weight loads
 };
 
 // Cost of one pass split the way a pipeline needs it.
@@ -62,6 +66,7 @@ struct PassCost {
     double boundary_ns = 0;           // send/recv between consecutive stages
     double overhead_ns = 0;           // host framework overhead (once per iteration)
     double attention_ns = 0;          // attention part of per_layer_ns (for reports; the all-layer part)
+    double weight_load_ns = 0;        // weights read from a flash tier before the pass (0 without one)
     // Fractions of per_layer_ns in which the math units and the memory bus are the busy resource (sum of the ops'
     // roofline compute and memory times over their total); the power model reads them (hardware/power_model.hpp).
     double compute_share = 0;
@@ -85,6 +90,9 @@ class ForwardCost {
     [[nodiscard]] const hardware::CostModel& hardware() const { return hardware_; }
     [[nodiscard]] const FrameworkOverhead& overhead() const { return overhead_; }
     [[nodiscard]] const KernelExecution& execution() const { return execution_; }
+    // A flash weights tier: every pass first reads the weights it needs that are not resident.
+    void set_flash_weights(FlashWeights flash) { flash_.emplace(std::move(flash)); }
+    [[nodiscard]] const FlashWeights* flash_weights() const { return flash_ ? &*flash_ : nullptr; }
 
   private:
     struct TokenCosts {
@@ -115,6 +123,7 @@ class ForwardCost {
     std::vector<double> lm_head_by_seqs_;                    // memo indexed by sampled sequences (-1 = unknown)
     std::vector<models::Op> attention_scratch_;              // reused: the hot path does not allocate
     bool mixed_layers_ = false;                              // the model's layers differ (see PassCost::kind_ns)
+    std::optional<FlashWeights> flash_;                      // none: the pass pays no weight loads
 };
 
 }  // namespace llmsim::sim

@@ -18,7 +18,9 @@ KvCapacity kv_capacity(const Deployment& d, const hardware::DeviceSpec& device, 
     const auto footprint = models::memory_footprint(d.model, d.shard, d.parallel, d.precision);
     KvCapacity c;
     c.usable_bytes_per_gpu = device.memory_bytes * gpu_memory_utilization;
-    c.weight_bytes_per_gpu = footprint.weight_bytes_per_gpu + drafter.weight_bytes_per_gpu;
+    // A flash weights tier keeps only its budget in memory; the rest is read per pass.
+    const double weights = d.resident_weight_bytes > 0 ? d.resident_weight_bytes : footprint.weight_bytes_per_gpu;
+    c.weight_bytes_per_gpu = weights + drafter.weight_bytes_per_gpu;
     c.activation_bytes_per_gpu =
         models::activation_workspace_bytes(d.model, d.shard, d.precision, max_batch_tokens, max_batch_seqs);
     c.kv_bytes_per_token_per_gpu = footprint.kv_bytes_per_token_per_gpu + drafter.kv_bytes_per_token_per_gpu;

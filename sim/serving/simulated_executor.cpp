@@ -38,6 +38,8 @@ IterationResult SimulatedExecutor::run(const Batch& batch, int64_t start_ns, int
         if (observer != nullptr) observer->on_draft(replica, t, t + draft, batch);
         if (!batch.draft_overlapped()) t += draft;
     }
+    // Weights a flash tier must bring in before the pass can start (serial; zero without a tier).
+    if (pass.weight_load_ns > 0) t += seconds_to_ns(pass.weight_load_ns * 1e-9);
     const int64_t transfer = batch.kv_transfer_ns();
     if (!layerwise_kv_load_) {
         t += transfer;

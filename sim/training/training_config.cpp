@@ -8,7 +8,7 @@ namespace llmsim::sim {
 
 OverlapOptions parse_overlap(const std::string& text, const std::string& where) {
     if (text == "default") return OverlapOptions{};
-    OverlapOptions o{false, false, false, false, false, false, false};
+    OverlapOptions o{false, false, false, false, false, false, false, false};
     if (text == "none" || text.empty()) return o;
     for (auto part : split(text, ',')) {
         const std::string item(trim(part));
@@ -26,10 +26,12 @@ OverlapOptions parse_overlap(const std::string& text, const std::string& where) 
             o.ep = true;
         else if (item == "pp")
             o.pp = true;
+        else if (item == "dp-chunks")
+            o.dp_chunks = true;
         else {
-            throw UsageError(where,
-                             unknown_name_message("overlap item", item,
-                                                  {"none", "default", "dp", "zero", "tp", "tp-bwd", "cp", "ep", "pp"}));
+            throw UsageError(where, unknown_name_message("overlap item", item,
+                                                         {"none", "default", "dp", "zero", "tp", "tp-bwd", "cp", "ep",
+                                                          "pp", "dp-chunks"}));
         }
     }
     return o;
@@ -49,6 +51,7 @@ std::string overlap_to_string(const OverlapOptions& o) {
     add(o.cp, "cp");
     add(o.ep, "ep");
     add(o.pp, "pp");
+    add(o.dp_chunks, "dp-chunks");
     return s.empty() ? "none" : s;
 }
 

@@ -18,9 +18,12 @@ struct OverlapOptions {
     bool cp = true;      // ring-attention KV exchange overlapped with the attention blocks
     bool ep = false;     // expert all-to-all overlapped with computation
     bool pp = false;     // point-to-point transfers off the compute stream (otherwise blocking sends)
+    // MegaScale's per-model-chunk DP overlap (sim/training/chunked_dp_overlap.hpp): replaces dp/zero's post-pipeline
+    // reduce and gather overlap. Off by default.
+    bool dp_chunks = false;
 };
 
-// Parses "none", "default" or a comma list of dp, zero, tp, tp-bwd, cp, ep, pp (starting from none).
+// Parses "none", "default" or a comma list of dp, zero, tp, tp-bwd, cp, ep, pp, dp-chunks (starting from none).
 OverlapOptions parse_overlap(const std::string& text, const std::string& where);
 std::string overlap_to_string(const OverlapOptions& o);
 

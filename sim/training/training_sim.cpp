@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "sim/engine/sim_time.hpp"
+#include "sim/training/chunked_dp_overlap.hpp"
 #include "sim/training/layout_rules.hpp"
 #include "sim/training/pipeline_dag.hpp"
 
@@ -65,6 +66,33 @@ struct TrainingSimulator::Plan {
         return n;
     }
 };
+
+// The post-pipeline reduce and gather of rank r split by model chunk and overlapped as MegaScale does.
+ChunkDpExposure TrainingSimulator::chunk_dp(const TrainingConfig& cfg, const Plan& pl, int32_t r,
+                                            const LayoutGroups& groups, double grad_bytes, double param_bytes) {
+    const int32_t stages = pl.stages.stages();
+    std::vector<ChunkDp> chunks;
+    for (int32_t c = 0; c < pl.stages.vpp; ++c) {
+        const int32_t vs = c * pl.stages.pp + r;
+        const double layers = pl.stages.layers[static_cast<size_t>(vs)];
+        double dense = layers * pl.params.dense_per_layer;
+        const double expert = layers * pl.params.expert_per_layer;
+        if (vs == 0) dense += pl.params.embedding;
+        if (vs == stages - 1) dense += pl.params.lm_head;
+        auto both = [&](CollectiveKind kind, double per_param) {
+            return costs_->collective_ns(kind, dense * per_param, groups.dp, cfg.collective_algo) +
+                   costs_->collective_ns(kind, expert * per_param, groups.expert_dp, cfg.collective_algo);
+        };
+        ChunkDp k;
+        k.forward_ns = pl.forward[static_cast<size_t>(vs)].total_ns();
+        k.backward_ns = pl.backward[static_cast<size_t>(vs)].total_ns();
+        if (cfg.zero <= 1)
+            k.reduce_ns = both(cfg.zero == 0 ? CollectiveKind::all_reduce : CollectiveKind::reduce_scatter, grad_bytes);
+        if (cfg.zero == 1 || cfg.zero == 2) k.gather_ns = both(CollectiveKind::all_gather, param_bytes);
+        chunks.push_back(k);
+    }
+    return chunked_dp_exposure(chunks, pl.stages.pp);
+}
 
 TrainingSimulator::TrainingSimulator(models::ModelSpec model, hardware::DeviceSpec device,
                                      hardware::TopologySpec topology, int32_t gpus, std::vector<ScheduleInfo> schedules)
@@ -159,12 +187,18 @@ TrainingSimulator::Plan TrainingSimulator::plan(const TrainingConfig& cfg) {
             gather = costs_->collective_ns(CollectiveKind::all_gather, dense * param_bytes, groups.dp, algo) +
                      costs_->collective_ns(CollectiveKind::all_gather, expert * param_bytes, groups.expert_dp, algo);
         }
-        if (cfg.overlap.dp && reduce > 0) {
-            // Buckets reduce while the last micro-batch's backward runs; the last bucket is always exposed.
-            const double tail = reduce * std::min(1.0, cfg.dp_bucket_params / std::max(1.0, dense + expert));
-            reduce = std::max(tail, reduce - pl.rank_pass_ns(r, true));
+        if (cfg.overlap.dp_chunks && reduce + gather > 0) {
+            const ChunkDpExposure e = chunk_dp(cfg, pl, r, groups, bytes.gradients, param_bytes);
+            reduce = e.reduce_ns;
+            gather = e.gather_ns;
+        } else {
+            if (cfg.overlap.dp && reduce > 0) {
+                // Buckets reduce while the last micro-batch's backward runs; the last bucket is always exposed.
+                const double tail = reduce * std::min(1.0, cfg.dp_bucket_params / std::max(1.0, dense + expert));
+                reduce = std::max(tail, reduce - pl.rank_pass_ns(r, true));
+            }
+            if (cfg.overlap.zero && gather > 0) gather = std::max(0.0, gather - pl.rank_pass_ns(r, false));
         }
-        if (cfg.overlap.zero && gather > 0) gather = std::max(0.0, gather - pl.rank_pass_ns(r, false));
         pl.dp_ns[static_cast<size_t>(r)] = reduce + gather;
 
         if (model_.tied_embeddings && p.pp > 1 && (r == 0 || r == p.pp - 1)) {

@@ -14,6 +14,7 @@
 #include "hardware/device_spec.hpp"
 #include "hardware/topology.hpp"
 #include "models/model_spec.hpp"
+#include "sim/training/chunked_dp_overlap.hpp"
 #include "sim/training/pipeline_schedule.hpp"
 #include "sim/training/step_cost.hpp"
 #include "sim/training/training_config.hpp"
@@ -88,6 +89,8 @@ class TrainingSimulator {
   private:
     struct Plan;
     Plan plan(const TrainingConfig& cfg);
+    ChunkDpExposure chunk_dp(const TrainingConfig& cfg, const Plan& plan, int32_t rank, const LayoutGroups& groups,
+                             double grad_bytes, double param_bytes);
     TrainingResult finish(const TrainingConfig& cfg, const Plan& plan, const std::vector<double>& rank_finish_s,
                           const std::vector<double>& rank_busy_s, int32_t busiest, double bubble_fraction);
 

@@ -31,7 +31,7 @@ Errors one_attempt(const llmsim::test::TempDir& tmp, int attempt) {
                          "--dtypes", "fp32", "--quiet", "--out", csv});
     INFO(k.err);
     REQUIRE(k.exit_code == 0);
-    auto c = run_llmsim({"calibrate", "--measurements", csv, "--base", "cpu", "--out", profile, "--quiet"});
+    auto c = run_llmsim({"calibrate", "--measurements", csv, "--base", "host", "--out", profile, "--quiet"});
     INFO(c.err);
     REQUIRE(c.exit_code == 0);
     const std::vector<std::string> workload = {"--model",        "llama-tiny-15m",

@@ -1,12 +1,16 @@
 #include "tools/bench/host_device.hpp"
 
+#include <fmt/format.h>
+
+#include <iostream>
+
 namespace llmsim::bench {
 
 const std::string& host_device_json() {
-    // Kept byte-for-byte equal to hardware/base/cpu.json (a unit test compares them).
+    // Kept byte-for-byte equal to hardware/base/host.json (a unit test compares them).
     static const std::string text = R"json({
   "schema_version": 1,
-  "id": "cpu",
+  "id": "host",
   "name": "Host CPU (generic base for calibrating this machine)",
   "kind": "cpu",
   "source": "ceilings above any current host, not a datasheet: fitted efficiencies are fractions of them",
@@ -46,6 +50,16 @@ const std::string& host_device_json() {
 
 hardware::DeviceSpec host_device_spec() {
     return hardware::device_from_json(Json::parse(host_device_json()), "built-in host profile");
+}
+
+bool names_host_device(const std::string& id, const std::string& flag) {
+    if (id == kHostDeviceId) return true;
+    if (id != kDeprecatedHostDeviceId) return false;
+    std::cerr << fmt::format(
+        "llmsim: warning: {0} {1} is a deprecated alias of {0} {2} (this machine's built-in host profile); "
+        "--hardware {1} elsewhere means the xeon-8480 preset: use {0} {2}\n",
+        flag, kDeprecatedHostDeviceId, kHostDeviceId);
+    return true;
 }
 
 }  // namespace llmsim::bench

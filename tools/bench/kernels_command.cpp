@@ -13,6 +13,7 @@
 #include "models/presets.hpp"
 #include "tools/bench/cpu/cpu_case_runner.hpp"
 #include "tools/bench/gpu_case_runner.hpp"
+#include "tools/bench/host_device.hpp"
 #include "tools/bench/kernel_plan.hpp"
 #include "tools/bench/transformer/tiny_llama.hpp"
 
@@ -79,7 +80,7 @@ void print_summary(const std::vector<hardware::Measurement>& rows, const Kernels
     if (dram_copy > 0) std::cout << fmt::format(", copy {:.1f} GB/s at {:.0f} MB", dram_copy, biggest_copy / 1e6);
     std::cout << "\n";
     std::cout << fmt::format("  next: llmsim calibrate --measurements {} --base {} --out PROFILE.json\n", a.out,
-                             a.backend == "cpu" ? "cpu" : "<GPU preset id or hardware/base JSON>");
+                             a.backend == "cpu" ? kHostDeviceId : "<GPU preset id or hardware/base JSON>");
 }
 
 }  // namespace

@@ -106,9 +106,10 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
     if (a.holdout_fraction < 0 || a.holdout_fraction >= 1) {
         throw UsageError("--holdout-fraction", "must be in [0, 1), got " + std::to_string(a.holdout_fraction));
     }
-    // "cpu": the built-in host base (hardware/base/cpu.json) for profiles measured with `llmsim bench kernels`.
-    const hardware::DeviceSpec base =
-        a.base == "cpu" ? bench::host_device_spec() : hardware::resolve_device(a.base, "--base");
+    // "host": the built-in host base (hardware/base/host.json) for profiles measured with `llmsim bench kernels`.
+    const hardware::DeviceSpec base = bench::names_host_device(a.base, "--base")
+                                          ? bench::host_device_spec()
+                                          : hardware::resolve_device(a.base, "--base");
     std::vector<hardware::Measurement> rows;
     for (const auto& f : a.measurements) {
         auto r = hardware::read_measurements_csv(f);
@@ -192,7 +193,8 @@ void add_calibrate_command(CLI::App& root) {
                     "device id of the rows to use from --import-fractions (default: --base id)");
     cmd->add_option(
         "--base", args->base,
-        "base device supplying datasheet peaks: preset id, profile JSON, or cpu (this host's generic base)");
+        "base device supplying datasheet peaks: preset id, profile JSON, or host (this machine's generic base; the old "
+        "spelling cpu still works, with a warning)");
     cmd->add_option("--transfer-from", args->transfer_from,
                     "calibrated profile whose curves fill classes without enough measurements");
     cmd->add_option("--out", args->out, "write the calibrated profile JSON here")->check(non_empty_path());

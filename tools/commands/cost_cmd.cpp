@@ -18,6 +18,7 @@
 #include "tools/commands/json_api.hpp"
 #include "tools/json_args.hpp"
 #include "tools/typed_options.hpp"
+#include "tools/weights_tier.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -36,6 +37,7 @@ struct CostArgs {
     int64_t decode_batch = 0;
     std::string framework_overhead = "none";
     std::string engine = policies::kDefaultEngine;
+    std::string weights_tier;
     bool json = false;
     CLI::Option* context_opt = nullptr;  // whether --context-tokens was given
 };
@@ -93,7 +95,11 @@ void run_cost(CostArgs a, OrderedJson* json_out = nullptr) {
     }
     // The engine decides how kernels run (CUDA graphs, fused-kernel bandwidth, GQA-packed decode, all-reduce).
     const policies::EnginePreset engine = policies::resolve_engine(a.engine, "--engine");
-    const sim::ForwardCost cost(dep, hardware::CostModel(device), overhead, engine.kernels);
+    sim::ForwardCost cost(dep, hardware::CostModel(device), overhead, engine.kernels);
+    if (!a.weights_tier.empty()) {
+        cost.set_flash_weights(
+            make_flash_weights(a.weights_tier, "--weights-tier", ErrorKind::usage, model, prec, par, device));
+    }
     const sim::ForwardBreakdown b = cost.breakdown(batch);
     // How many of the model's layers run each per-layer op (they differ for dense/MoE and local/global layers).
     const models::StageLayers whole{model.num_layers, model.moe_layers_in(0, model.num_layers),
@@ -134,6 +140,11 @@ void run_cost(CostArgs a, OrderedJson* json_out = nullptr) {
             j["stage_time_ms"].push_back(s * 1e-6);
         j["forward_time_ms"] = b.forward_time_ns * 1e-6;
         j["framework_overhead_ms"] = b.framework_overhead_ns * 1e-6;
+        if (const sim::FlashWeights* flash = cost.flash_weights()) {
+            j["weight_load_ms"] = b.weight_load_ns * 1e-6;
+            j["weights_tier"] = flash_weights_json(*flash);
+            j["weights_tier"]["flash_bytes_this_pass"] = flash->plan().load_bytes(batch.total_tokens());
+        }
         j["total_time_ms"] = b.total_time_ns * 1e-6;
         j["model"] = model.id;
         j["hardware"] = device.id;
@@ -180,6 +191,14 @@ void run_cost(CostArgs a, OrderedJson* json_out = nullptr) {
                              model.mixes_mlp_layers() || model.mixes_attention_layers() ? " (mean layer)" : "");
     std::cout << fmt::format("  forward pass    {:.3f} ms\n", b.forward_time_ns * 1e-6);
     std::cout << fmt::format("  framework       {:.3f} ms ({})\n", b.framework_overhead_ns * 1e-6, overhead.name);
+    if (const sim::FlashWeights* flash = cost.flash_weights()) {
+        std::cout << fmt::format("  flash weights   {:.3f} ms ({} read at {} in {} chunks; {:.1f}% of weights resident)\n",
+                                 b.weight_load_ns * 1e-6,
+                                 units::format_bytes(flash->plan().load_bytes(batch.total_tokens())),
+                                 units::format_bytes_per_s(flash->read_bytes_per_s()),
+                                 units::format_bytes(flash->plan().chunk_bytes()),
+                                 100 * flash->plan().resident_fraction());
+    }
     std::cout << fmt::format("  total           {:.3f} ms\n", b.total_time_ns * 1e-6);
     if (!a.kv_policy.empty() || !a.kv_dtype.empty()) {
         const int64_t tokens = std::max<int64_t>(1, context + std::max<int64_t>(a.prefill_tokens, 1));
@@ -214,6 +233,9 @@ void add_cost_options(CLI::App* cmd, CostArgs* a) {
         "engine whose kernel execution prices the pass (CUDA-graph padding, fused-kernel bandwidth, "
         "GQA-packed decode, all-reduce): vllm (default) | vllm-v0 (kernels as profiled) | sglang | trtllm | "
         "lmdeploy | PATH.json");
+    cmd->add_option("--weights-tier", a->weights_tier,
+                    "weights beyond a memory budget stream from flash: flash:dram=SIZE[,read=m1-max|pm9a3|RATE|CURVE.json,"
+                    "load=sparse|naive,sparsity=F,window=K,bundle=on|off] (docs/flash-weights.md)");
     cmd->add_flag("--json", a->json, "print one JSON object");
 }
 

@@ -59,13 +59,15 @@ struct PlanArgs {
     bool quiet = false;
     int threads = 0;  // 0: one per hardware thread
     int top = 20;
+    EnergyPrice energy;
 };
 
 PlanObjective parse_objective(const std::string& s) {
     if (s == "min-cost") return PlanObjective::min_cost;
     if (s == "min-gpus") return PlanObjective::min_gpus;
     if (s == "max-goodput") return PlanObjective::max_goodput;
-    throw UsageError("--objective", "expected min-cost, min-gpus or max-goodput, got '" + s + "'");
+    if (s == "min-energy") return PlanObjective::min_energy;
+    throw UsageError("--objective", "expected min-cost, min-gpus, max-goodput or min-energy, got '" + s + "'");
 }
 
 // The longest prompt + output of the workload (the same requests every run draws, at any rate).
@@ -142,7 +144,8 @@ PlanOptions parse_options(const PlanArgs& a, const RunConfig& base) {
         if (a.max_goodput) throw UsageError("--max-goodput", "conflicts with --target-qps (choose one question)");
         if (o.objective == PlanObjective::max_goodput) {
             throw UsageError("--objective",
-                             "max-goodput ranks without a target; with --target-qps use min-cost or min-gpus");
+                             "max-goodput ranks without a target; with --target-qps use min-cost, min-gpus or "
+                             "min-energy");
         }
         o.target_qps = a.target_qps;
     }
@@ -158,6 +161,12 @@ PlanOptions parse_options(const PlanArgs& a, const RunConfig& base) {
     o.pareto_latency = a.pareto_latency;
     if (a.top < 1) throw UsageError("--top", fmt::format("must be >= 1, got {}", a.top));
     o.quiet = a.quiet;
+    o.energy = a.energy;
+    if (!o.energy.counted() && o.energy.pue != kDefaultPue) {
+        throw UsageError("--pue", fmt::format("scales the energy cost, which is not counted without --energy-price; "
+                                              "got --pue {} with --energy-price 0",
+                                              o.energy.pue));
+    }
     // Full runs of R replicas draw R x the requests so each replica sees as many as in the search; a trace keeps its
     // own requests.
     if (!base.has("trace")) {
@@ -222,6 +231,8 @@ void plan_command(PlanArgs& a) {
         spec["slo"] = {{"percentile", o.slo.percentile}, {"attainment", o.slo.attainment}};
         spec["qps-tolerance"] = o.qps_tolerance;
         spec["objective"] = a.objective;
+        // Only when counted, so a plan without it keeps its earlier id in the store.
+        if (o.energy.counted()) spec["energy"] = {{"usd_per_kwh", o.energy.usd_per_kwh}, {"pue", o.energy.pue}};
         const std::string spec_text = spec.dump();
         plan_id = store->begin_sweep(
             hash_hex("plan " + spec_text), "plan", "plan", spec_text,
@@ -271,7 +282,17 @@ void add_plan_command(CLI::App& root) {
                     "target rate in req/s: find the cheapest deployment meeting the SLO at it");
     cmd->add_flag("--max-goodput", a->max_goodput, "rank by maximum goodput per replica (no target rate)");
     cmd->add_option("--objective", a->objective,
-                    "min-cost ($/hour, then GPUs; without a target: goodput per $/hour) | min-gpus | max-goodput")
+                    "min-cost ($/hour, then GPUs; without a target: goodput per $/hour) | min-gpus | max-goodput | "
+                    "min-energy (device energy per output token; with a target: deployment power)")
+        ->capture_default_str();
+    add_real_option(*cmd, "--energy-price", a->energy.usd_per_kwh,
+                    "electricity in USD per kWh, added to $/hour as device power x PUE x price (0: not counted)",
+                    {0, kMaxEnergyUsdPerKwh})
+        ->type_name("USD_PER_KWH")
+        ->capture_default_str();
+    add_real_option(*cmd, "--pue", a->energy.pue,
+                    "power usage effectiveness: facility power / device power, multiplies the energy cost",
+                    {kMinPue, kMaxPue})
         ->capture_default_str();
     add_int_option(*cmd, "--slo-percentile", a->percentile,
                    "percentile of TTFT and TPOT held to the targets: 50, 90, 99", {50, 99})

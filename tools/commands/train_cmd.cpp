@@ -51,6 +51,7 @@ struct TrainArgs {
     std::string grad_dtype = "auto";
     std::string grad_accum_fusion = "on";
     bool allow_uneven = false;
+    bool parallel_block = false;
     std::string collective_algo = "auto";
     std::string memory_reserve = "1GiB";
     // Topology
@@ -292,7 +293,12 @@ void run_train(const TrainArgs& a, OrderedJson* json_out = nullptr) {
     if (a.gpus < 1) throw UsageError("--gpus", "must be >= 1, got " + std::to_string(a.gpus));
     if (!a.out.empty() && !a.search) throw UsageError("--out", "writes the layout table of --search");
     if (!a.out.empty()) check_output_file(a.out, "--out");
-    const models::ModelSpec model = models::resolve_model(a.model);
+    models::ModelSpec model = models::resolve_model(a.model);
+    if (a.parallel_block) {
+        // GPT-J/PaLM block: attention and MLP read one norm's output and their TP outputs are reduced together.
+        model.parallel_residual = true;
+        model.norms_per_layer = 1;
+    }
     const hardware::DeviceSpec device = hardware::resolve_device(a.hardware);
     const sim::TrainingConfig cfg = make_config(a, model, device);
     if (!a.search) {  // before building the cluster
@@ -344,7 +350,8 @@ void add_train_options(CLI::App* cmd, TrainArgs* a) {
     add_real_option(*cmd, "--capacity-factor", a->capacity_factor, "MoE expert capacity factor", {0.0, 1024.0, true})
         ->capture_default_str();
     cmd->add_option("--overlap", a->overlap,
-                    "overlapped communication: default (dp,zero,tp-bwd,cp) | none | list of dp,zero,tp,tp-bwd,cp,ep,pp")
+                    "overlapped communication: default (dp,zero,tp-bwd,cp) | none | list of "
+                    "dp,zero,tp,tp-bwd,cp,ep,pp,dp-chunks")
         ->capture_default_str();
     cmd->add_option("--grad-dtype", a->grad_dtype, "gradient buffer type: auto (parameter type)|fp32|bf16|fp16")
         ->capture_default_str();
@@ -352,6 +359,8 @@ void add_train_options(CLI::App* cmd, TrainArgs* a) {
                     "weight-gradient GEMMs accumulate in place: on|off (off: an extra pass per micro-batch)")
         ->capture_default_str();
     cmd->add_flag("--allow-uneven", a->allow_uneven, "allow pipeline stages with unequal layer counts");
+    cmd->add_flag("--parallel-block", a->parallel_block,
+                  "parallel transformer block: attention and MLP on one norm's output, one TP exit per layer");
     cmd->add_option("--collective-algo", a->collective_algo, "auto|ring|tree|hierarchical")->capture_default_str();
     cmd->add_option("--memory-reserve", a->memory_reserve, "per-GPU memory outside the model (CUDA context, NCCL)")
         ->capture_default_str();

@@ -30,7 +30,12 @@ DisaggSearchResult disagg_search(const Json& base, const DisaggSearchOptions& o)
         for (int64_t tp_d : o.tp) {
             for (int64_t n_p = 1; n_p * tp_p + tp_d <= o.gpu_budget; ++n_p) {
                 for (int64_t n_d = 1; n_p * tp_p + n_d * tp_d <= o.gpu_budget; ++n_d) {
-                    DisaggPlacement p{n_p, tp_p, n_d, tp_d, n_p * tp_p + n_d * tp_d};
+                    DisaggPlacement p;
+                    p.prefill_replicas = n_p;
+                    p.prefill_tp = tp_p;
+                    p.decode_replicas = n_d;
+                    p.decode_tp = tp_d;
+                    p.gpus = n_p * tp_p + n_d * tp_d;
                     Json settings = base;
                     settings["prefill-pool"] = pool_spec(n_p, o.prefill_hardware, tp_p);
                     settings["decode-pool"] = pool_spec(n_d, o.decode_hardware, tp_d);

@@ -33,6 +33,19 @@ std::string replica_model(const PlanContext& ctx) {
     return s;
 }
 
+std::string energy_model_text(const PlanOptions& o) {
+    std::string s =
+        "device power of one replica at its max-goodput rate (the power model's average over that run) x replicas "
+        "(an upper estimate when replicas share a lower target rate)";
+    if (o.energy.counted()) {
+        s += fmt::format(" x PUE {} x ${}/kWh, added to the instance price; ranking uses the total", o.energy.pue,
+                         o.energy.usd_per_kwh);
+    } else {
+        s += "; energy not priced (--energy-price 0)";
+    }
+    return s;
+}
+
 std::string bracket_text(const PlanOptions& o) {
     return fmt::format(
         "bisection on QPS per replica in [{0} x capacity, capacity] (capacity: throughput of an offline run, qps inf) "
@@ -77,8 +90,19 @@ OrderedJson candidate_json(const PlanSpace& space, const PlanOptions& o, const P
     j["capacity_rps"] = r6(r.capacity_rps);
     j["max_qps_per_replica"] = r.max_qps;
     j["goodput_rps_per_gpu"] = r6(goodput_per_gpu(c, r));
-    const auto per_usd = goodput_per_usd_hour(c, r);
+    const auto per_usd = goodput_per_usd_hour(c, r, o);
     j["goodput_rps_per_usd_hour"] = per_usd ? OrderedJson(r6(*per_usd)) : OrderedJson();
+    if (o.shows_energy()) {
+        j["average_power_w_per_replica"] = r.power_w ? OrderedJson(r6(*r.power_w)) : OrderedJson();
+        j["energy_j_per_output_token"] =
+            r.joules_per_output_token ? OrderedJson(r6(*r.joules_per_output_token)) : OrderedJson();
+    }
+    if (o.energy.counted()) {
+        const auto energy = replica_energy_usd_per_hour(r, o);
+        const auto total = replica_total_usd_per_hour(c, r, o);
+        j["energy_usd_per_hour_per_replica"] = energy ? OrderedJson(r6(*energy)) : OrderedJson();
+        j["total_usd_per_hour_per_replica"] = total ? OrderedJson(r6(*total)) : OrderedJson();
+    }
     const std::string p = o.slo.percentile_key();
     j["ttft_ms_" + p] = at_best(r, "ttft_ms", o.slo);
     j["tpot_ms_" + p] = at_best(r, "tpot_ms", o.slo);
@@ -89,6 +113,14 @@ OrderedJson candidate_json(const PlanSpace& space, const PlanOptions& o, const P
         j["gpus_for_target"] = n > 0 ? OrderedJson(n * c.gpus) : OrderedJson();
         j["usd_per_hour_for_target"] =
             n > 0 && c.usd_per_hour ? OrderedJson(r6(*c.usd_per_hour * static_cast<double>(n))) : OrderedJson();
+        if (o.energy.counted()) {
+            const auto energy = replica_energy_usd_per_hour(r, o);
+            const auto total = replica_total_usd_per_hour(c, r, o);
+            j["energy_usd_per_hour_for_target"] =
+                n > 0 && energy ? OrderedJson(r6(*energy * static_cast<double>(n))) : OrderedJson();
+            j["total_usd_per_hour_for_target"] =
+                n > 0 && total ? OrderedJson(r6(*total * static_cast<double>(n))) : OrderedJson();
+        }
     }
     OrderedJson probes = OrderedJson::array();
     for (const auto& pr : r.probes) {
@@ -103,13 +135,23 @@ OrderedJson candidate_json(const PlanSpace& space, const PlanOptions& o, const P
     return j;
 }
 
-OrderedJson full_run_json(const PlanSpace& space, const FullRun& f) {
+// The deployment's power and energy cost, when the plan shows them (cost_usd_per_hour stays the instance price).
+void add_energy(OrderedJson& j, const Deployment& d, const PlanOptions& o) {
+    if (o.shows_energy()) j["average_power_w"] = d.power_w ? OrderedJson(r6(*d.power_w)) : OrderedJson();
+    if (o.energy.counted()) {
+        j["energy_usd_per_hour"] = d.energy_usd_per_hour ? OrderedJson(r6(*d.energy_usd_per_hour)) : OrderedJson();
+        j["total_usd_per_hour"] = d.total_usd_per_hour ? OrderedJson(r6(*d.total_usd_per_hour)) : OrderedJson();
+    }
+}
+
+OrderedJson full_run_json(const PlanSpace& space, const PlanOptions& o, const FullRun& f) {
     OrderedJson j;
     j["label"] = fmt::format("{} x {}", f.deployment.replicas, space.candidates[f.deployment.candidate].label);
     j["config"] = f.config;
     j["replicas"] = f.deployment.replicas;
     j["gpus"] = f.deployment.gpus;
     j["cost_usd_per_hour"] = f.deployment.usd_per_hour ? OrderedJson(r6(*f.deployment.usd_per_hour)) : OrderedJson();
+    add_energy(j, f.deployment, o);
     j["estimated_goodput_rps"] = r6(f.deployment.estimated_goodput_rps);
     j["goodput_rps"] = f.run.summary.is_null() ? OrderedJson() : f.run.summary.at("goodput_rps");
     j["meets_slo"] = !f.violation;
@@ -117,6 +159,24 @@ OrderedJson full_run_json(const PlanSpace& space, const FullRun& f) {
     j["run_key"] = f.run.run_key;
     j["summary"] = f.run.summary;
     return j;
+}
+
+OrderedJson energy_json(const PlanOptions& o) {
+    OrderedJson e;
+    e["usd_per_kwh"] = o.energy.usd_per_kwh;
+    e["pue"] = o.energy.pue;
+    e["model"] = energy_model_text(o);
+    return e;
+}
+
+std::string cost_text(const Deployment& d, const PlanOptions& o) {
+    std::string s = d.usd_per_hour ? fmt::format("${:.2f}/h", *d.usd_per_hour) : "unpriced";
+    if (o.shows_energy()) s += d.power_w ? fmt::format(", {:.0f} W", *d.power_w) : ", no power model";
+    if (o.energy.counted() && d.total_usd_per_hour) {
+        s = fmt::format("${:.2f}/h total (${:.2f} instance + ${:.2f} energy), {:.0f} W", *d.total_usd_per_hour,
+                        *d.usd_per_hour, *d.energy_usd_per_hour, *d.power_w);
+    }
+    return s;
 }
 
 std::string fmt_opt(const OrderedJson& v, const char* spec = "{:.1f}") {
@@ -135,6 +195,7 @@ OrderedJson plan_json(const PlanSpace& space, const PlanOptions& o, const PlanRe
     slo["attainment"] = o.slo.attainment;
     j["slo"] = slo;
     j["target_qps"] = opt(o.target_qps);
+    if (o.shows_energy()) j["energy"] = energy_json(o);
     OrderedJson search;
     search["combinations"] = space.combinations;
     search["collapsed"] = space.collapsed;
@@ -151,8 +212,8 @@ OrderedJson plan_json(const PlanSpace& space, const PlanOptions& o, const PlanRe
     search["replica_model"] = replica_model(ctx);
     search["wall_s"] = r6(ctx.wall_s);
     j["search"] = search;
-    j["best"] = r.best ? full_run_json(space, *r.best) : OrderedJson();
-    j["cheaper_neighbour"] = r.cheaper_neighbour ? full_run_json(space, *r.cheaper_neighbour) : OrderedJson();
+    j["best"] = r.best ? full_run_json(space, o, *r.best) : OrderedJson();
+    j["cheaper_neighbour"] = r.cheaper_neighbour ? full_run_json(space, o, *r.cheaper_neighbour) : OrderedJson();
     j["neighbour_note"] = r.neighbour_note.empty() ? OrderedJson() : OrderedJson(r.neighbour_note);
     if (r.next_cheaper) {
         OrderedJson n;
@@ -160,6 +221,7 @@ OrderedJson plan_json(const PlanSpace& space, const PlanOptions& o, const PlanRe
             fmt::format("{} x {}", r.next_cheaper->replicas, space.candidates[r.next_cheaper->candidate].label);
         n["gpus"] = r.next_cheaper->gpus;
         n["cost_usd_per_hour"] = opt(r.next_cheaper->usd_per_hour);
+        add_energy(n, *r.next_cheaper, o);
         n["reason"] = r.next_cheaper_reason;
         j["next_cheaper"] = n;
     } else {
@@ -167,7 +229,7 @@ OrderedJson plan_json(const PlanSpace& space, const PlanOptions& o, const PlanRe
     }
     OrderedJson confirmations = OrderedJson::array();
     for (const auto& f : r.confirmations)
-        confirmations.push_back(full_run_json(space, f));
+        confirmations.push_back(full_run_json(space, o, f));
     j["full_runs"] = confirmations;
     OrderedJson cands = OrderedJson::array();
     std::vector<int64_t> rank(space.candidates.size(), 0);
@@ -211,10 +273,14 @@ std::string plan_text(const PlanSpace& space, const PlanOptions& o, const PlanRe
     out += fmt::format(", {} replica configurations x {} replica counts\n", space.candidates.size(), o.replicas.size());
     out += fmt::format("search: {}; {} runs simulated, {} from the store, {:.1f} s\n", bracket_text(o), ctx.simulated,
                        ctx.cached, ctx.wall_s);
-    out += replica_model(ctx) + "\n\n";
+    out += replica_model(ctx) + "\n";
+    if (o.shows_energy()) out += "energy: " + energy_model_text(o) + "\n";
+    out += "\n";
     const std::string p = o.slo.percentile_key();
     out += fmt::format("{:>4}  {:<52} {:>4} {:>9} {:>9} {:>10} {:>9} {:>9}", "rank", "replica configuration", "gpus",
                        "qps/rep", "qps/gpu", "qps/($/h)", p + " ttft", p + " tpot");
+    if (o.shows_energy()) out += fmt::format(" {:>8} {:>7}", "W/rep", "J/tok");
+    if (o.energy.counted()) out += fmt::format(" {:>9}", "$/h/rep");
     if (o.target_qps) out += fmt::format(" {:>5} {:>8}", "reps", "$/h");
     out += "\n";
     size_t shown = 0;
@@ -222,16 +288,22 @@ std::string plan_text(const PlanSpace& space, const PlanOptions& o, const PlanRe
         const size_t i = r.ranking[k];
         const Candidate& c = space.candidates[i];
         const CandidateResult& cr = r.results[i];
-        const auto per_usd = goodput_per_usd_hour(c, cr);
+        const auto per_usd = goodput_per_usd_hour(c, cr, o);
+        const auto usd = replica_total_usd_per_hour(c, cr, o);
         out += fmt::format("{:>4}  {:<52} {:>4} {:>9.3f} {:>9.3f} {:>10} {:>9} {:>9}", k + 1, c.label, c.gpus,
                            cr.max_qps, goodput_per_gpu(c, cr), per_usd ? fmt::format("{:.3f}", *per_usd) : "-",
                            fmt_opt(at_best(cr, "ttft_ms", o.slo)), fmt_opt(at_best(cr, "tpot_ms", o.slo)));
+        if (o.shows_energy()) {
+            out += fmt::format(" {:>8} {:>7}", cr.power_w ? fmt::format("{:.1f}", *cr.power_w) : "-",
+                               cr.joules_per_output_token ? fmt::format("{:.3f}", *cr.joules_per_output_token) : "-");
+        }
+        if (o.energy.counted()) out += fmt::format(" {:>9}", usd ? fmt::format("{:.3f}", *usd) : "-");
         if (o.target_qps) {
+            // With an electricity price the total (instance + energy) $/hour.
             const int64_t n = replicas_for(cr, o);
-            out += n > 0 ? fmt::format(
-                               " {:>5} {:>8}", n,
-                               c.usd_per_hour ? fmt::format("{:.2f}", *c.usd_per_hour * static_cast<double>(n)) : "-")
-                         : fmt::format(" {:>5} {:>8}", ">max", "-");
+            out +=
+                n > 0 ? fmt::format(" {:>5} {:>8}", n, usd ? fmt::format("{:.2f}", *usd * static_cast<double>(n)) : "-")
+                      : fmt::format(" {:>5} {:>8}", ">max", "-");
         }
         out += "\n";
     }
@@ -241,16 +313,15 @@ std::string plan_text(const PlanSpace& space, const PlanOptions& o, const PlanRe
     if (failing > 0) out += fmt::format("      {} configurations meet the SLO at no rate probed\n", failing);
     if (r.best) {
         const FullRun& b = *r.best;
-        out += fmt::format(
-            "\nbest: {} x {}: {} GPUs, {}, full run at {} req/s: {}\n", b.deployment.replicas,
-            space.candidates[b.deployment.candidate].label, b.deployment.gpus,
-            b.deployment.usd_per_hour ? fmt::format("${:.2f}/h", *b.deployment.usd_per_hour) : "unpriced",
-            b.config.at("qps").dump(),
-            b.violation ? *b.violation
-                        : fmt::format("meets the SLO (attainment {:.1f}%, {} TTFT {:.1f} ms, {} TPOT {:.1f} ms)",
-                                      b.run.summary.at("slo_attainment").get<double>() * 100, p,
-                                      b.run.summary.at("ttft_ms").at(p).get<double>(), p,
-                                      b.run.summary.at("tpot_ms").at(p).get<double>()));
+        out += fmt::format("\nbest: {} x {}: {} GPUs, {}, full run at {} req/s: {}\n", b.deployment.replicas,
+                           space.candidates[b.deployment.candidate].label, b.deployment.gpus,
+                           cost_text(b.deployment, o), b.config.at("qps").dump(),
+                           b.violation
+                               ? *b.violation
+                               : fmt::format("meets the SLO (attainment {:.1f}%, {} TTFT {:.1f} ms, {} TPOT {:.1f} ms)",
+                                             b.run.summary.at("slo_attainment").get<double>() * 100, p,
+                                             b.run.summary.at("ttft_ms").at(p).get<double>(), p,
+                                             b.run.summary.at("tpot_ms").at(p).get<double>()));
     }
     if (r.cheaper_neighbour) {
         out += fmt::format("cheaper neighbour: {} x {}: full run: {}\n", r.cheaper_neighbour->deployment.replicas,

@@ -86,39 +86,53 @@ CandidateResult search_candidate(const Candidate& c, const PlanOptions& o, RunCa
         r.max_qps = lo;
     }
     r.status = "ok";
+    const OrderedJson& at_best = r.probes[static_cast<size_t>(r.best_probe)].run.summary;
+    r.power_w = run_power_w(at_best);
+    r.joules_per_output_token = run_joules_per_output_token(at_best);
     return r;
 }
 
 namespace {
 
-double infinite_if_unpriced(const std::optional<double>& usd) {
-    return usd.value_or(std::numeric_limits<double>::infinity());
+// Unknown figures (no price, no power model) rank last.
+double infinite_if_unknown(const std::optional<double>& v) {
+    return v.value_or(std::numeric_limits<double>::infinity());
 }
 
-// Ranking key of a deployment meeting the target (smaller is better): price and GPUs in the objective's order, then
-// the most estimated headroom, then the candidate's place in the space.
+// Ranking key of a deployment meeting the target (smaller is better): price and GPUs (or device power and price) in
+// the objective's order, then the most estimated headroom, then the candidate's place in the space.
 using DeploymentKey = std::tuple<double, double, double, size_t>;
 DeploymentKey deployment_key(const Deployment& d, PlanObjective objective) {
-    const double usd = infinite_if_unpriced(d.usd_per_hour);
+    const double usd = infinite_if_unknown(d.total_usd_per_hour);
     const auto gpus = static_cast<double>(d.gpus);
     if (objective == PlanObjective::min_gpus) return {gpus, usd, -d.estimated_goodput_rps, d.candidate};
+    if (objective == PlanObjective::min_energy) {
+        return {infinite_if_unknown(d.power_w), usd, -d.estimated_goodput_rps, d.candidate};
+    }
     return {usd, gpus, -d.estimated_goodput_rps, d.candidate};
 }
 
-// Strictly cheaper by the objective (price and GPUs only).
+// Strictly cheaper by the objective (its first two keys: price and GPUs, or power and price).
 bool cheaper(const Deployment& a, const Deployment& b, PlanObjective objective) {
     const auto ka = deployment_key(a, objective);
     const auto kb = deployment_key(b, objective);
     return std::tie(std::get<0>(ka), std::get<1>(ka)) < std::tie(std::get<0>(kb), std::get<1>(kb));
 }
 
-Deployment deployment_of(const Candidate& c, const CandidateResult& r, size_t index, int64_t replicas) {
+// R replicas cost R x one replica; each is charged the power of its max-goodput rate, an upper estimate when R
+// replicas share a lower target rate.
+Deployment deployment_of(const Candidate& c, const CandidateResult& r, size_t index, int64_t replicas,
+                         const PlanOptions& o) {
     Deployment d;
     d.candidate = index;
     d.replicas = replicas;
     d.estimated_goodput_rps = static_cast<double>(replicas) * r.max_qps;
     d.gpus = c.gpus * replicas;
-    if (c.usd_per_hour) d.usd_per_hour = *c.usd_per_hour * static_cast<double>(replicas);
+    const auto n = static_cast<double>(replicas);
+    if (c.usd_per_hour) d.usd_per_hour = *c.usd_per_hour * n;
+    if (r.power_w) d.power_w = *r.power_w * n;
+    if (const auto e = replica_energy_usd_per_hour(r, o)) d.energy_usd_per_hour = *e * n;
+    if (const auto t = replica_total_usd_per_hour(c, r, o)) d.total_usd_per_hour = *t * n;
     return d;
 }
 
@@ -149,7 +163,7 @@ void choose_for_target(const PlanSpace& space, const PlanOptions& o, RunCache& c
         for (int64_t n : o.replicas) {
             if (n < min_replicas) continue;
             if (static_cast<double>(n) * r.max_qps >= need_rps) {
-                const Deployment d = deployment_of(space.candidates[i], r, i, n);
+                const Deployment d = deployment_of(space.candidates[i], r, i, n, o);
                 queue.emplace(deployment_key(d, o.objective), d);
                 return;
             }
@@ -209,7 +223,7 @@ void choose_for_target(const PlanSpace& space, const PlanOptions& o, RunCache& c
         }
         const Candidate& c = space.candidates[out.best->deployment.candidate];
         const Deployment fewer =
-            deployment_of(c, out.results[out.best->deployment.candidate], out.best->deployment.candidate, *(it - 1));
+            deployment_of(c, out.results[out.best->deployment.candidate], out.best->deployment.candidate, *(it - 1), o);
         FullRun f = full_run(space, fewer, o, cache, n++);
         out.confirmations.push_back(f);
         if (f.violation) {
@@ -224,7 +238,7 @@ void choose_for_target(const PlanSpace& space, const PlanOptions& o, RunCache& c
         const Candidate& c = space.candidates[i];
         const auto& r = out.results[i];
         for (int64_t replicas : o.replicas) {
-            const Deployment d = deployment_of(c, r, i, replicas);
+            const Deployment d = deployment_of(c, r, i, replicas, o);
             if (!cheaper(d, out.best->deployment, o.objective)) continue;
             if (out.next_cheaper &&
                 (cheaper(d, *out.next_cheaper, o.objective) ||
@@ -253,9 +267,48 @@ double goodput_per_gpu(const Candidate& c, const CandidateResult& r) {
     return r.max_qps / static_cast<double>(c.gpus);
 }
 
-std::optional<double> goodput_per_usd_hour(const Candidate& c, const CandidateResult& r) {
-    if (!c.usd_per_hour) return std::nullopt;
-    return r.max_qps / *c.usd_per_hour;
+std::optional<double> replica_energy_usd_per_hour(const CandidateResult& r, const PlanOptions& o) {
+    if (!o.energy.counted() || !r.power_w) return std::nullopt;
+    return energy_usd_per_hour(*r.power_w, o.energy);
+}
+
+std::optional<double> replica_total_usd_per_hour(const Candidate& c, const CandidateResult& r, const PlanOptions& o) {
+    if (!o.energy.counted()) return c.usd_per_hour;
+    const auto energy = replica_energy_usd_per_hour(r, o);
+    if (!c.usd_per_hour || !energy) return std::nullopt;
+    return *c.usd_per_hour + *energy;
+}
+
+std::optional<double> goodput_per_usd_hour(const Candidate& c, const CandidateResult& r, const PlanOptions& o) {
+    const auto usd = replica_total_usd_per_hour(c, r, o);
+    if (!usd) return std::nullopt;
+    return r.max_qps / *usd;
+}
+
+std::vector<size_t> rank_candidates(const PlanSpace& space, const std::vector<CandidateResult>& results,
+                                    const PlanOptions& o) {
+    LLMSIM_ASSERT(results.size() == space.candidates.size(), "one result per candidate");
+    std::vector<size_t> ranking;
+    for (size_t i = 0; i < results.size(); ++i) {
+        if (results[i].max_qps > 0) ranking.push_back(i);
+    }
+    const auto score = [&](size_t i) -> std::tuple<double, double, size_t> {
+        const Candidate& c = space.candidates[i];
+        const auto& r = results[i];
+        switch (o.objective) {
+            case PlanObjective::min_cost:
+                return {-goodput_per_usd_hour(c, r, o).value_or(-1), -goodput_per_gpu(c, r), i};
+            case PlanObjective::min_gpus:
+                return {-goodput_per_gpu(c, r), infinite_if_unknown(replica_total_usd_per_hour(c, r, o)), i};
+            case PlanObjective::min_energy:
+                return {infinite_if_unknown(r.joules_per_output_token), -goodput_per_gpu(c, r), i};
+            case PlanObjective::max_goodput:
+                break;
+        }
+        return {-r.max_qps, static_cast<double>(c.gpus), i};
+    };
+    std::sort(ranking.begin(), ranking.end(), [&](size_t a, size_t b) { return score(a) < score(b); });
+    return ranking;
 }
 
 PlanResult run_plan(const PlanSpace& space, const PlanOptions& o, RunCache& cache) {
@@ -273,9 +326,7 @@ PlanResult run_plan(const PlanSpace& space, const PlanOptions& o, RunCache& cach
     });
     progress.finish();
 
-    for (size_t i = 0; i < n; ++i) {
-        if (out.results[i].max_qps > 0) out.ranking.push_back(i);
-    }
+    out.ranking = rank_candidates(space, out.results, o);
     if (out.ranking.empty()) {
         // Name the constraint that failed most often at the lowest load, with the closest miss.
         std::map<std::string, int64_t> by_flag;
@@ -290,20 +341,6 @@ PlanResult run_plan(const PlanSpace& space, const PlanOptions& o, RunCache& cach
                          fmt::format("no deployment meets the SLO at any rate: {} of {} candidates fail it{}",
                                      worst->second, n, example.empty() ? "" : " (e.g. " + example + ")"));
     }
-    const auto score = [&](size_t i) -> std::tuple<double, double, size_t> {
-        const Candidate& c = space.candidates[i];
-        const auto& r = out.results[i];
-        switch (o.objective) {
-            case PlanObjective::min_cost:
-                return {-goodput_per_usd_hour(c, r).value_or(-1), -goodput_per_gpu(c, r), i};
-            case PlanObjective::min_gpus:
-                return {-goodput_per_gpu(c, r), infinite_if_unpriced(c.usd_per_hour), i};
-            case PlanObjective::max_goodput:
-                break;
-        }
-        return {-r.max_qps, static_cast<double>(c.gpus), i};
-    };
-    std::sort(out.ranking.begin(), out.ranking.end(), [&](size_t a, size_t b) { return score(a) < score(b); });
 
     if (o.target_qps) {
         choose_for_target(space, o, cache, out);
@@ -312,7 +349,7 @@ PlanResult run_plan(const PlanSpace& space, const PlanOptions& o, RunCache& cach
         const size_t i = out.ranking.front();
         const auto& r = out.results[i];
         FullRun f;
-        f.deployment = deployment_of(space.candidates[i], r, i, 1);
+        f.deployment = deployment_of(space.candidates[i], r, i, 1, o);
         f.run = r.probes[static_cast<size_t>(r.best_probe)].run;
         f.config = with_qps(space.candidates[i].settings, r.max_qps);
         out.best = f;
@@ -337,8 +374,14 @@ PlanResult run_plan(const PlanSpace& space, const PlanOptions& o, RunCache& cach
             const double tok_s = p.run.summary.at("output_tokens_per_s").get<double>();
             double throughput = tok_s / static_cast<double>(c.gpus);
             if (o.pareto_throughput == ParetoThroughput::per_usd) {
-                if (!c.usd_per_hour) continue;
-                throughput = tok_s * 3600.0 / *c.usd_per_hour;
+                // Each probe pays the energy of its own rate.
+                std::optional<double> usd = c.usd_per_hour;
+                if (o.energy.counted()) {
+                    const auto power_w = run_power_w(p.run.summary);
+                    usd = usd && power_w ? std::optional(*usd + energy_usd_per_hour(*power_w, o.energy)) : std::nullopt;
+                }
+                if (!usd) continue;
+                throughput = tok_s * 3600.0 / *usd;
             }
             const double latency = p.run.summary.at(lat_key).at(o.slo.percentile_key()).get<double>();
             entries.push_back({i, j, throughput, latency});

@@ -5,8 +5,11 @@
 //     rounded to 4 significant digits, so the runs and their keys are the same on every plan with the same seed);
 //  2. with a target rate, the cheapest deployment: a configuration with R replicas behind a round-robin router is
 //     estimated as one replica at rate/R (R x its goodput), the options ranked by $/hour then GPUs (or GPUs then
-//     $/hour), and the first is confirmed by a full run of all R replicas (then R is walked down while the full run
-//     still meets the SLO; the first that does not is reported as the cheaper neighbour);
+//     $/hour, or device power then $/hour), and the first is confirmed by a full run of all R replicas (then R is
+//     walked down while the full run still meets the SLO; the first that does not is reported as the cheaper
+//     neighbour);
+//     $/hour is the instance price plus, with an electricity price, the energy of R x one replica's power at its
+//     max-goodput rate (plan_energy.hpp);
 //  3. the Pareto front of throughput per GPU (or per dollar) against latency over every evaluated run that met the
 //     SLO.
 #include <cmath>
@@ -15,13 +18,14 @@
 #include <string>
 #include <vector>
 
+#include "tools/plan/plan_energy.hpp"
 #include "tools/plan/plan_slo.hpp"
 #include "tools/plan/plan_space.hpp"
 #include "tools/plan/run_cache.hpp"
 
 namespace llmsim::tools {
 
-enum class PlanObjective { min_cost, min_gpus, max_goodput };
+enum class PlanObjective { min_cost, min_gpus, max_goodput, min_energy };
 enum class ParetoThroughput { per_gpu, per_usd };
 
 struct PlanOptions {
@@ -37,6 +41,10 @@ struct PlanOptions {
     // Full runs of R replicas simulate R x this many requests (each replica sees as many as in the search); 0 keeps
     // the workload's own count (traces).
     int64_t requests_per_replica = 0;
+    EnergyPrice energy;  // electricity in the cost; not counted at price 0
+
+    // Power and energy figures appear in the output (they are off by default so a plain plan's output is unchanged).
+    [[nodiscard]] bool shows_energy() const { return energy.counted() || objective == PlanObjective::min_energy; }
 };
 
 struct Probe {
@@ -53,6 +61,9 @@ struct CandidateResult {
     int64_t best_probe = -1;    // the probe at max_qps
     int64_t failed_above = -1;  // the lowest probe above it that failed (-1: the capacity itself met the SLO)
     std::vector<Probe> probes;  // in evaluation order; probes[0] is the capacity run
+    // At max_qps (the operating point), from the power model; null without one.
+    std::optional<double> power_w;  // average device power of the replica
+    std::optional<double> joules_per_output_token;
 };
 
 // A deployment: a candidate with a replica count.
@@ -61,7 +72,10 @@ struct Deployment {
     int64_t replicas = 1;
     double estimated_goodput_rps = 0;  // replicas x the candidate's max_qps
     int64_t gpus = 0;
-    std::optional<double> usd_per_hour;
+    std::optional<double> usd_per_hour;         // instance price
+    std::optional<double> power_w;              // replicas x one replica's power at its max-goodput rate
+    std::optional<double> energy_usd_per_hour;  // power_w x PUE x price; null when energy is not counted
+    std::optional<double> total_usd_per_hour;   // instance + energy (the ranked cost); null when either is unknown
 };
 
 struct FullRun {
@@ -111,8 +125,18 @@ CandidateResult search_candidate(const Candidate& c, const PlanOptions& options,
 // Throws UsageError naming the constraint when nothing can meet the SLO (or the target rate).
 PlanResult run_plan(const PlanSpace& space, const PlanOptions& options, RunCache& cache);
 
-// Goodput per GPU (req/s) of a candidate result, and per USD/hour (null when unpriced).
+// Ranks the candidates with a rate meeting the SLO by the objective, best first (ties: the space's order).
+std::vector<size_t> rank_candidates(const PlanSpace& space, const std::vector<CandidateResult>& results,
+                                    const PlanOptions& options);
+
+// One replica's energy $/hour at its max-goodput rate (null when energy is not counted or the device has no power
+// model) and its total $/hour, instance + energy (null when either part is unknown).
+std::optional<double> replica_energy_usd_per_hour(const CandidateResult& r, const PlanOptions& options);
+std::optional<double> replica_total_usd_per_hour(const Candidate& c, const CandidateResult& r,
+                                                 const PlanOptions& options);
+
+// Goodput per GPU (req/s) of a candidate result, and per total USD/hour (null when unpriced).
 double goodput_per_gpu(const Candidate& c, const CandidateResult& r);
-std::optional<double> goodput_per_usd_hour(const Candidate& c, const CandidateResult& r);
+std::optional<double> goodput_per_usd_hour(const Candidate& c, const CandidateResult& r, const PlanOptions& options);
 
 }  // namespace llmsim::tools

@@ -15,7 +15,11 @@ struct PlanSlo {
     double attainment = 0.9;  // fraction of requests meeting every target, in (0, 1]
 
     // "p90"
-    [[nodiscard]] std::string percentile_key() const { return "p" + std::to_string(percentile); }
+    [[nodiscard]] std::string percentile_key() const {
+        std::string key = "p";  // appended, not "p" + ...: GCC 12 -Wrestrict misreads that inlined insert
+        key += std::to_string(percentile);
+        return key;
+    }
 };
 
 // Nullopt when the run summary (`run --json`) meets every constraint, else the first broken one, e.g.

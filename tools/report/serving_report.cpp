@@ -6,7 +6,9 @@
 #include <optional>
 
 #include "common/strings.hpp"
+#include "common/units.hpp"
 #include "tools/report/serving_energy.hpp"
+#include "tools/weights_tier.hpp"
 
 namespace llmsim::tools {
 namespace {
@@ -316,6 +318,7 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
         j["energy_j_per_token"] = {{"output", optional_json(energy->j_per_output_token)},
                                    {"total", optional_json(energy->j_per_token)}};
     }
+    if (const sim::FlashWeights* flash = setup.cost->flash_weights()) j["weights_tier"] = flash_weights_json(*flash);
     OrderedJson dep;
     dep["engine"] = setup.engine.id;
     dep["model"] = d.model.id;
@@ -409,6 +412,13 @@ std::string serving_summary_table(const ServingReport& rep) {
     out += fmt::format("  throughput      {:>10.3f} req/s   {:.1f} output tok/s   {:.1f} input tok/s\n",
                        s.throughput_rps, s.output_tokens_per_s, s.input_tokens_per_s);
     out += fmt::format("  simulated       {:>10.2f} s        (wall {:.3f} s)\n", s.sim_duration_s, s.wall_s);
+    if (const sim::FlashWeights* flash = setup.cost->flash_weights()) {
+        const models::WeightOffloadPlan& p = flash->plan();
+        out += fmt::format("  flash weights   {} per token in {} reads at {}: {:.2f} ms per token, {:.1f}% resident ({})\n",
+                           units::format_bytes(p.load_bytes(1)), units::format_bytes(p.chunk_bytes()),
+                           units::format_bytes_per_s(flash->read_bytes_per_s()), flash->pass_ns(1) * 1e-6,
+                           100 * p.resident_fraction(), p.spec().sparse ? "sparse" : "naive");
+    }
     if (s.rejected > 0) {
         out += fmt::format(
             "  note: {} requests need more than max-model-len {} tokens (prompt+output) or more KV than a\n"

@@ -30,6 +30,10 @@ std::vector<Scenario> build() {
         splitwise_scenario(),
         flightllm_scenario(),
         mllm_npu_scenario(),
+        megascale_scenario(),
+        zero_scenario(),
+        llm_in_a_flash_scenario(),
+        llm_in_a_flash_gpu_scenario(),
     };
     std::set<std::string> names;
     for (const auto& s : all) {

@@ -46,12 +46,16 @@ ResultTable fetch_all(Statement& stmt) {
 
 std::string to_csv(const ResultTable& t) {
     std::string out;
-    for (size_t i = 0; i < t.columns.size(); ++i)
-        out += (i ? "," : "") + csv_field(t.columns[i]);
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+        if (i > 0) out += ',';
+        out += csv_field(t.columns[i]);
+    }
     out += "\n";
     for (const auto& row : t.rows) {
-        for (size_t i = 0; i < row.size(); ++i)
-            out += (i ? "," : "") + csv_field(cell_text(row[i]));
+        for (size_t i = 0; i < row.size(); ++i) {
+            if (i > 0) out += ',';
+            out += csv_field(cell_text(row[i]));
+        }
         out += "\n";
     }
     return out;

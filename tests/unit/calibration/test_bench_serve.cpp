@@ -1,6 +1,7 @@
 // The real serving loop on a tiny workload: every request completes with its output tokens, lifecycle timestamps
 // are ordered, `bench serve --json` prints run's summary keys (plus "real"), and bad usage exits 2.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 
@@ -106,7 +107,7 @@ TEST_CASE("calibration: bench serve prints run's summary keys for the same flags
     const auto real = run_llmsim(with({"bench", "serve", "--json", "--threads", "2"}, kWorkload));
     REQUIRE(real.exit_code == 0);
     const auto sim = run_llmsim(
-        with({"run", "--json", "--hardware", llmsim::test::source_path("hardware/base/cpu.json")}, kWorkload));
+        with({"run", "--json", "--hardware", llmsim::test::source_path("hardware/base/host.json")}, kWorkload));
     REQUIRE(sim.exit_code == 0);
     const auto rj = llmsim::Json::parse(real.out);
     const auto sj = llmsim::Json::parse(sim.out);
@@ -143,4 +144,20 @@ TEST_CASE("calibration: bench usage errors exit 2 with one line", "[calibration]
     CHECK(r.err.find("--out") != std::string::npos);
     r = run_llmsim({"bench", "kernels", "--model", "opt-13b", "--out", "x.csv"});
     CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("calibration: bench serve --hardware cpu is the host profile under its deprecated name",
+          "[calibration][bench]") {
+    llmsim::test::TempDir tmp;
+    const auto r = run_llmsim(
+        with({"bench", "serve", "--json", "--threads", "2", "--hardware", "cpu", "--out", tmp.file("o")}, kWorkload));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(r.err.find("--hardware cpu is a deprecated alias of --hardware host") != std::string::npos);
+    CHECK(r.err.find("xeon-8480") != std::string::npos);
+    CHECK(llmsim::Json::parse(r.out)["deployment"]["hardware"] == "host");
+    // The written config names the profile so that `run` cannot read it as the Xeon preset.
+    const auto cfg = llmsim::Json::parse(llmsim::test::read_text(tmp.file("o/config.resolved.json")));
+    CHECK(cfg["hardware"] == "host");
 }

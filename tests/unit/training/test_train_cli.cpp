@@ -135,3 +135,26 @@ TEST_CASE("training cli: --search ranks fitting layouts and writes them all with
         last = row["tokens_per_s"].get<double>();
     }
 }
+
+TEST_CASE("training cli: --parallel-block halves the exposed TP time; dp-chunks is an overlap item", "[training]") {
+    const std::vector<std::string> base = {"--model",        "gpt3-20b", "--hardware", "a100", "--gpus",    "64",
+                                           "--tp",           "8",        "--pp",       "2",    "--vpp",     "2",
+                                           "--global-batch", "256",      "--seq-len",  "2048", "--overlap", "none"};
+    const auto serial = train_json(base);
+    auto with = base;
+    with.push_back("--parallel-block");
+    const auto parallel = train_json(with);
+    // Every forward and backward TP collective of a layer is paired in the serial block, single in the parallel one.
+    const double serial_tp = serial["time_breakdown_s"]["tp_comm"].get<double>();
+    const double parallel_tp = parallel["time_breakdown_s"]["tp_comm"].get<double>();
+    CHECK(parallel_tp < serial_tp * 0.75);
+    CHECK(parallel_tp > serial_tp * 0.45);
+    CHECK(parallel["mfu"].get<double>() > serial["mfu"].get<double>());
+    auto chunked = base;
+    chunked.back() = "dp-chunks";
+    const auto c = train_json(chunked);
+    CHECK(c["time_breakdown_s"]["dp_comm"].get<double>() < serial["time_breakdown_s"]["dp_comm"].get<double>());
+    expect_usage_error(
+        {"--model", "gpt3-20b", "--hardware", "a100", "--gpus", "8", "--tp", "8", "--overlap", "dp-chunk"},
+        {"--overlap", "dp-chunk", "dp-chunks"});
+}

@@ -82,6 +82,38 @@ TEST_CASE("training ops: sequence parallelism swaps all-reduce for all-gather + 
     CHECK(sum(ar.forward).tp_ag + sum(ar.forward).tp_rs == 0);
 }
 
+TEST_CASE("training ops: a parallel block enters and leaves the TP region once per layer", "[training]") {
+    ModelSpec m = test::small_gpt();
+    TrainingShape shape;
+    shape.seq_len = 1024;
+    TrainingParallel p;
+    p.tp = 4;
+    const auto serial = layer(m, p, shape);
+    m.parallel_residual = true;  // what `llmsim train --parallel-block` sets
+    m.norms_per_layer = 1;
+    const auto parallel = layer(m, p, shape);
+    const double act = 1024.0 * 1024 * 2;  // tokens x hidden x bf16
+    // One all-gather in, one reduce-scatter out (the attention and MLP outputs summed before it), not two of each.
+    CHECK(sum(parallel.forward).tp_ag == 1);
+    CHECK(sum(parallel.forward).tp_rs == 1);
+    CHECK(sum(parallel.forward).tp_bytes == Approx(sum(serial.forward).tp_bytes / 2));
+    CHECK(sum(parallel.forward).tp_bytes == Approx(2 * act));
+    // Backward: the output gradient gathered once, the shared input re-gathered once for the weight gradients, and
+    // the input gradients of both branches summed before one reduce-scatter.
+    CHECK(sum(parallel.backward).tp_ag == 2);
+    CHECK(sum(parallel.backward).tp_rs == 1);
+    CHECK(sum(parallel.backward).tp_bytes == Approx(sum(serial.backward).tp_bytes / 2));
+    // The same GEMMs; one norm fewer.
+    CHECK(sum(parallel.forward).gemm == Approx(sum(serial.forward).gemm));
+    auto norms = [](const std::vector<TrainingOp>& ops) {
+        int n = 0;
+        for (const auto& t : ops)
+            n += t.op.name.find("norm") != std::string::npos ? 1 : 0;
+        return n;
+    };
+    CHECK(norms(parallel.forward) == norms(serial.forward) - 1);
+}
+
 TEST_CASE("training ops: context parallelism passes KV around the ring or all-to-alls heads", "[training]") {
     const ModelSpec m = test::small_gpt();
     TrainingShape shape;

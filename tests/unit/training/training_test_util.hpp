@@ -21,8 +21,12 @@ inline hardware::DeviceSpec synthetic_device() {
     d.memory_bytes = 80e9;
     d.memory_bandwidth_bytes_per_s = 2e12;
     d.devices_per_node = 4;
-    d.intra_node = {"nvswitch", 100e9, 2000};
-    d.inter_node = {"ib", 10e9, 4000};
+    d.intra_node.kind = "nvswitch";
+    d.intra_node.bandwidth_bytes_per_s = 100e9;
+    d.intra_node.latency_ns = 2000;
+    d.inter_node.kind = "ib";
+    d.inter_node.bandwidth_bytes_per_s = 10e9;
+    d.inter_node.latency_ns = 4000;
     d.intra_node_collectives[CollectiveKind::all_reduce] = {CollectiveProfile{4, 20000, EfficiencyCurve(0.5)}};
     d.intra_node_collectives[CollectiveKind::send_recv] = {CollectiveProfile{2, 10000, EfficiencyCurve(0.8)}};
     d.inter_node_collectives[CollectiveKind::all_reduce] = {CollectiveProfile{2, 50000, EfficiencyCurve(0.8)},

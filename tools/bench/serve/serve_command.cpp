@@ -107,9 +107,9 @@ void run_serve_command(ServeArgs& a) {
     const int32_t threads = a.threads > 0 ? a.threads : hw;
     // The built-in host profile unless --hardware names another (e.g. the calibrated host.json; only its memory
     // capacity matters here: it sizes the KV pool exactly as `run` does).
-    const bool builtin = !cfg.user_set("hardware") || cfg.text("hardware") == "cpu";
+    const bool builtin = !cfg.user_set("hardware") || names_host_device(cfg.text("hardware"), "--hardware");
     const hardware::DeviceSpec host = host_device_spec();
-    if (builtin) cfg.set_default("hardware", "cpu");
+    if (builtin) cfg.set_default("hardware", kHostDeviceId);
     tools::ServingSetup setup = tools::make_serving_setup(cfg, builtin ? &host : nullptr);
     check_runnable(cfg, setup);
     const bool json = cfg.flag("json");
@@ -144,9 +144,12 @@ void run_serve_command(ServeArgs& a) {
     summary["deployment"]["framework_overhead"] = "measured (real host loop)";
     summary["real"] = real_block(result, threads);
     if (out_dir) {
+        // The host profile under its one name: a config saying "cpu" would mean the xeon-8480 preset to `run`.
+        OrderedJson resolved = cfg.resolved_json();
+        if (builtin) resolved["hardware"] = kHostDeviceId;
         // One set, as `llmsim run --out` writes it (common/atomic_file.hpp).
         write_directory_atomic(*out_dir,
-                               {{"config.resolved.json", cfg.resolved_json().dump(2) + "\n"},
+                               {{"config.resolved.json", resolved.dump(2) + "\n"},
                                 {"requests.csv", sim::requests_csv(result.run.requests)},
                                 {"summary.json", summary.dump(2) + "\n"}},
                                {"config.resolved.json", "requests.csv", "summary.json"}, cfg.where("out"));

@@ -24,5 +24,9 @@ Scenario distserve_scenario();
 Scenario splitwise_scenario();
 Scenario flightllm_scenario();
 Scenario mllm_npu_scenario();
+Scenario megascale_scenario();
+Scenario zero_scenario();
+Scenario llm_in_a_flash_scenario();
+Scenario llm_in_a_flash_gpu_scenario();
 
 }  // namespace llmsim::tools::reproduce
