@@ -1,5 +1,6 @@
 #include "common/kernel.hpp"
 
+#include "common/enum_names.hpp"
 #include "common/error.hpp"
 #include "common/nearest.hpp"
 
@@ -28,9 +29,7 @@ std::string_view dtype_name(DType t) {
 }
 
 std::optional<DType> dtype_from_name(std::string_view name) {
-    for (DType t : kAllDTypes) {
-        if (dtype_name(t) == name) return t;
-    }
+    if (auto t = enum_from_name(name, kAllDTypes, dtype_name)) return t;
     if (name == "float16" || name == "half") return DType::fp16;
     if (name == "bfloat16") return DType::bf16;
     if (name == "float32" || name == "float") return DType::fp32;
@@ -82,10 +81,7 @@ std::string_view op_class_name(OpClass c) {
 }
 
 std::optional<OpClass> op_class_from_name(std::string_view name) {
-    for (OpClass c : kAllOpClasses) {
-        if (op_class_name(c) == name) return c;
-    }
-    return std::nullopt;
+    return enum_from_name(name, kAllOpClasses, op_class_name);
 }
 
 std::string_view collective_name(CollectiveKind k) {

@@ -1,8 +1,10 @@
 #include "models/training_ops.hpp"
 
 #include <algorithm>
+#include <array>
 #include <string>
 
+#include "common/enum_names.hpp"
 #include "common/error.hpp"
 
 namespace llmsim::models {
@@ -20,10 +22,7 @@ std::string_view recompute_name(Recompute r) {
 }
 
 std::optional<Recompute> recompute_from_name(std::string_view name) {
-    for (Recompute r : {Recompute::none, Recompute::selective, Recompute::full}) {
-        if (recompute_name(r) == name) return r;
-    }
-    return std::nullopt;
+    return enum_from_name(name, std::array{Recompute::none, Recompute::selective, Recompute::full}, recompute_name);
 }
 
 std::string_view attention_impl_name(AttentionImpl a) {
@@ -31,9 +30,7 @@ std::string_view attention_impl_name(AttentionImpl a) {
 }
 
 std::optional<AttentionImpl> attention_impl_from_name(std::string_view name) {
-    if (name == "flash") return AttentionImpl::flash;
-    if (name == "unfused") return AttentionImpl::unfused;
-    return std::nullopt;
+    return enum_from_name(name, std::array{AttentionImpl::flash, AttentionImpl::unfused}, attention_impl_name);
 }
 
 std::string_view cp_kind_name(CpKind k) {
@@ -41,9 +38,7 @@ std::string_view cp_kind_name(CpKind k) {
 }
 
 std::optional<CpKind> cp_kind_from_name(std::string_view name) {
-    if (name == "ring") return CpKind::ring;
-    if (name == "ulysses") return CpKind::ulysses;
-    return std::nullopt;
+    return enum_from_name(name, std::array{CpKind::ring, CpKind::ulysses}, cp_kind_name);
 }
 
 std::string_view comm_axis_name(CommAxis a) {
@@ -260,35 +255,56 @@ AttentionWork attention_work(const Ctx& c) {
     return w;
 }
 
+// One FlashAttention kernel with the context-parallel traffic around it: Ulysses swaps sequence for head sharding
+// before the kernel and back after it; ring attention passes K/V blocks on over cp - 1 steps while it computes.
+struct FlashPass {
+    std::string_view name;
+    double flops_factor = 1;  // against the forward's 4 d FLOPs per (query, key) pair and head
+    double tensors = 2;       // head-width tensors moved per query token, and of K/V width per key token
+    double ulysses_before_bytes = 0;
+    double ulysses_after_bytes = 0;
+    double ring_step_bytes = 0;
+};
+
+void flash_attention(const Ctx& c, Ops& ops, DType math, const FlashPass& p) {
+    const double d = c.m.head_dim;
+    const AttentionWork w = attention_work(c);
+    const double kv_w = std::max(1.0, c.kv / d * w.heads / c.sh.heads) * d;
+    const bool ulysses = c.par.cp > 1 && c.par.cp_kind == CpKind::ulysses;
+    if (ulysses) {
+        ops.push_back(
+            collective(c, "cp_all_to_all", CollectiveKind::all_to_all, p.ulysses_before_bytes, c.par.cp, CommAxis::cp));
+    }
+    if (c.par.cp > 1 && c.par.cp_kind == CpKind::ring) {
+        ops.push_back(collective(c, "cp_kv_send_recv", CollectiveKind::send_recv, p.ring_step_bytes, c.par.cp,
+                                 CommAxis::cp, c.par.cp - 1));
+    }
+    TrainingOp op;
+    op.op.name = p.name;
+    op.op.op_class = OpClass::attn_prefill;
+    op.op.dtype = math;
+    op.op.flops = p.flops_factor * 4.0 * d * w.heads * w.pairs;
+    op.op.bytes = (p.tensors * w.q_tokens * w.heads * d + w.key_tokens * p.tensors * kv_w) * c.a;
+    op.op.m = static_cast<int64_t>(w.q_tokens);
+    op.op.rows = w.q_tokens * w.heads;
+    ops.push_back(op);
+    if (ulysses) {
+        ops.push_back(
+            collective(c, "cp_all_to_all", CollectiveKind::all_to_all, p.ulysses_after_bytes, c.par.cp, CommAxis::cp));
+    }
+}
+
 void attention_core_fwd(const Ctx& c, Ops& ops) {
     const size_t first = ops.size();
     const double d = c.m.head_dim;
     const DType math = c.prec.compute == DType::fp8 ? c.prec.activations : c.prec.compute;  // attention in 16-bit
     if (c.shape.attention == AttentionImpl::flash) {
-        const AttentionWork w = attention_work(c);
-        const double kv_w = std::max(1.0, c.kv / d * w.heads / c.sh.heads) * d;
-        if (c.par.cp > 1 && c.par.cp_kind == CpKind::ulysses) {
-            ops.push_back(collective(c, "cp_all_to_all", CollectiveKind::all_to_all, c.t * (c.q + 2 * c.kv) * c.a,
-                                     c.par.cp, CommAxis::cp));
-        }
-        if (c.par.cp > 1 && c.par.cp_kind == CpKind::ring) {
-            // Each of the cp - 1 ring steps passes this rank's K and V on while the previous block is computed.
-            ops.push_back(collective(c, "cp_kv_send_recv", CollectiveKind::send_recv, c.t * 2 * c.kv * c.a, c.par.cp,
-                                     CommAxis::cp, c.par.cp - 1));
-        }
-        TrainingOp op;
-        op.op.name = "attn_fwd";
-        op.op.op_class = OpClass::attn_prefill;
-        op.op.dtype = math;
-        op.op.flops = 4.0 * d * w.heads * w.pairs;
-        op.op.bytes = (2 * w.q_tokens * w.heads * d + w.key_tokens * 2 * kv_w) * c.a;
-        op.op.m = static_cast<int64_t>(w.q_tokens);
-        op.op.rows = w.q_tokens * w.heads;
-        ops.push_back(op);
-        if (c.par.cp > 1 && c.par.cp_kind == CpKind::ulysses) {
-            ops.push_back(
-                collective(c, "cp_all_to_all", CollectiveKind::all_to_all, c.t * c.q * c.a, c.par.cp, CommAxis::cp));
-        }
+        // Each of the cp - 1 ring steps passes this rank's K and V on while the previous block is computed.
+        flash_attention(c, ops, math,
+                        {.name = "attn_fwd",
+                         .ulysses_before_bytes = c.t * (c.q + 2 * c.kv) * c.a,
+                         .ulysses_after_bytes = c.t * c.q * c.a,
+                         .ring_step_bytes = c.t * 2 * c.kv * c.a});
     } else {
         // Megatron 2021 core attention: QK^T and PV as batched GEMMs over the full s x s scores, fused
         // scale-mask-softmax, then dropout on the probabilities. Context parallelism is rejected for it upstream.
@@ -316,31 +332,15 @@ void attention_core_bwd(const Ctx& c, Ops& ops) {
     const double d = c.m.head_dim;
     const DType math = c.prec.compute == DType::fp8 ? c.prec.activations : c.prec.compute;
     if (c.shape.attention == AttentionImpl::flash) {
-        const AttentionWork w = attention_work(c);
-        const double kv_w = std::max(1.0, c.kv / d * w.heads / c.sh.heads) * d;
-        if (c.par.cp > 1 && c.par.cp_kind == CpKind::ulysses) {
-            ops.push_back(
-                collective(c, "cp_all_to_all", CollectiveKind::all_to_all, c.t * c.q * c.a, c.par.cp, CommAxis::cp));
-        }
-        if (c.par.cp > 1 && c.par.cp_kind == CpKind::ring) {
-            // K, V travel the ring again and their gradients travel back.
-            ops.push_back(collective(c, "cp_kv_send_recv", CollectiveKind::send_recv, c.t * 4 * c.kv * c.a, c.par.cp,
-                                     CommAxis::cp, c.par.cp - 1));
-        }
-        // FlashAttention-2 backward: five GEMM-like products against two forward (2.5x the FLOPs).
-        TrainingOp op;
-        op.op.name = "attn_bwd";
-        op.op.op_class = OpClass::attn_prefill;
-        op.op.dtype = math;
-        op.op.flops = 2.5 * 4.0 * d * w.heads * w.pairs;
-        op.op.bytes = (4 * w.q_tokens * w.heads * d + w.key_tokens * 4 * kv_w) * c.a;
-        op.op.m = static_cast<int64_t>(w.q_tokens);
-        op.op.rows = w.q_tokens * w.heads;
-        ops.push_back(op);
-        if (c.par.cp > 1 && c.par.cp_kind == CpKind::ulysses) {
-            ops.push_back(collective(c, "cp_all_to_all", CollectiveKind::all_to_all, c.t * (c.q + 2 * c.kv) * c.a,
-                                     c.par.cp, CommAxis::cp));
-        }
+        // FlashAttention-2 backward: five GEMM-like products against two forward (2.5x the FLOPs), twice the tensors.
+        // K, V travel the ring again and their gradients travel back.
+        flash_attention(c, ops, math,
+                        {.name = "attn_bwd",
+                         .flops_factor = 2.5,
+                         .tensors = 4,
+                         .ulysses_before_bytes = c.t * c.q * c.a,
+                         .ulysses_after_bytes = c.t * (c.q + 2 * c.kv) * c.a,
+                         .ring_step_bytes = c.t * 4 * c.kv * c.a});
         return;
     }
     const double b = c.shape.micro_batch;
@@ -436,11 +436,9 @@ void dense_mlp_bwd(const Ctx& c, Ops& ops, double tokens, double inter, std::str
     ops.push_back(wgrad(c, up_w, tokens, inter * c.gate, c.h, rows));
 }
 
-void moe_fwd(const Ctx& c, Ops& ops) {
-    const MoeWork w = moe_work(c);
-    const double e = c.m.moe.num_experts;
-    ops.push_back(gemm(c, "moe_router", c.tn, e, c.h, false));
-    ops.push_back(elementwise(c, "moe_permute", (c.tn + w.exchanged) * c.h * c.a, 0));
+// Tokens to their experts (both passes): the EP all-to-all, then with sequence parallelism the all-gather of the
+// expert inputs.
+void moe_dispatch(const Ctx& c, const MoeWork& w, Ops& ops) {
     if (c.par.ep > 1) {
         ops.push_back(collective(c, "ep_all_to_all", CollectiveKind::all_to_all, w.exchanged * c.h * c.a, c.par.ep,
                                  CommAxis::ep));
@@ -449,7 +447,10 @@ void moe_fwd(const Ctx& c, Ops& ops) {
         ops.push_back(collective(c, "tp_all_gather", CollectiveKind::all_gather, w.assignments * c.h * c.a, c.par.tp,
                                  CommAxis::tp));
     }
-    dense_mlp_fwd(c, ops, w.assignments, w.expert_inter, "moe_up_proj", "moe_act", "moe_down_proj", w.local_experts);
+}
+
+// And back from them: the reduce-scatter, then the all-to-all.
+void moe_combine(const Ctx& c, const MoeWork& w, Ops& ops) {
     if (c.par.sp()) {
         ops.push_back(collective(c, "tp_reduce_scatter", CollectiveKind::reduce_scatter, w.assignments * c.h * c.a,
                                  c.par.tp, CommAxis::tp));
@@ -458,6 +459,16 @@ void moe_fwd(const Ctx& c, Ops& ops) {
         ops.push_back(collective(c, "ep_all_to_all", CollectiveKind::all_to_all, w.exchanged * c.h * c.a, c.par.ep,
                                  CommAxis::ep));
     }
+}
+
+void moe_fwd(const Ctx& c, Ops& ops) {
+    const MoeWork w = moe_work(c);
+    const double e = c.m.moe.num_experts;
+    ops.push_back(gemm(c, "moe_router", c.tn, e, c.h, false));
+    ops.push_back(elementwise(c, "moe_permute", (c.tn + w.exchanged) * c.h * c.a, 0));
+    moe_dispatch(c, w, ops);
+    dense_mlp_fwd(c, ops, w.assignments, w.expert_inter, "moe_up_proj", "moe_act", "moe_down_proj", w.local_experts);
+    moe_combine(c, w, ops);
     ops.push_back(elementwise(c, "moe_unpermute", (c.tn + w.exchanged) * c.h * c.a, w.exchanged * c.h));
     if (c.m.moe.shared_experts > 0) {
         const double inter = static_cast<double>(c.m.moe.shared_experts) * w.expert_inter;
@@ -478,24 +489,10 @@ void moe_bwd(const Ctx& c, Ops& ops) {
         tp_enter_bwd(c, ops);
     }
     ops.push_back(elementwise(c, "moe_unpermute_bwd", (c.tn + w.exchanged) * c.h * c.a, 0));
-    if (c.par.ep > 1) {
-        ops.push_back(collective(c, "ep_all_to_all", CollectiveKind::all_to_all, w.exchanged * c.h * c.a, c.par.ep,
-                                 CommAxis::ep));
-    }
-    if (c.par.sp()) {
-        ops.push_back(collective(c, "tp_all_gather", CollectiveKind::all_gather, w.assignments * c.h * c.a, c.par.tp,
-                                 CommAxis::tp));
-    }
+    moe_dispatch(c, w, ops);
     dense_mlp_bwd(c, ops, w.assignments, w.expert_inter, "moe_down_dgrad", "moe_down_wgrad", "moe_act_bwd",
                   "moe_up_dgrad", "moe_up_wgrad", w.local_experts);
-    if (c.par.sp()) {
-        ops.push_back(collective(c, "tp_reduce_scatter", CollectiveKind::reduce_scatter, w.assignments * c.h * c.a,
-                                 c.par.tp, CommAxis::tp));
-    }
-    if (c.par.ep > 1) {
-        ops.push_back(collective(c, "ep_all_to_all", CollectiveKind::all_to_all, w.exchanged * c.h * c.a, c.par.ep,
-                                 CommAxis::ep));
-    }
+    moe_combine(c, w, ops);
     ops.push_back(elementwise(c, "moe_permute_bwd", (c.tn + w.exchanged) * c.h * c.a, w.exchanged * c.h));
     ops.push_back(dgrad(c, "moe_router_dgrad", c.tn, e, c.h));
     ops.push_back(wgrad(c, "moe_router_wgrad", c.tn, e, c.h));

@@ -63,13 +63,18 @@ wall_of() {  # prints the simulation wall seconds of `llmsim run --json ARGS`
   "$@" --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["wall_s"])'
 }
 
-ratio_row() {  # name target_ratio numerator_args -- denominator_args  (best of 3 each, interleaved)
-  local name=$1 target=$2; shift 2
-  local num=() den=() side=num
+split_sides() {  # numerator_args -- denominator_args: fills the caller's num and den arrays
+  local a side=num
   for a in "$@"; do
     if [ "$a" = "--" ]; then side=den; continue; fi
     if [ $side = num ]; then num+=("$a"); else den+=("$a"); fi
   done
+}
+
+ratio_row() {  # name target_ratio numerator_args -- denominator_args  (best of 3 each, interleaved)
+  local name=$1 target=$2; shift 2
+  local num=() den=()
+  split_sides "$@"
   local best_n=1e9 best_d=1e9 t
   for _ in 1 2 3; do
     t=$(wall_of "${num[@]}"); best_n=$(python3 -c "print(min($best_n, $t))")
@@ -129,11 +134,8 @@ fi
 # simulated iteration is printed beside it, and (k'') holds the simulated work equal (batches capped by --max-batch).
 iteration_ratio_row() {  # name target numerator_args -- denominator_args  (best of 3 each, interleaved)
   local name=$1 target=$2; shift 2
-  local num=() den=() side=num
-  for a in "$@"; do
-    if [ "$a" = "--" ]; then side=den; continue; fi
-    if [ $side = num ]; then num+=("$a"); else den+=("$a"); fi
-  done
+  local num=() den=()
+  split_sides "$@"
   local tmp; tmp=$(mktemp)
   for _ in 1 2 3; do
     "${num[@]}" --json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print("n", d["wall_s"], d["batches"]["iterations"])' >> "$tmp"

@@ -15,6 +15,20 @@ namespace llmsim::tools {
 // "--target-qps,--qps" -> "--target-qps": the spelling messages name.
 std::string option_label(const std::string& names);
 
+// An INT option whose value, parsed in `range`, goes to `store` (both add_int_option forms).
+template <class T, class Store>
+CLI::Option* add_parsed_int_option(CLI::App& cmd, const std::string& names, const std::string& help, IntRange range,
+                                   Store store) {
+    auto* opt = cmd.add_option_function<std::string>(
+        names,
+        [store, label = option_label(names), range](const std::string& text) {
+            store(static_cast<T>(parse_int_in(text, label, range)));
+        },
+        help);
+    opt->type_name("INT");
+    return opt;
+}
+
 template <class T>
 CLI::Option* add_int_option(CLI::App& cmd, const std::string& names, T& target, const std::string& help,
                             IntRange range) {
@@ -22,13 +36,7 @@ CLI::Option* add_int_option(CLI::App& cmd, const std::string& names, T& target, 
     LLMSIM_ASSERT(range.min >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
                       static_cast<uint64_t>(range.max) <= static_cast<uint64_t>(std::numeric_limits<T>::max()),
                   "range of " + names + " exceeds its type");
-    auto* opt = cmd.add_option_function<std::string>(
-        names,
-        [&target, label = option_label(names), range](const std::string& text) {
-            target = static_cast<T>(parse_int_in(text, label, range));
-        },
-        help);
-    opt->type_name("INT");
+    auto* opt = add_parsed_int_option<T>(cmd, names, help, range, [&target](T value) { target = value; });
     opt->default_function([&target] { return std::to_string(target); });
     return opt;
 }
@@ -37,14 +45,7 @@ CLI::Option* add_int_option(CLI::App& cmd, const std::string& names, T& target, 
 template <class T>
 CLI::Option* add_int_option(CLI::App& cmd, const std::string& names, std::optional<T>& target, const std::string& help,
                             IntRange range) {
-    auto* opt = cmd.add_option_function<std::string>(
-        names,
-        [&target, label = option_label(names), range](const std::string& text) {
-            target = static_cast<T>(parse_int_in(text, label, range));
-        },
-        help);
-    opt->type_name("INT");
-    return opt;
+    return add_parsed_int_option<T>(cmd, names, help, range, [&target](T value) { target = value; });
 }
 
 // Refuses an empty value ("--out ''" would otherwise mean "no output" without a word).

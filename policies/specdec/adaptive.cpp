@@ -9,25 +9,18 @@
 namespace llmsim::policies {
 namespace {
 
-class AdaptiveDrafter final : public sim::Drafter {
+class AdaptiveDrafter final : public PairedDrafter {
   public:
-    AdaptiveDrafter(std::shared_ptr<sim::Drafter> draft, const models::ModelSpec& draft_model,
-                    const sim::ForwardCost& target)
-        : draft_(std::move(draft)), pair_(draft_model, target) {
-        context_tokens_max = draft_->context_tokens_max;
-    }
+    using PairedDrafter::PairedDrafter;
 
-    double draft_ns(const models::BatchShape& decodes, int32_t gamma) override {
-        return draft_->draft_ns(decodes, gamma);
-    }
     int32_t adapt_gamma(const models::BatchShape& target, const models::BatchShape& drafts, int32_t gamma_max,
                         double alpha, double decay) override {
-        const double t_draft = pair_.draft_step_ns(drafts);
+        const double t_draft = pair().draft_step_ns(drafts);
         int32_t best = 1;
         double best_rate = 0;
         for (int32_t g = 1; g <= gamma_max; ++g) {
             const double rate =
-                sim::expected_tokens_per_step({alpha, decay, {}, g}) / (g * t_draft + pair_.verify_ns(target, g + 1));
+                sim::expected_tokens_per_step({alpha, decay, {}, g}) / (g * t_draft + pair().verify_ns(target, g + 1));
             if (rate > best_rate) {
                 best_rate = rate;
                 best = g;
@@ -35,10 +28,6 @@ class AdaptiveDrafter final : public sim::Drafter {
         }
         return best;
     }
-
-  private:
-    std::shared_ptr<sim::Drafter> draft_;
-    ModelPair pair_;
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 #pragma once
 // A draft model priced beside its target, for drafters whose draft length adapts to the two models' step times
 // (PEARL, adaptive): one step of each at a batch shape, and a target verify of q queries per sequence.
+#include <memory>
+
 #include "policies/specdec/specdec.hpp"
 
 namespace llmsim::policies {
@@ -30,6 +32,26 @@ class ModelPair {
   private:
     sim::ForwardCost draft_;
     sim::ForwardCost target_;
+};
+
+// A drafter that proposes with `draft` (priced as it prices itself, attending as it does) and whose draft length
+// follows the pair's step times; each subclass gives its rule in adapt_gamma.
+class PairedDrafter : public sim::Drafter {
+  public:
+    PairedDrafter(std::shared_ptr<sim::Drafter> draft, const models::ModelSpec& draft_model,
+                  const sim::ForwardCost& target)
+        : draft_(std::move(draft)), pair_(draft_model, target) {
+        context_tokens_max = draft_->context_tokens_max;
+    }
+
+    double draft_ns(const models::BatchShape& decodes, int32_t gamma) final { return draft_->draft_ns(decodes, gamma); }
+
+  protected:
+    ModelPair& pair() { return pair_; }
+
+  private:
+    std::shared_ptr<sim::Drafter> draft_;
+    ModelPair pair_;
 };
 
 }  // namespace llmsim::policies

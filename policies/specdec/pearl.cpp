@@ -11,26 +11,15 @@
 namespace llmsim::policies {
 namespace {
 
-class PearlDrafter final : public sim::Drafter {
+class PearlDrafter final : public PairedDrafter {
   public:
-    PearlDrafter(std::shared_ptr<sim::Drafter> draft, const models::ModelSpec& draft_model,
-                 const sim::ForwardCost& target)
-        : draft_(std::move(draft)), pair_(draft_model, target) {
-        context_tokens_max = draft_->context_tokens_max;
-    }
+    using PairedDrafter::PairedDrafter;
 
-    double draft_ns(const models::BatchShape& decodes, int32_t gamma) override {
-        return draft_->draft_ns(decodes, gamma);
-    }
     int32_t adapt_gamma(const models::BatchShape& target, const models::BatchShape& drafts, int32_t gamma_max,
                         double /*alpha*/, double /*decay*/) override {
-        const double ratio = pair_.verify_ns(target, 1) / pair_.draft_step_ns(drafts);
+        const double ratio = pair().verify_ns(target, 1) / pair().draft_step_ns(drafts);
         return static_cast<int32_t>(std::clamp(std::lround(ratio), 1L, static_cast<long>(gamma_max)));
     }
-
-  private:
-    std::shared_ptr<sim::Drafter> draft_;
-    ModelPair pair_;
 };
 
 }  // namespace

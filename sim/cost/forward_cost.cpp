@@ -15,6 +15,16 @@ double kinds_ns(const std::array<double, models::kOpLayerKinds>& kind_ns, const 
     return t;
 }
 
+// The ops of one prefill sequence of `tokens` tokens: outside attention and the LM head, what every batch of that
+// many tokens runs.
+std::vector<models::Op> token_ops(const Deployment& d, int64_t tokens) {
+    models::BatchShape probe;
+    probe.set_spans(models::attention_spans(d.model));
+    probe.prefill_tokens = tokens;
+    probe.prefill_seqs = 1;
+    return models::build_forward_ops(d.model, d.shard, d.parallel, d.precision, probe);
+}
+
 }  // namespace
 
 Deployment make_deployment(const models::ModelSpec& model, const models::InferenceParallel& par,
@@ -58,12 +68,7 @@ ForwardBreakdown ForwardCost::breakdown(const models::BatchShape& batch) const {
     // the real sequences, as in pass()).
     const int64_t padded = cuda_graph_padded_tokens(batch.total_tokens(), execution_.graph_max_tokens);
     if (padded != batch.total_tokens()) {
-        models::BatchShape probe;
-        probe.set_spans(models::attention_spans(deployment_.model));
-        probe.prefill_tokens = padded;
-        probe.prefill_seqs = 1;
-        const auto padded_ops = models::build_forward_ops(deployment_.model, deployment_.shard, deployment_.parallel,
-                                                          deployment_.precision, probe);
+        const auto padded_ops = token_ops(deployment_, padded);
         for (auto& op : ops) {
             if (op.op_class == OpClass::attn_prefill || op.op_class == OpClass::attn_decode) continue;
             if (op.scope == models::OpScope::last_stage) continue;
@@ -130,12 +135,7 @@ const ForwardCost::TokenCosts& ForwardCost::token_costs(int64_t tokens) {
     if (c.per_layer_ns >= 0) return c;
     // A decode-only batch of `tokens` sequences has exactly the non-attention ops of any batch with that many
     // tokens; attention and the LM head are priced separately.
-    models::BatchShape probe;
-    probe.set_spans(models::attention_spans(deployment_.model));
-    probe.prefill_tokens = tokens;
-    probe.prefill_seqs = 1;
-    const auto ops = models::build_forward_ops(deployment_.model, deployment_.shard, deployment_.parallel,
-                                               deployment_.precision, probe);
+    const auto ops = token_ops(deployment_, tokens);
     c.per_layer_ns = 0;
     for (const auto& op : ops) {
         if (op.attention) continue;

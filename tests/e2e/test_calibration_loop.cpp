@@ -11,23 +11,18 @@
 #include <iostream>
 
 #include "common/json_io.hpp"
+#include "tests/support/cli_checks.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace {
 
 using llmsim::test::run_llmsim;
+using llmsim::test::run_ok_json;
 
 struct Errors {
     double ttft = 0, tpot = 0, throughput = 0;
     [[nodiscard]] double worst() const { return std::max({ttft, tpot, throughput}); }
 };
-
-llmsim::Json run_json(const std::vector<std::string>& args) {
-    const auto r = run_llmsim(args);
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
-    return llmsim::Json::parse(r.out);
-}
 
 Errors one_attempt(const llmsim::test::TempDir& tmp, int attempt) {
     const std::string csv = tmp.file(fmt::format("kernels{}.csv", attempt));
@@ -50,8 +45,8 @@ Errors one_attempt(const llmsim::test::TempDir& tmp, int attempt) {
     serve.insert(serve.end(), workload.begin(), workload.end());
     std::vector<std::string> run = {"run", "--hardware", profile};
     run.insert(run.end(), workload.begin(), workload.end());
-    const auto real = run_json(serve);
-    const auto sim = run_json(run);
+    const auto real = run_ok_json(serve);
+    const auto sim = run_ok_json(run);
     auto err = [](double p, double m) { return llmsim::test::rel_error(p, m); };
     Errors e;
     e.ttft = err(sim["ttft_ms"]["mean"], real["ttft_ms"]["mean"]);

@@ -5,21 +5,11 @@
 #include <fstream>
 
 #include "common/json_io.hpp"
+#include "tests/support/cli_checks.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace llmsim;
 using namespace llmsim::test;
-
-namespace {
-
-Json run_ok_json(const std::vector<std::string>& args) {
-    const CommandResult r = run_llmsim(args);
-    INFO("stderr: " << r.err);
-    REQUIRE(r.exit_code == 0);
-    return Json::parse(r.out);  // throws if stdout is not exactly one JSON document
-}
-
-}  // namespace
 
 TEST_CASE("run --json prints one object with every contract key", "[cli][contract]") {
     const Json j = run_ok_json({"run", "--num-requests", "50", "--json"});

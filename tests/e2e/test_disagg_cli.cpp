@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/json_io.hpp"
+#include "tests/support/cli_checks.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace llmsim::test;
@@ -18,16 +19,6 @@ const std::vector<std::string> kBase = {"run",   "--model", "llama-2-7b", "--num
 std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
     args.insert(args.end(), more.begin(), more.end());
     return args;
-}
-
-void expect_error(const std::vector<std::string>& args, const std::vector<std::string>& fragments) {
-    const CommandResult r = run_llmsim(args);
-    INFO("stderr: " << r.err);
-    CHECK(r.exit_code == 2);
-    CHECK(r.out.empty());
-    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-    for (const auto& f : fragments)
-        CHECK(r.err.find(f) != std::string::npos);
 }
 
 }  // namespace
@@ -69,15 +60,16 @@ TEST_CASE("e2e: a colocated run has no disaggregation sections", "[e2e][disagg]"
 TEST_CASE("e2e: disaggregation bad input exits 2 naming the flag and value", "[e2e][disagg]") {
     const std::vector<std::string> pools = {"--prefill-pool", "replicas=1,hardware=h100", "--decode-pool",
                                             "replicas=1,hardware=a100"};
-    expect_error(with(kBase, {"--prefill-pool", "replicas=1,gpus=2", "--decode-pool", "replicas=1"}),
-                 {"--prefill-pool", "gpus", "replicas=1,gpus=2"});
-    expect_error({"run", "--model", "llama-2-70b", "--prefill-pool", "replicas=1,hardware=h100,tp=4", "--decode-pool",
-                  "replicas=1,hardware=a100-sxm-40gb"},
-                 {"--decode-pool", "a100-sxm-40gb", "does not fit"});
-    expect_error(with(kBase, with(pools, {"--kv-transfer", "0GB/s"})), {"--kv-transfer", "0GB/s"});
-    expect_error(with(kBase, with(pools, {"--kv-transfer-mode", "sometimes"})), {"--kv-transfer-mode", "sometimes"});
-    expect_error(with(kBase, {"--prefill-pool", "replicas=1"}), {"--prefill-pool", "--decode-pool"});
-    expect_error(with(kBase, {"--kv-transfer", "10GB/s"}), {"--kv-transfer", "--prefill-pool"});
+    expect_quiet_exit2(with(kBase, {"--prefill-pool", "replicas=1,gpus=2", "--decode-pool", "replicas=1"}),
+                       {"--prefill-pool", "gpus", "replicas=1,gpus=2"});
+    expect_quiet_exit2({"run", "--model", "llama-2-70b", "--prefill-pool", "replicas=1,hardware=h100,tp=4",
+                        "--decode-pool", "replicas=1,hardware=a100-sxm-40gb"},
+                       {"--decode-pool", "a100-sxm-40gb", "does not fit"});
+    expect_quiet_exit2(with(kBase, with(pools, {"--kv-transfer", "0GB/s"})), {"--kv-transfer", "0GB/s"});
+    expect_quiet_exit2(with(kBase, with(pools, {"--kv-transfer-mode", "sometimes"})),
+                       {"--kv-transfer-mode", "sometimes"});
+    expect_quiet_exit2(with(kBase, {"--prefill-pool", "replicas=1"}), {"--prefill-pool", "--decode-pool"});
+    expect_quiet_exit2(with(kBase, {"--kv-transfer", "10GB/s"}), {"--kv-transfer", "--prefill-pool"});
 }
 
 TEST_CASE("e2e: disagg-search picks the split with the most goodput per GPU within the budget", "[e2e][disagg]") {
@@ -95,7 +87,7 @@ TEST_CASE("e2e: disagg-search picks the split with the most goodput per GPU with
         if (p["status"] == "ok") CHECK(p["goodput_per_gpu"].get<double>() <= best["goodput_per_gpu"].get<double>());
     }
     CHECK(best["config"]["prefill-pool"].get<std::string>().find("hardware=h100") != std::string::npos);
-    expect_error({"disagg-search", "--model", "llama-2-7b", "--gpu-budget", "4"}, {"--slo-ttft-ms"});
-    expect_error({"disagg-search", "--model", "llama-2-7b", "--gpu-budget", "1", "--slo-ttft-ms", "100"},
-                 {"--gpu-budget", "1"});
+    expect_quiet_exit2({"disagg-search", "--model", "llama-2-7b", "--gpu-budget", "4"}, {"--slo-ttft-ms"});
+    expect_quiet_exit2({"disagg-search", "--model", "llama-2-7b", "--gpu-budget", "1", "--slo-ttft-ms", "100"},
+                       {"--gpu-budget", "1"});
 }

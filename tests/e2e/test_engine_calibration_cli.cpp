@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "common/json_io.hpp"
+#include "tests/support/cli_checks.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace llmsim;
@@ -29,15 +30,6 @@ std::string subset(const std::string& path, const std::vector<std::string>& expe
         at = end + 1;
     }
     return out;
-}
-
-void expect_usage(const std::vector<std::string>& args, const std::vector<std::string>& fragments) {
-    const CommandResult r = run_llmsim(args);
-    INFO("stderr: " << r.err);
-    CHECK(r.exit_code == 2);
-    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-    for (const auto& f : fragments)
-        CHECK(r.err.find(f) != std::string::npos);
 }
 
 }  // namespace
@@ -91,24 +83,24 @@ TEST_CASE("calibrate --serving-log: bad logs and options are usage errors naming
         "e1,meta-llama/Llama-2-7b-hf,1,128,2048,4096,constant,5,60,shared_prefix,2,2,100,400,50,"
         "False,stage_0,0.03,1.2,0\n";
     const std::string good = dir.write("good.csv", header + row);
-    expect_usage(
+    expect_exit2(
         {"calibrate", "--serving-log", dir.write("missing.csv", "exp_dir,model\ne1,x\n"), "--hardware", "h100"},
         {"missing.csv", "tp"});
-    expect_usage(
+    expect_exit2(
         {"calibrate", "--serving-log",
          dir.write("model.csv", header + "e1,acme/unknown-13b" + row.substr(row.find(",1,128"))), "--hardware", "h100"},
         {"model.csv:2", "model", "acme/unknown-13b", "--model-map"});
     std::string bad_rate = row;
     bad_rate.replace(bad_rate.find("constant,5,"), 11, "constant,x,");
-    expect_usage({"calibrate", "--serving-log", dir.write("rate.csv", header + bad_rate), "--hardware", "h100"},
+    expect_exit2({"calibrate", "--serving-log", dir.write("rate.csv", header + bad_rate), "--hardware", "h100"},
                  {"rate.csv:2", "rate"});
     std::string random = row;
     random.replace(random.find("shared_prefix"), 13, "random");
-    expect_usage({"calibrate", "--serving-log", dir.write("random.csv", header + random), "--hardware", "h100"},
+    expect_exit2({"calibrate", "--serving-log", dir.write("random.csv", header + random), "--hardware", "h100"},
                  {"random.csv:2", "data_type", "random"});
-    expect_usage({"calibrate", "--serving-log", good}, {"--hardware"});
-    expect_usage({"calibrate", "--serving-log", good, "--hardware", "h100", "--fit", "host.per_stepp_us"},
+    expect_exit2({"calibrate", "--serving-log", good}, {"--hardware"});
+    expect_exit2({"calibrate", "--serving-log", good, "--hardware", "h100", "--fit", "host.per_stepp_us"},
                  {"--fit", "host.per_step_us"});
-    expect_usage({"calibrate", "--serving-log", good, "--hardware", "h100", "--model-map", "nomap"}, {"--model-map"});
-    expect_usage({"calibrate", "--serving-log", good, "--hardware", "h100", "--max-rounds", "0"}, {"--max-rounds"});
+    expect_exit2({"calibrate", "--serving-log", good, "--hardware", "h100", "--model-map", "nomap"}, {"--model-map"});
+    expect_exit2({"calibrate", "--serving-log", good, "--hardware", "h100", "--max-rounds", "0"}, {"--max-rounds"});
 }

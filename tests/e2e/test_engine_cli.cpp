@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "common/json_io.hpp"
+#include "tests/support/cli_checks.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace llmsim::test;
@@ -13,34 +14,8 @@ using llmsim::Json;
 
 namespace {
 
-// `writes`: the command takes --out (run); the error must leave it empty.
-void expect_error(const std::vector<std::string>& args, const std::vector<std::string>& fragments, bool writes = true) {
-    TempDir dir;
-    std::vector<std::string> with_out = args;
-    if (writes) {
-        with_out.push_back("--out");
-        with_out.push_back(dir.file("out"));
-    }
-    const CommandResult r = run_llmsim(with_out);
-    INFO("stderr: " << r.err);
-    CHECK(r.exit_code == 2);
-    CHECK(r.out.empty());
-    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-    for (const auto& f : fragments)
-        CHECK(r.err.find(f) != std::string::npos);
-    const std::string out = dir.file("out");
-    CHECK((!std::filesystem::exists(out) || std::filesystem::is_empty(out)));
-}
-
 Json shipped(const std::string& id) {
     return Json::parse(read_text(source_path("policies/engine/presets/" + id + ".json")));
-}
-
-Json run_json(const std::vector<std::string>& args) {
-    const CommandResult r = run_llmsim(args);
-    INFO("stderr: " << r.err);
-    REQUIRE(r.exit_code == 0);
-    return Json::parse(r.out);
 }
 
 // Runs with --out and returns (summary, config.resolved.json).
@@ -111,20 +86,22 @@ TEST_CASE("bad engine files are exit-2 errors naming the file and the JSON point
         const std::string path = dir.write(c.name, j.dump(2));
         std::vector<std::string> expected = c.fragments;
         expected.push_back(path);
-        expect_error({"run", "--engine", path, "--num-requests", "5"}, expected);
+        expect_exit2_writing_nothing({"run", "--engine", path, "--num-requests", "5"}, expected);
     }
     // Not JSON at all: file:line.
     const std::string broken = dir.write("broken.json", "{\n  \"id\": \"x\",\n  oops\n}\n");
-    expect_error({"run", "--engine", broken}, {broken + ":3"});
+    expect_exit2_writing_nothing({"run", "--engine", broken}, {broken + ":3"});
 }
 
 TEST_CASE("unknown engine names and missing engine files are usage errors naming --engine", "[cli][engine]") {
-    expect_error({"run", "--engine", "vlm"}, {"--engine", "unknown engine 'vlm'", "did you mean 'vllm'", "trtllm"});
+    expect_exit2_writing_nothing({"run", "--engine", "vlm"},
+                                 {"--engine", "unknown engine 'vlm'", "did you mean 'vllm'", "trtllm"});
     TempDir dir;
     const std::string missing = dir.file("nope/engine.json");
-    expect_error({"run", "--engine", missing}, {"--engine", missing, "does not exist"});
-    expect_error({"cost", "--engine", "sglan", "--decode-batch", "1", "--context-tokens", "100"},
-                 {"--engine", "did you mean 'sglang'"}, false);
+    expect_exit2_writing_nothing({"run", "--engine", missing}, {"--engine", missing, "does not exist"});
+    // cost takes no --out.
+    expect_quiet_exit2({"cost", "--engine", "sglan", "--decode-batch", "1", "--context-tokens", "100"},
+                       {"--engine", "did you mean 'sglang'"});
 }
 
 TEST_CASE("list engines shows every preset with its source", "[cli][engine]") {
@@ -205,8 +182,8 @@ TEST_CASE("run --engine PATH.json with a copy of a shipped preset matches the na
         std::vector<std::string> from_file = {"run", "--engine", path};
         named.insert(named.end(), common.begin(), common.end());
         from_file.insert(from_file.end(), common.begin(), common.end());
-        const Json a = without_wall_time(run_json(named));
-        const Json b = without_wall_time(run_json(from_file));
+        const Json a = without_wall_time(run_ok_json(named));
+        const Json b = without_wall_time(run_ok_json(from_file));
         CHECK(a.dump() == b.dump());
     }
 }

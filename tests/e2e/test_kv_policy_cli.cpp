@@ -3,20 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "common/json_io.hpp"
+#include "tests/support/cli_checks.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace llmsim::test;
 
 namespace {
-
-void expect_usage_error(const std::vector<std::string>& args, const std::vector<std::string>& fragments) {
-    const CommandResult r = run_llmsim(args);
-    INFO("stderr: " << r.err);
-    CHECK(r.exit_code == 2);
-    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-    for (const auto& f : fragments)
-        CHECK(r.err.find(f) != std::string::npos);
-}
 
 llmsim::Json run_json(std::vector<std::string> extra) {
     std::vector<std::string> args = {"run",   "--model", "llama-2-7b", "--num-requests", "60",
@@ -64,13 +56,13 @@ TEST_CASE("cost --kv-policy shows attention bytes under the policy", "[cli][kv_p
 }
 
 TEST_CASE("bad KV policy input exits 2 naming the flag and value", "[cli][kv_policy][errors]") {
-    expect_usage_error({"run", "--kv-policy", "streaming:window=0"}, {"--kv-policy", "window", "'0'"});
-    expect_usage_error({"run", "--kv-policy", "h2o:budget=1.5"}, {"--kv-policy", "'1.5'"});
-    expect_usage_error({"run", "--kv-policy", "h2o:budget=9000"}, {"--kv-policy", "'9000'", "4096"});
-    expect_usage_error({"run", "--kv-policy", "h2o:budget=0"}, {"--kv-policy", "'0'"});
-    expect_usage_error({"run", "--kv-dtype", "int2:group=96"}, {"--kv-dtype", "'96'", "head_dim 128"});
-    expect_usage_error({"run", "--kv-policy", "snap"}, {"--kv-policy", "'snap'"});
-    expect_usage_error({"run", "--kv-policy", "h2o", "--prefix-cache", "on"}, {"--kv-policy", "--prefix-cache on"});
-    expect_usage_error({"cost", "--decode-batch", "1", "--context-tokens", "10", "--kv-dtype", "int3"},
-                       {"--kv-dtype", "'int3'"});
+    expect_exit2({"run", "--kv-policy", "streaming:window=0"}, {"--kv-policy", "window", "'0'"});
+    expect_exit2({"run", "--kv-policy", "h2o:budget=1.5"}, {"--kv-policy", "'1.5'"});
+    expect_exit2({"run", "--kv-policy", "h2o:budget=9000"}, {"--kv-policy", "'9000'", "4096"});
+    expect_exit2({"run", "--kv-policy", "h2o:budget=0"}, {"--kv-policy", "'0'"});
+    expect_exit2({"run", "--kv-dtype", "int2:group=96"}, {"--kv-dtype", "'96'", "head_dim 128"});
+    expect_exit2({"run", "--kv-policy", "snap"}, {"--kv-policy", "'snap'"});
+    expect_exit2({"run", "--kv-policy", "h2o", "--prefix-cache", "on"}, {"--kv-policy", "--prefix-cache on"});
+    expect_exit2({"cost", "--decode-batch", "1", "--context-tokens", "10", "--kv-dtype", "int3"},
+                 {"--kv-dtype", "'int3'"});
 }

@@ -12,47 +12,13 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "tests/support/cli_checks.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace llmsim::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-void expect_exit2(const std::vector<std::string>& args, const std::vector<std::string>& fragments) {
-    const CommandResult r = run_llmsim(args);
-    INFO("stderr: " << r.err);
-    CHECK(r.exit_code == 2);
-    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-    for (const auto& f : fragments)
-        CHECK(r.err.find(f) != std::string::npos);
-}
-
-// Starts llmsim with stdout and stderr sent to `out_path` (e.g. /dev/full); returns its pid.
-pid_t spawn_llmsim(const std::vector<std::string>& args, const std::string& out_path) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int null_fd = open("/dev/null", O_WRONLY);
-        dup2(fd, 1);
-        dup2(null_fd, 2);
-        std::vector<std::string> storage = {llmsim_binary()};
-        storage.insert(storage.end(), args.begin(), args.end());
-        std::vector<char*> argv;
-        for (auto& s : storage)
-            argv.push_back(s.data());
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    return pid;
-}
-
-int wait_exit(pid_t pid) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 std::vector<std::string> temp_leftovers(const fs::path& dir) {
     std::vector<std::string> found;
@@ -106,9 +72,10 @@ TEST_CASE("outputs refuse devices, directories and FIFOs, and empty paths name t
 }
 
 TEST_CASE("a failed write to stdout is a failed run", "[cli][errors][outputs]") {
-    CHECK(wait_exit(spawn_llmsim({"trace", "generate", "--num-requests", "2000", "--out", "-"}, "/dev/full")) == 2);
-    CHECK(wait_exit(spawn_llmsim({"run", "--num-requests", "5", "--json"}, "/dev/full")) == 2);
-    CHECK(wait_exit(spawn_llmsim({"list", "models"}, "/dev/full")) == 2);
+    CHECK(wait_exit(spawn_llmsim({"trace", "generate", "--num-requests", "2000", "--out", "-"}, "/dev/full",
+                                 "/dev/null")) == 2);
+    CHECK(wait_exit(spawn_llmsim({"run", "--num-requests", "5", "--json"}, "/dev/full", "/dev/null")) == 2);
+    CHECK(wait_exit(spawn_llmsim({"list", "models"}, "/dev/full", "/dev/null")) == 2);
 }
 
 TEST_CASE("a run's --out directory changes as one set", "[cli][outputs]") {
@@ -138,7 +105,7 @@ TEST_CASE("a run killed at any point leaves no temp files and the old or the new
                                            "--lengths", "fixed:8:2",      "--out", out.string()};
     // Time a whole run, then kill runs at spread fractions of it: during the simulation, the staging and the swap.
     const auto t0 = std::chrono::steady_clock::now();
-    REQUIRE(wait_exit(spawn_llmsim(args, "/dev/null")) == 0);
+    REQUIRE(wait_exit(spawn_llmsim(args, "/dev/null", "/dev/null")) == 0);
     const double full_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     check_one_set(out, 200000, 200000);
     REQUIRE(run_llmsim({"run", "--num-requests", "40", "--out", out.string()}).exit_code == 0);
@@ -146,7 +113,7 @@ TEST_CASE("a run killed at any point leaves no temp files and the old or the new
     for (int i = 1; i <= 12; ++i) {
         const double at_s = full_s * (0.55 + 0.04 * i);
         for (int sig : {SIGTERM, SIGINT}) {
-            const pid_t pid = spawn_llmsim(args, "/dev/null");
+            const pid_t pid = spawn_llmsim(args, "/dev/null", "/dev/null");
             std::this_thread::sleep_for(std::chrono::duration<double>(at_s));
             kill(pid, sig);
             const int code = wait_exit(pid);

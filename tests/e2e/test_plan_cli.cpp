@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "common/json_io.hpp"
+#include "tests/support/cli_checks.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace llmsim;
@@ -50,13 +51,6 @@ OrderedJson run_config(const TempDir& dir, const OrderedJson& config) {
 bool meets(const OrderedJson& s) {
     return s.at("ttft_ms").at("p90").get<double>() <= kTtftMs && s.at("tpot_ms").at("p90").get<double>() <= kTpotMs &&
            s.at("slo_attainment").get<double>() >= 0.9;
-}
-
-void expect_exit2(const CommandResult& r, const std::vector<std::string>& fragments) {
-    INFO("stderr: " << r.err << "\nstdout: " << r.out);
-    CHECK(r.exit_code == 2);
-    for (const auto& f : fragments)
-        CHECK(r.err.find(f) != std::string::npos);
 }
 
 }  // namespace
@@ -170,28 +164,28 @@ TEST_CASE("plan: pruned combinations are counted with their reason", "[plan][e2e
 
 TEST_CASE("plan: infeasible plans and bad input exit 2 naming the constraint or flag", "[plan][e2e]") {
     // No load meets a 1 ms TTFT: the TTFT target is named.
-    expect_exit2(run_llmsim({"plan", "--model", "llama-2-7b", "--hardware", "a100", "--tp", "1", "--replicas", "1",
-                             "--lengths", "fixed:512:64", "--num-requests", "50", "--slo-ttft-ms", "1", "--quiet"}),
-                 {"--slo-ttft-ms", "no deployment meets the SLO"});
+    check_exit2(run_llmsim({"plan", "--model", "llama-2-7b", "--hardware", "a100", "--tp", "1", "--replicas", "1",
+                            "--lengths", "fixed:512:64", "--num-requests", "50", "--slo-ttft-ms", "1", "--quiet"}),
+                {"--slo-ttft-ms", "no deployment meets the SLO"});
     // A rate beyond every deployment in the replica range: the target is named with the best reachable rate.
-    expect_exit2(run_llmsim(plan_args("", {"--target-qps", "100000", "--tp", "1", "--hardware", "a100"})),
-                 {"--target-qps", "no deployment reaches 100000 req/s"});
-    expect_exit2(run_llmsim(plan_args("", {"--hardware", "h10"})), {"--hardware", "did you mean"});
-    expect_exit2(run_llmsim(plan_args("", {"--tp", ""})), {"--tp", "empty list"});
-    expect_exit2(run_llmsim(plan_args("", {"--replicas", "8..1"})), {"--replicas", "runs backwards"});
-    expect_exit2(run_llmsim(plan_args("", {"--pp", "0"})), {"--pp", "out of range"});
-    expect_exit2(run_llmsim(plan_args("", {"--slo-percentile", "95"})), {"--slo-percentile", "50, 90 or 99"});
-    expect_exit2(run_llmsim(plan_args("", {"--slo-attainment", "1.5"})), {"--slo-attainment"});
-    expect_exit2(run_llmsim(plan_args("", {"--scheduler", "vlm"})), {"--scheduler", "vllm"});
-    expect_exit2(run_llmsim(plan_args("", {"--target-qps", "5", "--max-goodput"})), {"--max-goodput"});
-    expect_exit2(run_llmsim({"plan", "--model", "llama-2-7b", "--hardware", "a100", "--quiet"}),
-                 {"--slo-ttft-ms", "latency target"});
+    check_exit2(run_llmsim(plan_args("", {"--target-qps", "100000", "--tp", "1", "--hardware", "a100"})),
+                {"--target-qps", "no deployment reaches 100000 req/s"});
+    check_exit2(run_llmsim(plan_args("", {"--hardware", "h10"})), {"--hardware", "did you mean"});
+    check_exit2(run_llmsim(plan_args("", {"--tp", ""})), {"--tp", "empty list"});
+    check_exit2(run_llmsim(plan_args("", {"--replicas", "8..1"})), {"--replicas", "runs backwards"});
+    check_exit2(run_llmsim(plan_args("", {"--pp", "0"})), {"--pp", "out of range"});
+    check_exit2(run_llmsim(plan_args("", {"--slo-percentile", "95"})), {"--slo-percentile", "50, 90 or 99"});
+    check_exit2(run_llmsim(plan_args("", {"--slo-attainment", "1.5"})), {"--slo-attainment"});
+    check_exit2(run_llmsim(plan_args("", {"--scheduler", "vlm"})), {"--scheduler", "vllm"});
+    check_exit2(run_llmsim(plan_args("", {"--target-qps", "5", "--max-goodput"})), {"--max-goodput"});
+    check_exit2(run_llmsim({"plan", "--model", "llama-2-7b", "--hardware", "a100", "--quiet"}),
+                {"--slo-ttft-ms", "latency target"});
     TempDir dir;
-    expect_exit2(run_llmsim(plan_args("", {"--workload", dir.write("w.json", "{}")})), {"--workload"});
-    expect_exit2(run_llmsim(plan_args("", {"--config", dir.write("c.json", R"({"tp": 2})")})),
-                 {"c.json#/tp", "searches"});
+    check_exit2(run_llmsim(plan_args("", {"--workload", dir.write("w.json", "{}")})), {"--workload"});
+    check_exit2(run_llmsim(plan_args("", {"--config", dir.write("c.json", R"({"tp": 2})")})),
+                {"c.json#/tp", "searches"});
     // Everything pruned: the reason and the first message.
-    expect_exit2(run_llmsim({"plan", "--model", "llama-2-70b", "--hardware", "l40s", "--tp", "1", "--replicas", "1",
-                             "--slo-ttft-ms", "500", "--quiet"}),
-                 {"nothing to plan", "does not fit"});
+    check_exit2(run_llmsim({"plan", "--model", "llama-2-70b", "--hardware", "l40s", "--tp", "1", "--replicas", "1",
+                            "--slo-ttft-ms", "500", "--quiet"}),
+                {"nothing to plan", "does not fit"});
 }

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "common/json_io.hpp"
+#include "tests/support/cli_checks.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace llmsim;
@@ -32,13 +33,6 @@ OrderedJson plan_json(const std::vector<std::string>& extra) {
     OrderedJson j = OrderedJson::parse(r.out);
     j["search"]["wall_s"] = 0;  // the only figure that depends on the machine
     return j;
-}
-
-void expect_exit2(const CommandResult& r, const std::vector<std::string>& fragments) {
-    INFO(r.err);
-    CHECK(r.exit_code == 2);
-    for (const auto& f : fragments)
-        CHECK(r.err.find(f) != std::string::npos);
 }
 
 }  // namespace
@@ -128,10 +122,10 @@ TEST_CASE("plan --objective min-energy ranks by device energy per output token",
 }
 
 TEST_CASE("plan: bad electricity prices and PUE exit 2 naming the flag", "[plan][energy][e2e]") {
-    expect_exit2(run_llmsim(plan_args({"--energy-price", "-0.1"})), {"--energy-price", "-0.1"});
-    expect_exit2(run_llmsim(plan_args({"--energy-price", "abc"})), {"--energy-price"});
-    expect_exit2(run_llmsim(plan_args({"--energy-price", "0.1", "--pue", "0.9"})), {"--pue", "0.9"});
-    expect_exit2(run_llmsim(plan_args({"--energy-price", "0.1", "--pue", "3.5"})), {"--pue", "3.5"});
-    expect_exit2(run_llmsim(plan_args({"--pue", "1.2"})), {"--pue", "--energy-price"});
-    expect_exit2(run_llmsim(plan_args({"--objective", "min-watts"})), {"--objective", "min-energy"});
+    check_exit2(run_llmsim(plan_args({"--energy-price", "-0.1"})), {"--energy-price", "-0.1"});
+    check_exit2(run_llmsim(plan_args({"--energy-price", "abc"})), {"--energy-price"});
+    check_exit2(run_llmsim(plan_args({"--energy-price", "0.1", "--pue", "0.9"})), {"--pue", "0.9"});
+    check_exit2(run_llmsim(plan_args({"--energy-price", "0.1", "--pue", "3.5"})), {"--pue", "3.5"});
+    check_exit2(run_llmsim(plan_args({"--pue", "1.2"})), {"--pue", "--energy-price"});
+    check_exit2(run_llmsim(plan_args({"--objective", "min-watts"})), {"--objective", "min-energy"});
 }

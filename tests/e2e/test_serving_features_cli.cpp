@@ -4,27 +4,12 @@
 #include <filesystem>
 
 #include "common/json_io.hpp"
+#include "tests/support/cli_checks.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace llmsim::test;
 
 namespace {
-
-void expect_error(const std::vector<std::string>& args, const std::vector<std::string>& fragments) {
-    TempDir dir;
-    std::vector<std::string> with_out = args;
-    with_out.push_back("--out");
-    with_out.push_back(dir.file("out"));
-    const CommandResult r = run_llmsim(with_out);
-    INFO("stderr: " << r.err);
-    CHECK(r.exit_code == 2);
-    CHECK(r.out.empty());
-    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-    for (const auto& f : fragments)
-        CHECK(r.err.find(f) != std::string::npos);
-    const std::string out = dir.file("out");
-    CHECK((!std::filesystem::exists(out) || std::filesystem::is_empty(out)));
-}
 
 const std::string kSharedPrefix = R"(load:
   type: constant
@@ -85,34 +70,36 @@ TEST_CASE("run with KV tiers and swap preemption reports its transfers", "[cli][
 }
 
 TEST_CASE("bad KV-tier, prefix-cache and preemption settings are usage errors naming the flag", "[cli][errors]") {
-    expect_error({"run", "--prefix-cache", "yes"}, {"--prefix-cache", "'yes'", "on or off"});
-    expect_error({"run", "--prefix-cache", "on", "--kv-tiers", "dram=512GiB"},
-                 {"--kv-tiers", "dram=512GiB", "NAME=CAPACITY@BANDWIDTH"});
-    expect_error({"run", "--prefix-cache", "on", "--kv-tiers", "dram=lots@64GB/s"}, {"--kv-tiers", "lots"});
-    expect_error({"run", "--prefix-cache", "on", "--kv-tiers", "dram=512GiB@64GB/s,dram=1TB@7GB/s"},
-                 {"--kv-tiers", "given twice"});
-    expect_error({"run", "--prefix-cache", "on", "--kv-tiers", "dram=1KiB@64GB/s"},
-                 {"--kv-tiers", "smaller than one KV block"});
-    expect_error({"run", "--prefix-cache", "off", "--kv-tiers", "dram=512GiB@64GB/s"},
-                 {"--kv-tiers", "--prefix-cache on"});
-    expect_error({"run", "--kv-tier-load", "layerwise"}, {"--kv-tier-load", "without --kv-tiers"});
-    expect_error({"run", "--kv-tier-load", "async"}, {"--kv-tier-load", "serial or layerwise"});
-    expect_error({"run", "--preemption", "swapp"}, {"--preemption", "did you mean 'swap'"});
-    expect_error({"run", "--preemption", "swap:victim=oldest"}, {"--preemption", "oldest", "newest"});
-    expect_error({"run", "--router", "prefix-aware:cache_threshold=1.5"}, {"--router", "cache_threshold", "1.5"});
+    expect_exit2_writing_nothing({"run", "--prefix-cache", "yes"}, {"--prefix-cache", "'yes'", "on or off"});
+    expect_exit2_writing_nothing({"run", "--prefix-cache", "on", "--kv-tiers", "dram=512GiB"},
+                                 {"--kv-tiers", "dram=512GiB", "NAME=CAPACITY@BANDWIDTH"});
+    expect_exit2_writing_nothing({"run", "--prefix-cache", "on", "--kv-tiers", "dram=lots@64GB/s"},
+                                 {"--kv-tiers", "lots"});
+    expect_exit2_writing_nothing({"run", "--prefix-cache", "on", "--kv-tiers", "dram=512GiB@64GB/s,dram=1TB@7GB/s"},
+                                 {"--kv-tiers", "given twice"});
+    expect_exit2_writing_nothing({"run", "--prefix-cache", "on", "--kv-tiers", "dram=1KiB@64GB/s"},
+                                 {"--kv-tiers", "smaller than one KV block"});
+    expect_exit2_writing_nothing({"run", "--prefix-cache", "off", "--kv-tiers", "dram=512GiB@64GB/s"},
+                                 {"--kv-tiers", "--prefix-cache on"});
+    expect_exit2_writing_nothing({"run", "--kv-tier-load", "layerwise"}, {"--kv-tier-load", "without --kv-tiers"});
+    expect_exit2_writing_nothing({"run", "--kv-tier-load", "async"}, {"--kv-tier-load", "serial or layerwise"});
+    expect_exit2_writing_nothing({"run", "--preemption", "swapp"}, {"--preemption", "did you mean 'swap'"});
+    expect_exit2_writing_nothing({"run", "--preemption", "swap:victim=oldest"}, {"--preemption", "oldest", "newest"});
+    expect_exit2_writing_nothing({"run", "--router", "prefix-aware:cache_threshold=1.5"},
+                                 {"--router", "cache_threshold", "1.5"});
 }
 
 TEST_CASE("bad workload files name the file:line and key", "[cli][errors]") {
     TempDir dir;
     std::string unknown = kSharedPrefix;
     unknown.replace(unknown.find("num_groups"), 10, "num_grops");
-    expect_error({"run", "--workload", dir.write("u.yaml", unknown)}, {"u.yaml:", "num_grops"});
+    expect_exit2_writing_nothing({"run", "--workload", dir.write("u.yaml", unknown)}, {"u.yaml:", "num_grops"});
     std::string wrong = kSharedPrefix;
     wrong.replace(wrong.find("num_groups: 2"), 13, "num_groups: two");
-    expect_error({"run", "--workload", dir.write("t.yaml", wrong)}, {"t.yaml:", "num_groups", "two"});
-    expect_error({"run", "--workload", dir.write("ok.yaml", kSharedPrefix), "--qps", "3"}, {"--qps"});
+    expect_exit2_writing_nothing({"run", "--workload", dir.write("t.yaml", wrong)}, {"t.yaml:", "num_groups", "two"});
+    expect_exit2_writing_nothing({"run", "--workload", dir.write("ok.yaml", kSharedPrefix), "--qps", "3"}, {"--qps"});
     const auto mooncake = dir.write("m.jsonl",
                                     "{\"timestamp\": 0, \"input_length\": 1000, \"output_length\": 5, "
                                     "\"hash_ids\": [1, 2, 3]}\n");
-    expect_error({"run", "--trace", mooncake}, {"m.jsonl:1", "hash_ids"});
+    expect_exit2_writing_nothing({"run", "--trace", mooncake}, {"m.jsonl:1", "hash_ids"});
 }

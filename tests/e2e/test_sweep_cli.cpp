@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "common/json_io.hpp"
+#include "tests/support/cli_checks.hpp"
 #include "tests/support/test_support.hpp"
 #include "tools/store/result_table.hpp"
 #include "tools/store/sqlite_db.hpp"
@@ -50,13 +51,6 @@ CommandResult sweep(const std::string& spec, const std::string& db, std::vector<
     std::vector<std::string> args = {"sweep", spec, "--db", db, "--quiet"};
     args.insert(args.end(), extra.begin(), extra.end());
     return run_llmsim(args);
-}
-
-void expect_exit2(const CommandResult& r, const std::vector<std::string>& fragments) {
-    INFO("stderr: " << r.err << "\nstdout: " << r.out);
-    CHECK(r.exit_code == 2);
-    for (const auto& f : fragments)
-        CHECK(r.err.find(f) != std::string::npos);
 }
 
 }  // namespace
@@ -117,20 +111,7 @@ TEST_CASE("a sweep killed with SIGKILL and restarted stores every run once, as a
     const std::string spec = tmp.write("spec.json", text);
     const std::string db = tmp.file("killed.sqlite");
 
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int null_fd = open("/dev/null", O_WRONLY);
-        dup2(null_fd, 1);
-        dup2(null_fd, 2);
-        std::string bin = llmsim_binary();
-        std::vector<std::string> args = {bin, "sweep", spec, "--db", db, "--threads", "1", "--quiet"};
-        std::vector<char*> argv;
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
+    const pid_t pid = spawn_llmsim({"sweep", spec, "--db", db, "--threads", "1", "--quiet"}, "/dev/null", "/dev/null");
     // Kill once a few runs are committed (polling the store read-only, as `llmsim query` would).
     int64_t committed = 0;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
@@ -179,7 +160,7 @@ TEST_CASE("query refuses every write and leaves the file unchanged", "[cli][quer
              "VACUUM", "REINDEX", "SELECT 1; DELETE FROM runs"}) {
         INFO(sql);
         const CommandResult r = run_llmsim({"query", "--db", db, sql});
-        expect_exit2(r, {});
+        check_exit2(r, {});
         CHECK(r.out.empty());
         CHECK(file_bytes(db) == before);
     }
@@ -203,24 +184,24 @@ TEST_CASE("bad sweep and query input exits 2 with the database intact", "[cli][s
     REQUIRE(sweep(spec, db).exit_code == 0);
     const std::string before = file_bytes(db);
 
-    expect_exit2(sweep(tmp.write("bad.json", R"({"grid": {"schedular": ["vllm"]}})"), db),
-                 {"bad.json#/grid/schedular", "did you mean 'scheduler'"});
-    expect_exit2(sweep(tmp.write("empty.json", R"({"base": {"tp": 1}, "axes": {"grid": {}}})"), db), {"empty axes"});
-    expect_exit2(sweep(tmp.write("value.json", R"({"grid": {"tp": ["two"]}})"), db),
-                 {"expected an integer", "'two'", "tp=two"});
-    expect_exit2(sweep(spec, db, {"--threads", "-1"}), {"--threads"});
+    check_exit2(sweep(tmp.write("bad.json", R"({"grid": {"schedular": ["vllm"]}})"), db),
+                {"bad.json#/grid/schedular", "did you mean 'scheduler'"});
+    check_exit2(sweep(tmp.write("empty.json", R"({"base": {"tp": 1}, "axes": {"grid": {}}})"), db), {"empty axes"});
+    check_exit2(sweep(tmp.write("value.json", R"({"grid": {"tp": ["two"]}})"), db),
+                {"expected an integer", "'two'", "tp=two"});
+    check_exit2(sweep(spec, db, {"--threads", "-1"}), {"--threads"});
     CHECK(file_bytes(db) == before);
 
     // SQL errors carry SQLite's message and the statement.
-    expect_exit2(run_llmsim({"query", "--db", db, "SELEC * FROM runs"}), {"syntax error", "SELEC * FROM runs"});
-    expect_exit2(run_llmsim({"query", "--db", db, "SELECT nope FROM runs"}), {"no such column: nope"});
-    expect_exit2(run_llmsim({"query", "--db", tmp.file("missing.sqlite"), "SELECT 1"}), {"--db", "no such file"});
+    check_exit2(run_llmsim({"query", "--db", db, "SELEC * FROM runs"}), {"syntax error", "SELEC * FROM runs"});
+    check_exit2(run_llmsim({"query", "--db", db, "SELECT nope FROM runs"}), {"no such column: nope"});
+    check_exit2(run_llmsim({"query", "--db", tmp.file("missing.sqlite"), "SELECT 1"}), {"--db", "no such file"});
     CHECK(!std::filesystem::exists(tmp.file("missing.sqlite")));
 
     // A file that is not a database: refused by query and by sweep, and left as it was.
     const std::string junk = tmp.write("junk.sqlite", std::string(4096, 'x'));
-    expect_exit2(run_llmsim({"query", "--db", junk, "SELECT 1 FROM runs"}), {"junk.sqlite", "not a database"});
-    expect_exit2(sweep(spec, junk), {"junk.sqlite", "not a database"});
+    check_exit2(run_llmsim({"query", "--db", junk, "SELECT 1 FROM runs"}), {"junk.sqlite", "not a database"});
+    check_exit2(sweep(spec, junk), {"junk.sqlite", "not a database"});
     CHECK(file_bytes(junk) == std::string(4096, 'x'));
 
     // Another SQLite database is not taken over.
@@ -228,14 +209,14 @@ TEST_CASE("bad sweep and query input exits 2 with the database intact", "[cli][s
         store::Database other(tmp.file("other.sqlite"), store::OpenMode::read_write_create);
         other.exec("CREATE TABLE t(x)");
     }
-    expect_exit2(sweep(spec, tmp.file("other.sqlite")), {"not an llmsim result store"});
+    check_exit2(sweep(spec, tmp.file("other.sqlite")), {"not an llmsim result store"});
 
     // A store locked by another writer: the sweep gives up after its busy timeout, and writes nothing.
     {
         store::Database holder(db, store::OpenMode::read_write_create);
         holder.exec("BEGIN EXCLUSIVE");
-        expect_exit2(sweep(tmp.write("more.json", R"({"base": {"num_requests": 10}, "grid": {"qps": [1]}})"), db),
-                     {"r.sqlite", "locked"});
+        check_exit2(sweep(tmp.write("more.json", R"({"base": {"num_requests": 10}, "grid": {"qps": [1]}})"), db),
+                    {"r.sqlite", "locked"});
         holder.exec("ROLLBACK");
     }
     CHECK(count(db, "SELECT count(*) FROM runs") == 12);
@@ -280,21 +261,9 @@ TEST_CASE("mpirun -np 2 stores the same rows as a threaded sweep", "[cli][sweep]
     const std::string spec = tmp.write("spec.json", kSpec);
     const std::string db = tmp.file("mpi.sqlite");
     const std::string out = tmp.file("mpi.out");
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(fd, 1);
-        dup2(fd, 2);
-        std::vector<std::string> args = {
-            mpirun, "-np",       "2", "--oversubscribe", "--allow-run-as-root", llmsim_binary(), "sweep", spec, "--db",
-            db,     "--threads", "1", "--quiet"};
-        std::vector<char*> argv;
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
+    const pid_t pid = spawn({mpirun, "-np", "2", "--oversubscribe", "--allow-run-as-root", llmsim_binary(), "sweep",
+                             spec, "--db", db, "--threads", "1", "--quiet"},
+                            out, out);
     int status = 0;
     waitpid(pid, &status, 0);
     const std::string text = read_text(out);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/json_io.hpp"
+#include "tests/support/cli_checks.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace llmsim;
@@ -21,16 +22,6 @@ const std::vector<std::string> kRun = {"run",         "--model",   "opt-6.7b",  
 std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& extra) {
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
-}
-
-void expect_error(const std::vector<std::string>& args, const std::vector<std::string>& fragments) {
-    const CommandResult r = run_llmsim(args);
-    INFO("stderr: " << r.err);
-    CHECK(r.exit_code == 2);
-    CHECK(r.out.empty());
-    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-    for (const auto& f : fragments)
-        CHECK(r.err.find(f) != std::string::npos);
 }
 
 }  // namespace
@@ -93,29 +84,31 @@ TEST_CASE("cost --weights-tier: the pass's load time, and a GPU host adds the ho
 }
 
 TEST_CASE("weights tier: bad specs exit 2 naming the flag or file:key, the value and the expectation", "[cli][flash]") {
-    expect_error(with(kRun, {"--weights-tier", "flash:dram=64GiB"}),
-                 {"--weights-tier dram", "64 GiB", "larger than laptop-ddr5's memory"});
-    expect_error(with(kRun, {"--weights-tier", "flash:dram=15GB,sparsity=0"}),
-                 {"--weights-tier sparsity", "(0, 1]", "0"});
-    expect_error(with(kRun, {"--weights-tier", "flash:dram=15GB,sparsity=1.5"}), {"--weights-tier sparsity", "1.5"});
-    expect_error(with(kRun, {"--weights-tier", "flash:dram=15GB,window=-1"}), {"--weights-tier window", "-1"});
-    expect_error(with(kRun, {"--weights-tier", "flash:dram=15GB,read=m2-ultra"}),
-                 {"--weights-tier read", "m2-ultra", "m1-max"});
-    expect_error(with(kRun, {"--weights-tier", "flash:dram=15GB,load=naive,window=5"}),
-                 {"--weights-tier window", "load=naive"});
-    expect_error(with(kRun, {"--weights-tier", "flash:read=m1-max"}), {"--weights-tier", "dram=SIZE is required"});
-    expect_error(with(kRun, {"--weights-tier", "ssd:dram=15GB"}), {"--weights-tier", "expected flash:dram=SIZE"});
-    expect_error(with(kRun, {"--weights-tier", "flash:dram=8GB"}), {"--weights-tier", "window of 5 tokens"});
-    expect_error({"cost", "--model", "opt-6.7b", "--hardware", "laptop-ddr5", "--decode-batch", "1", "--context-tokens",
-                  "1", "--weights-tier", "flash:dram=15GB,bundle=yes"},
-                 {"--weights-tier bundle", "'yes'", "on or off"});
+    expect_quiet_exit2(with(kRun, {"--weights-tier", "flash:dram=64GiB"}),
+                       {"--weights-tier dram", "64 GiB", "larger than laptop-ddr5's memory"});
+    expect_quiet_exit2(with(kRun, {"--weights-tier", "flash:dram=15GB,sparsity=0"}),
+                       {"--weights-tier sparsity", "(0, 1]", "0"});
+    expect_quiet_exit2(with(kRun, {"--weights-tier", "flash:dram=15GB,sparsity=1.5"}),
+                       {"--weights-tier sparsity", "1.5"});
+    expect_quiet_exit2(with(kRun, {"--weights-tier", "flash:dram=15GB,window=-1"}), {"--weights-tier window", "-1"});
+    expect_quiet_exit2(with(kRun, {"--weights-tier", "flash:dram=15GB,read=m2-ultra"}),
+                       {"--weights-tier read", "m2-ultra", "m1-max"});
+    expect_quiet_exit2(with(kRun, {"--weights-tier", "flash:dram=15GB,load=naive,window=5"}),
+                       {"--weights-tier window", "load=naive"});
+    expect_quiet_exit2(with(kRun, {"--weights-tier", "flash:read=m1-max"}),
+                       {"--weights-tier", "dram=SIZE is required"});
+    expect_quiet_exit2(with(kRun, {"--weights-tier", "ssd:dram=15GB"}), {"--weights-tier", "expected flash:dram=SIZE"});
+    expect_quiet_exit2(with(kRun, {"--weights-tier", "flash:dram=8GB"}), {"--weights-tier", "window of 5 tokens"});
+    expect_quiet_exit2({"cost", "--model", "opt-6.7b", "--hardware", "laptop-ddr5", "--decode-batch", "1",
+                        "--context-tokens", "1", "--weights-tier", "flash:dram=15GB,bundle=yes"},
+                       {"--weights-tier bundle", "'yes'", "on or off"});
     TempDir dir;
     // A curve whose throughput falls as chunks grow is no flash device.
     const std::string curve =
         dir.write("curve.json", R"({"name": "bad", "points": [["4KiB", "2GB/s"], ["32KiB", "1GB/s"]]})");
-    expect_error(with(kRun, {"--weights-tier", "flash:dram=15GB,read=" + curve}),
-                 {"curve.json#/points/1", "must not fall"});
+    expect_quiet_exit2(with(kRun, {"--weights-tier", "flash:dram=15GB,read=" + curve}),
+                       {"curve.json#/points/1", "must not fall"});
     // In a config file the message names the file and key.
     const std::string cfg = dir.write("cfg.json", R"({"weights-tier": "flash:dram=15GB,sparsity=2"})");
-    expect_error(with(kRun, {"--config", cfg}), {"cfg.json#/weights-tier sparsity", "2"});
+    expect_quiet_exit2(with(kRun, {"--config", cfg}), {"cfg.json#/weights-tier sparsity", "2"});
 }

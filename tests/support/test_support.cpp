@@ -44,30 +44,43 @@ std::string read_text(const std::string& path) {
     return ss.str();
 }
 
+pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int out_fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        // One open file for both streams when they share a path, so neither overwrites the other.
+        const int err_fd = err_path == out_path ? out_fd : open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(out_fd, 1);
+        dup2(err_fd, 2);
+        std::vector<std::string> storage = argv;
+        std::vector<char*> c_argv;
+        for (auto& s : storage)
+            c_argv.push_back(s.data());
+        c_argv.push_back(nullptr);
+        execv(c_argv[0], c_argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+pid_t spawn_llmsim(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path) {
+    std::vector<std::string> argv = {llmsim_binary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return spawn(argv, out_path, err_path);
+}
+
+int wait_exit(pid_t pid) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 CommandResult run_llmsim(const std::vector<std::string>& args) {
     TempDir tmp;
     const std::string out_path = tmp.file("stdout");
     const std::string err_path = tmp.file("stderr");
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int out_fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        const int err_fd = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(out_fd, 1);
-        dup2(err_fd, 2);
-        std::vector<std::string> storage;
-        storage.push_back(llmsim_binary());
-        storage.insert(storage.end(), args.begin(), args.end());
-        std::vector<char*> argv;
-        for (auto& s : storage)
-            argv.push_back(s.data());
-        argv.push_back(nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
     CommandResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.exit_code = wait_exit(spawn_llmsim(args, out_path, err_path));
     r.out = read_text(out_path);
     r.err = read_text(err_path);
     return r;

@@ -1,5 +1,7 @@
 #pragma once
 // Helpers shared by the test suites: where ../shared is, running the CLI, temp dirs, error-table printing.
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +23,14 @@ struct CommandResult {
 };
 // Runs the llmsim binary with the given arguments (no shell interpolation of arguments).
 CommandResult run_llmsim(const std::vector<std::string>& args);
+
+// Starts argv[0] (a path) with its stdout written to `out_path` and its stderr to `err_path` (the same file when the
+// paths are equal), without a shell; returns its pid.
+pid_t spawn(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path);
+// Starts the llmsim binary with `args` as spawn does.
+pid_t spawn_llmsim(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path);
+// Waits for `pid`: its exit status, or 128 + the signal that ended it (as a shell reports it).
+int wait_exit(pid_t pid);
 
 // A fresh empty directory under the build tree, removed at destruction.
 class TempDir {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "tests/support/cli_checks.hpp"
 #include "tests/support/test_support.hpp"
 
 namespace llmsim::test {
@@ -11,10 +12,7 @@ namespace llmsim::test {
 Json run_json(const std::vector<std::string>& args) {
     std::vector<std::string> full = args;
     full.push_back("--json");
-    const CommandResult r = run_llmsim(full);
-    INFO("llmsim stderr: " << r.err);
-    REQUIRE(r.exit_code == 0);
-    return Json::parse(r.out);
+    return run_ok_json(full);
 }
 
 double report_errors(const std::string& title, const std::vector<ErrorRow>& rows) {

@@ -27,16 +27,6 @@ namespace {
 constexpr int64_t kPointsPerCandidate = 64;  // sweep_runs.point = candidate x 64 + probe; full runs after them
 constexpr int kMaxFullRuns = 8;              // confirmation budget (each is R replicas x the requests)
 
-OrderedJson with_qps(const OrderedJson& settings, double qps) {
-    OrderedJson s = settings;
-    if (std::isinf(qps)) {
-        s["qps"] = "inf";
-    } else {
-        s["qps"] = qps;
-    }
-    return s;
-}
-
 Probe probe(const Candidate& c, double qps, const PlanOptions& o, RunCache& cache, int64_t n) {
     Probe p;
     p.qps = qps;

@@ -12,6 +12,7 @@
 //     max-goodput rate (plan_energy.hpp);
 //  3. the Pareto front of throughput per GPU (or per dollar) against latency over every evaluated run that met the
 //     SLO.
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -105,6 +106,17 @@ struct PlanResult {
 
 // A probed rate rounded to 4 significant digits, so the runs (and their keys) are the same on every search.
 double round_qps(double q);
+// `settings` with its arrival rate set to `qps` (+inf is written "inf": every request arrives at once). A template:
+// plan keeps ordered settings, reproduce plain JSON.
+template <typename JsonT>
+JsonT with_qps(JsonT settings, double qps) {
+    if (std::isinf(qps)) {
+        settings["qps"] = "inf";
+    } else {
+        settings["qps"] = qps;
+    }
+    return settings;
+}
 
 // Search 1 above for one candidate: its capacity and the highest rate meeting options.slo (options.qps_tolerance sets
 // the bracket); `llmsim reproduce` uses it for capacity-under-SLO claims.

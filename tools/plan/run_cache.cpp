@@ -34,12 +34,8 @@ EvaluatedRun RunCache::evaluate(const OrderedJson& settings, int64_t point) {
     cfg.resolve_from_json(Json::parse(text), "plan");
     try {
         const ServingOutcome outcome = simulate_serving(cfg);
-        OrderedJson summary = serving_summary_json(outcome.report());
-        // Wall-clock figures differ between executions; stored rows must not (as in sweeps).
-        summary.erase("wall_s");
-        summary.erase("simulated_requests_per_wall_s");
         rec.status = "ok";
-        rec.summary = std::move(summary);
+        rec.summary = deterministic_summary_json(outcome.report());
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::internal) throw;
         rec.status = "error";

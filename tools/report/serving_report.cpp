@@ -399,6 +399,13 @@ OrderedJson serving_summary_json(const ServingReport& rep) {
     return j;
 }
 
+OrderedJson deterministic_summary_json(const ServingReport& rep) {
+    OrderedJson j = serving_summary_json(rep);
+    j.erase("wall_s");
+    j.erase("simulated_requests_per_wall_s");
+    return j;
+}
+
 std::string serving_summary_table(const ServingReport& rep) {
     const auto& s = rep.summary;
     const auto& setup = *rep.setup;

@@ -21,6 +21,9 @@ struct ServingReport {
 };
 
 OrderedJson serving_summary_json(const ServingReport& r);
+// serving_summary_json without its wall-clock figures, which differ from one execution to the next: what sweeps, plans
+// and reproductions store and compare.
+OrderedJson deterministic_summary_json(const ServingReport& r);
 std::string serving_summary_table(const ServingReport& r);
 
 }  // namespace llmsim::tools

@@ -26,16 +26,6 @@ double round4(double v) {
     return std::round(v * 1e4) / 1e4;
 }
 
-Json with_qps(const Json& settings, double qps) {
-    Json s = settings;
-    if (std::isinf(qps)) {
-        s["qps"] = "inf";
-    } else {
-        s["qps"] = qps;
-    }
-    return s;
-}
-
 }  // namespace
 
 OrderedJson simulate(const Json& settings, const std::string& label) {
@@ -44,9 +34,7 @@ OrderedJson simulate(const Json& settings, const std::string& label) {
         cfg.resolve_from_json(settings, "reproduce " + label);
         TokenGapRecorder gaps;
         const ServingOutcome outcome = simulate_serving(cfg, ServingHooks{.lifecycle = {&gaps}});
-        OrderedJson summary = serving_summary_json(outcome.report());
-        summary.erase("wall_s");
-        summary.erase("simulated_requests_per_wall_s");
+        OrderedJson summary = deterministic_summary_json(outcome.report());
         const sim::Distribution tbt = gaps.gaps_ms();
         summary["tbt_ms"] = {{"mean", round4(tbt.mean)},
                              {"p50", round4(tbt.p50)},

@@ -117,12 +117,8 @@ store::RunRecord evaluate_run(const SweepSpec& spec, const PlannedRun& run, bool
     }
     try {
         const ServingOutcome outcome = simulate_serving(cfg);
-        OrderedJson summary = serving_summary_json(outcome.report());
-        // Wall-clock figures differ from one execution to the next; stored rows must not.
-        summary.erase("wall_s");
-        summary.erase("simulated_requests_per_wall_s");
         rec.status = "ok";
-        rec.summary = std::move(summary);
+        rec.summary = deterministic_summary_json(outcome.report());
         if (store_requests) rec.requests = request_rows(outcome.run);
     } catch (const Error& e) {
         if (e.kind() == ErrorKind::internal) throw;
