@@ -63,13 +63,13 @@ TEST_CASE("unknown flags and commands suggest the nearest", "[cli][errors][messa
 }
 
 TEST_CASE("a bare command shows its own help on stderr and exits 2", "[cli][errors][messages]") {
-    for (const std::string& cmd : {"trace", "list"}) {
+    for (const char* cmd : {"trace", "list"}) {
         const CommandResult r = run_llmsim({cmd});
         INFO(r.err);
         CHECK(r.exit_code == 2);
         CHECK(r.out.empty());
         CHECK(r.err.find("Usage:") != std::string::npos);
-        CHECK(r.err.find("llmsim " + cmd) != std::string::npos);
+        CHECK(r.err.find(std::string("llmsim ") + cmd) != std::string::npos);
         CHECK(r.err.rfind("llmsim: error: ") != std::string::npos);
     }
     const CommandResult trace = run_llmsim({"trace"});
