@@ -49,7 +49,9 @@ fuzz-smoke:
 	@bash scripts/fuzz.sh --smoke $(FUZZ_DIR)
 
 bench: build
-	@bash scripts/bench.sh $(BUILD_DIR)
+	@bash -c 'set -o pipefail; bash scripts/bench.sh $(BUILD_DIR) | tee $(BUILD_DIR)/bench.log'
+	@echo "bench: $$(grep -c -- '-> OK' $(BUILD_DIR)/bench.log) rows met their targets, $$(grep -c -- '-> MISSED' $(BUILD_DIR)/bench.log) missed"
+	@grep -- '-> MISSED' $(BUILD_DIR)/bench.log | sed 's/: .*//; s/^/  missed: /' || true
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
