@@ -1,9 +1,9 @@
 // The whole calibration loop on this machine: bench kernels --quick, calibrate from those kernels only, run the real
 // serving loop (bench serve) and the simulator (run --hardware) on the same small workload, and compare TTFT mean,
 // TPOT mean and output tokens/s. Tolerance 25% (shared CI machines are noisy; scripts/bench-calibration.sh measures
-// the tight figure on a larger workload). Up to two retries of the whole measurement absorb bursts of load from other
-// jobs: on a shared 2-core VM the real loop's own TPOT varies by 20-30% from one run to the next, for the old and the
-// new serving core alike.
+// the tight figure on a larger workload). Each attempt takes the real loop's median of three runs, and up to three
+// retries of the whole measurement absorb bursts of load from other jobs: on a shared 2-core VM the real loop's own
+// TPOT varies by 20-30% (at times 2x) from one run to the next, for the old and the new serving core alike.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -45,7 +45,14 @@ Errors one_attempt(const llmsim::test::TempDir& tmp, int attempt) {
     serve.insert(serve.end(), workload.begin(), workload.end());
     std::vector<std::string> run = {"run", "--hardware", profile};
     run.insert(run.end(), workload.begin(), workload.end());
-    const auto real = run_ok_json(serve);
+    // The real loop's median of three runs by throughput (as scripts/bench-calibration.sh takes): one run is often
+    // caught by a slow phase of the VM.
+    std::vector<llmsim::Json> reals;
+    for (int i = 0; i < 3; ++i) reals.push_back(run_ok_json(serve));
+    std::sort(reals.begin(), reals.end(), [](const llmsim::Json& a, const llmsim::Json& b) {
+        return a["output_tokens_per_s"].get<double>() < b["output_tokens_per_s"].get<double>();
+    });
+    const llmsim::Json real = reals[1];
     const auto sim = run_ok_json(run);
     auto err = [](double p, double m) { return llmsim::test::rel_error(p, m); };
     Errors e;
@@ -73,7 +80,7 @@ TEST_CASE("calibration: Calibrated from kernels only the simulator predicts the 
     }
     llmsim::test::TempDir tmp;
     Errors best = one_attempt(tmp, 1);
-    for (int attempt = 2; attempt <= 3 && best.worst() > 0.25; ++attempt) {
+    for (int attempt = 2; attempt <= 4 && best.worst() > 0.25; ++attempt) {
         const Errors again = one_attempt(tmp, attempt);
         if (again.worst() < best.worst()) best = again;
     }
