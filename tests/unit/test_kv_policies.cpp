@@ -8,6 +8,7 @@
 #include "models/presets.hpp"
 #include "policies/kv/compression/kv_policy.hpp"
 #include "sim/serving/kv_capacity.hpp"
+#include "tests/unit/kv_policy_checks.hpp"
 #include "tests/unit/sim_fixture.hpp"
 
 using namespace llmsim;
@@ -42,15 +43,7 @@ double ratio_at(const Built& b, int64_t context) {
 
 void expect_usage_error(const std::string& policy, const std::string& format, const std::string& flag,
                         const std::string& value) {
-    try {
-        (void)build(policy, format);
-        FAIL("no error for policy '" << policy << "' format '" << format << "'");
-    } catch (const UsageError& e) {
-        const std::string what = e.what();
-        INFO(what);
-        CHECK(what.find(flag) != std::string::npos);
-        CHECK(what.find(value) != std::string::npos);
-    }
+    test::expect_kv_usage_error(policy, format, "llama-2-7b", 4096, flag, value);
 }
 
 }  // namespace

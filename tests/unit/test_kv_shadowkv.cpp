@@ -10,6 +10,7 @@
 #include "policies/kv/compression/kv_policy.hpp"
 #include "sim/cost/forward_cost.hpp"
 #include "sim/serving/kv_capacity.hpp"
+#include "tests/unit/kv_policy_checks.hpp"
 
 using namespace llmsim;
 
@@ -51,15 +52,7 @@ const sim::OpTiming& op_named(const sim::ForwardBreakdown& b, std::string_view n
 
 void expect_usage_error(const std::string& policy, const std::string& format, const std::string& flag,
                         const std::string& value) {
-    try {
-        (void)build(policy, format);
-        FAIL("no error for policy '" << policy << "' format '" << format << "'");
-    } catch (const UsageError& e) {
-        const std::string what = e.what();
-        INFO(what);
-        CHECK(what.find(flag) != std::string::npos);
-        CHECK(what.find(value) != std::string::npos);
-    }
+    test::expect_kv_usage_error(policy, format, "llama-3.1-8b", kContext, flag, value);
 }
 
 }  // namespace
